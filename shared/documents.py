@@ -1,0 +1,102 @@
+"""The enriched article as stored in MongoDB and served by the query API.
+
+`Enrichment` is what the NLP produces from text alone; `ArticleDocument` adds what the pipeline knows
+(ids, metadata, times, provenance). Offsets are Python string indices into the stored `title` or `body`.
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EntityLabel = Literal[
+    "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"
+]
+ENTITY_LABELS: tuple[str, ...] = EntityLabel.__args__
+Status = Literal["enriched", "failed"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Mention(_Model):
+    field: Literal["title", "body"]
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class Entity(_Model):
+    id: str = Field(description="`<label lowercased>:<slug of name>`, e.g. `person:qin-gang`")
+    name: str
+    label: EntityLabel
+    aliases: list[str] = Field(default_factory=list)
+    count: int = Field(ge=1, description="number of mentions in title and body")
+    salience: float = Field(ge=0.0, le=1.0)
+    mentions: list[Mention]
+
+
+class SummarySentence(_Model):
+    start: int = Field(ge=0, description="offset into body")
+    end: int = Field(ge=0)
+
+
+class Summary(_Model):
+    text: str
+    sentences: list[SummarySentence]
+
+
+class Keyword(_Model):
+    text: str
+    score: float = Field(ge=0.0, le=1.0)
+
+
+class Stats(_Model):
+    words: int = Field(ge=0)
+    sentences: int = Field(ge=0)
+    reading_time_minutes: float = Field(ge=0.0)
+
+
+class Enrichment(_Model):
+    """Everything the NLP derives from an article's text; a pure function of title, body and language."""
+
+    language: str = Field(description="ISO 639-1")
+    language_source: Literal["declared", "detected"]
+    entities: list[Entity]
+    entities_note: str | None = Field(default=None, description="why entities are empty, when they are")
+    summary: Summary
+    keywords: list[Keyword]
+    stats: Stats
+
+
+class Pipeline(_Model):
+    version: str = Field(description="enrichment version; bumped whenever output can change")
+    model: str
+    model_version: str
+    worker: str | None = Field(default=None, description="which worker enriched it (hostname)")
+
+
+class ArticleDocument(_Model):
+    """One stored article. `status` is `failed` (with `error`) when it was dead-lettered."""
+
+    id: str
+    status: Status
+    title: str
+    body: str
+    source: str | None = None
+    url: str | None = None
+    external_id: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    language_source: Literal["declared", "detected"] | None = None
+    entities: list[Entity] = Field(default_factory=list)
+    entities_note: str | None = None
+    summary: Summary | None = None
+    keywords: list[Keyword] = Field(default_factory=list)
+    stats: Stats | None = None
+    pipeline: Pipeline | None = None
+    content_hash: str
+    received_at: datetime
+    enriched_at: datetime | None = None
+    error: str | None = Field(default=None, description="why the article could not be enriched")

@@ -1,0 +1,25 @@
+"""The one wire contract between ingest and the enrichment workers."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.submission import ArticleIn
+
+# Bump on a breaking change; workers reject versions they do not know (dead-lettered, not lost), and
+# unknown extra fields from a newer producer are ignored so additive changes roll out without downtime.
+SCHEMA_VERSION = 1
+
+ArticleId = Field(pattern=r"^[0-9a-f]{16}$")
+
+
+class ArticleSubmitted(BaseModel):
+    """Published by ingest for each accepted article; consumed by the enrichment workers."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: str = ArticleId
+    article: ArticleIn
+    received_at: datetime

@@ -1,0 +1,134 @@
+"""What a client submits: the validated article, its deterministic id, and the plain-text and HTML layouts.
+
+Ingest and `newsflow enrich` both read articles through this module, so a `.txt`, `.json` or `.html`
+article means the same thing everywhere.
+"""
+
+import hashlib
+import re
+import unicodedata
+from datetime import UTC, datetime
+from typing import Annotated
+
+import trafilatura
+from dateutil import parser as dateparser
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+# Per-field bounds (the request body limit is enforced separately, in bytes, before parsing).
+MAX_TITLE_CHARS = 1_000
+MAX_BODY_CHARS = 1_048_576  # 1 MiB of text
+MAX_SHORT_FIELD_CHARS = 300
+MAX_URL_CHARS = 2_048
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SHORT_FIELD_CHARS), AfterValidator(_no_nul)
+]
+
+
+class ArticleIn(BaseModel):
+    """An article as a client submits it (`POST /v1/articles`, JSON)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: Annotated[Text, StringConstraints(min_length=1, max_length=MAX_TITLE_CHARS)]
+    body: Annotated[Text, StringConstraints(min_length=1, max_length=MAX_BODY_CHARS)]
+    source: ShortText | None = None
+    url: Annotated[Text, StringConstraints(max_length=MAX_URL_CHARS, pattern=r"^https?://\S+$")] | None = None
+    published_at: datetime | None = Field(default=None, description="ISO 8601; without a zone it means UTC")
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] | None = Field(
+        default=None, description="ISO 639-1 code the client declares; it wins over detection"
+    )
+    external_id: ShortText | None = None
+
+    @field_validator("title", "body")
+    @classmethod
+    def _has_words(cls, value: str) -> str:
+        if not any(ch.isalnum() for ch in value):
+            raise ValueError("must contain text, not only whitespace or punctuation")
+        return value
+
+    @field_validator("published_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if value is not None else None
+
+
+class ArticleFormatError(ValueError):
+    """The input is not an article in any layout we read."""
+
+
+# `Source | Date` — the source is short, the date is whatever dateutil understands.
+_BYLINE = re.compile(r"^(?P<source>[^|\n]{1,300}?)\s*\|\s*(?P<date>[^|\n]{4,60})$")
+
+
+def _parse_byline(line: str) -> tuple[str, datetime] | None:
+    match = _BYLINE.match(line.strip())
+    if match is None:
+        return None
+    try:
+        # A date-only byline means midnight UTC; dateutil fills missing time fields from `default`.
+        when = dateparser.parse(match["date"], default=datetime(2000, 1, 1, tzinfo=UTC))
+    except (ValueError, OverflowError):
+        return None
+    return match["source"].strip(), when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def parse_plain_text(text: str) -> dict[str, object]:
+    """Split the sample layout (title, blank line, optional `Source | Date`, body) into article fields.
+
+    Returns a dict for `ArticleIn.model_validate`, so its validation errors read the same as for JSON.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+    title = lines[0].strip() if lines else ""
+    rest = lines[1:]
+    fields: dict[str, object] = {"title": title}
+    first = next((i for i, line in enumerate(rest) if line.strip()), None)
+    if first is not None and (byline := _parse_byline(rest[first])) is not None:
+        fields["source"], fields["published_at"] = byline
+        rest = rest[first + 1 :]
+    fields["body"] = "\n".join(rest).strip()
+    return fields
+
+
+def parse_html(html: str) -> dict[str, object]:
+    """Extract an article's main text and metadata from a web page (trafilatura)."""
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    if extracted is None or not (extracted.text or "").strip():
+        raise ArticleFormatError("no article text found in the HTML")
+    fields: dict[str, object] = {"title": extracted.title or "", "body": extracted.text}
+    if extracted.sitename:
+        fields["source"] = extracted.sitename
+    if extracted.url:
+        fields["url"] = extracted.url
+    if extracted.date:
+        fields["published_at"] = extracted.date
+    return fields
+
+
+def _normalised(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def article_id(article: ArticleIn) -> str:
+    """Deterministic 16-hex id: a re-post of the same article (or a correction of it) keeps its id.
+
+    The identity is the publisher's own id when given, else the URL, else the text itself, so a `.txt` and a
+    `.json` of the same article agree.
+    """
+    if article.external_id is not None:
+        identity = f"external\x1f{_normalised(article.source or '')}\x1f{article.external_id}"
+    elif article.url is not None:
+        identity = f"url\x1f{article.url}"
+    else:
+        identity = f"text\x1f{_normalised(article.title)}\x1f{_normalised(article.body)}"
+    return hashlib.sha256(identity.encode()).hexdigest()[:16]
