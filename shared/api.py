@@ -5,7 +5,7 @@ no echo of the input, whatever the client sent.
 """
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -40,8 +40,9 @@ def require(scope: Scope) -> Callable[..., Awaitable[ApiKey | None]]:
         if scope is Scope.READ and policy.public_reads:
             return None
         if not presented:
-            raise HTTPException(401, "missing API key: send it in the X-API-Key header",
-                                headers={"WWW-Authenticate": "X-API-Key"})
+            raise HTTPException(
+                401, "missing API key: send it in the X-API-Key header", headers={"WWW-Authenticate": "X-API-Key"}
+            )
         key = find_key(policy.keys, presented)
         if key is None:
             raise HTTPException(401, "invalid API key", headers={"WWW-Authenticate": "X-API-Key"})
@@ -77,7 +78,7 @@ def _short(value: object) -> str:
     return text if len(text) <= MAX_ERROR_MESSAGE_CHARS else text[:MAX_ERROR_MESSAGE_CHARS] + "…"
 
 
-def compact_errors(errors: list[Any] | tuple[Any, ...]) -> list[dict[str, str]]:
+def compact_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
     """Pydantic errors without their `input` (which can be megabytes), capped in number and length."""
     return [
         {"loc": _short(".".join(str(part) for part in error.get("loc", ()))), "msg": _short(error.get("msg", ""))}

@@ -2,8 +2,9 @@
 
 import aio_pika
 from aio_pika import DeliveryMode, Message
-from aio_pika.abc import AbstractExchange
+from aio_pika.abc import AbstractExchange, HeadersType
 from aio_pika.exceptions import AMQPError, DeliveryError, PublishError
+from pamqp.common import FieldTable
 
 CONFIRM_TIMEOUT_S = 5.0
 
@@ -12,7 +13,7 @@ class PublishFailed(Exception):
     """The broker did not take responsibility for the message; the caller must not report success."""
 
 
-def persistent_message(body: bytes, *, message_id: str, headers: dict[str, object] | None = None) -> Message:
+def persistent_message(body: bytes, *, message_id: str, headers: HeadersType | None = None) -> Message:
     return Message(
         body,
         delivery_mode=DeliveryMode.PERSISTENT,
@@ -46,7 +47,7 @@ async def connect(url: str, *, name: str, robust: bool = True) -> aio_pika.abc.A
 
     `name` shows in the management UI and `rabbitmqctl list_connections`, to tell services apart.
     """
-    properties = {"connection_name": f"newsflow-{name}"}
+    properties: FieldTable = {"connection_name": f"newsflow-{name}"}
     if robust:
         return await aio_pika.connect_robust(url, timeout=5, client_properties=properties)
     return await aio_pika.connect(url, timeout=5, client_properties=properties)

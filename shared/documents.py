@@ -5,14 +5,14 @@
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 EntityLabel = Literal[
     "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"
 ]
-ENTITY_LABELS: tuple[str, ...] = EntityLabel.__args__
+ENTITY_LABELS: tuple[str, ...] = get_args(EntityLabel)
 Status = Literal["enriched", "failed"]
 
 

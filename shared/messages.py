@@ -19,7 +19,7 @@ class ArticleSubmitted(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     id: str = ArticleId
     article: ArticleIn
     received_at: datetime

@@ -5,6 +5,7 @@ article means the same thing everywhere.
 """
 
 import hashlib
+import json
 import re
 import unicodedata
 from datetime import UTC, datetime
@@ -29,7 +30,9 @@ def _no_nul(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_no_nul)]
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SHORT_FIELD_CHARS), AfterValidator(_no_nul)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SHORT_FIELD_CHARS),
+    AfterValidator(_no_nul),
 ]
 
 
@@ -102,16 +105,14 @@ def parse_plain_text(text: str) -> dict[str, object]:
 
 def parse_html(html: str) -> dict[str, object]:
     """Extract an article's main text and metadata from a web page (trafilatura)."""
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    if extracted is None or not (extracted.text or "").strip():
+    extracted = trafilatura.extract(html, output_format="json", with_metadata=True, include_comments=False)
+    found: dict[str, str | None] = json.loads(extracted) if extracted else {}
+    if not (found.get("text") or "").strip():
         raise ArticleFormatError("no article text found in the HTML")
-    fields: dict[str, object] = {"title": extracted.title or "", "body": extracted.text}
-    if extracted.sitename:
-        fields["source"] = extracted.sitename
-    if extracted.url:
-        fields["url"] = extracted.url
-    if extracted.date:
-        fields["published_at"] = extracted.date
+    fields: dict[str, object] = {"title": found.get("title") or "", "body": found["text"]}
+    for ours, theirs in (("source", "sitename"), ("url", "url"), ("published_at", "date")):
+        if found.get(theirs):
+            fields[ours] = found[theirs]
     return fields
 
 

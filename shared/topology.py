@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from aio_pika import ExchangeType
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue
+from pamqp.common import FieldTable, FieldValue
 
 EXCHANGE = "newsflow"
 DEAD_EXCHANGE = "newsflow.dead"
@@ -57,11 +58,11 @@ class Topology:
     dead_queue: AbstractQueue
 
 
-def _quorum(**arguments: object) -> dict[str, object]:
+def _quorum(**arguments: FieldValue) -> FieldTable:
     return {"x-queue-type": "quorum", **arguments}
 
 
-def _dead_letters_to(exchange: str, routing_key: str) -> dict[str, object]:
+def _dead_letters_to(exchange: str, routing_key: str) -> FieldTable:
     return {
         "x-dead-letter-exchange": exchange,
         "x-dead-letter-routing-key": routing_key,
@@ -92,9 +93,7 @@ async def declare_topology(channel: AbstractChannel, *, max_length: int) -> Topo
         retry_queue = await channel.declare_queue(
             retry_queue_name(attempt),
             durable=True,
-            arguments=_quorum(
-                **_dead_letters_to(EXCHANGE, ARTICLE_ROUTING_KEY), **{"x-message-ttl": delay_s * 1000}
-            ),
+            arguments=_quorum(**_dead_letters_to(EXCHANGE, ARTICLE_ROUTING_KEY), **{"x-message-ttl": delay_s * 1000}),
         )
         await retry_queue.bind(retry_exchange, retry_routing_key(attempt))
 

@@ -59,9 +59,19 @@ class SecantusServer:
         exe = shutil.which("secantusd-py", path=str(Path(sys.executable).parent)) or "secantusd-py"
         log = open(self.storage.parent / f"secantus-{self.port}.log", "ab")  # noqa: SIM115 - lives with the process
         self.proc = subprocess.Popen(
-            [exe, "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", str(self.storage),
-             "--log-level", "WARNING"],
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                exe,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--storage-path",
+                str(self.storage),
+                "--log-level",
+                "WARNING",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         wait_for_port(self.port, proc=self.proc)
         MongoClient(self.url, serverSelectionTimeoutMS=20_000).admin.command("ping")

@@ -1,0 +1,83 @@
+"""Inspecting and replaying the dead-letter queue (`newsflow dlq list|replay`)."""
+
+from dataclasses import dataclass
+
+from aio_pika.abc import AbstractIncomingMessage
+
+from shared import broker, topology
+from shared.settings import NewsflowSettings
+
+# Headers that describe the failure; a replayed message starts afresh without them.
+FAILURE_HEADERS = (
+    topology.ERROR_HEADER,
+    topology.ATTEMPT_HEADER,
+    "x-death",
+    "x-first-death-exchange",
+    "x-first-death-queue",
+    "x-first-death-reason",
+    "x-last-death-exchange",
+    "x-last-death-queue",
+    "x-last-death-reason",
+    "x-delivery-count",
+)
+
+
+@dataclass(frozen=True)
+class ParkedMessage:
+    message_id: str
+    reason: str
+    death: str  # the broker's view: which queue, why, how often
+    size: int
+
+
+def describe(message: AbstractIncomingMessage) -> ParkedMessage:
+    headers = message.headers
+    deaths = headers.get("x-death")
+    death = ""
+    if isinstance(deaths, list) and deaths and isinstance(deaths[0], dict):
+        first = deaths[0]
+        death = f"{first.get('reason')} from {first.get('queue')} (x{first.get('count')})"
+    reason = headers.get(topology.ERROR_HEADER)
+    return ParkedMessage(
+        message_id=message.message_id or "",
+        reason=str(reason) if reason is not None else (death or "unknown"),
+        death=death,
+        size=len(message.body),
+    )
+
+
+async def list_parked(settings: NewsflowSettings, *, limit: int) -> list[ParkedMessage]:
+    """Look at up to `limit` parked messages; they all stay in the queue."""
+    connection = await broker.connect(settings.rabbitmq_url, name="cli", robust=False)
+    async with connection:
+        channel = await connection.channel()
+        topo = await topology.declare_topology(channel, max_length=settings.queue_max_length)
+        parked: list[ParkedMessage] = []
+        while len(parked) < limit:
+            message = await topo.dead_queue.get(no_ack=False, fail=False)
+            if message is None:
+                break
+            parked.append(describe(message))
+        # Closing the channel without acks hands every fetched message back to the queue.
+    return parked
+
+
+async def replay(settings: NewsflowSettings, ids: set[str] | None) -> int:
+    """Send parked messages (all, or those with the given ids) back to the work queue; returns the count."""
+    connection = await broker.connect(settings.rabbitmq_url, name="cli", robust=False)
+    replayed = 0
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+        topo = await topology.declare_topology(channel, max_length=settings.queue_max_length)
+        while True:
+            message = await topo.dead_queue.get(no_ack=False, fail=False)
+            if message is None:
+                break
+            if ids is not None and message.message_id not in ids:
+                continue  # left unacked: returns to the dead-letter queue when the channel closes
+            headers = {k: v for k, v in message.headers.items() if k not in FAILURE_HEADERS}
+            fresh = broker.persistent_message(message.body, message_id=message.message_id or "", headers=headers)
+            await broker.publish_confirmed(topo.exchange, fresh, topology.ARTICLE_ROUTING_KEY)
+            await message.ack()
+            replayed += 1
+    return replayed

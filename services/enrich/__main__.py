@@ -1,0 +1,41 @@
+"""`python -m services.enrich`: one enrichment worker process."""
+
+import asyncio
+import logging
+import signal
+
+from services.enrich.enrichment import Enricher
+from services.enrich.settings import WorkerSettings
+from services.enrich.store import ArticleStore
+from services.enrich.worker import Worker
+from shared import database
+from shared.logs import configure_logging
+from shared.service import load_settings
+
+log = logging.getLogger("services.enrich")
+
+
+async def main(settings: WorkerSettings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+
+    # The model loads once per process, before the first message is taken.
+    enricher = await asyncio.to_thread(Enricher.load, summary_sentences=settings.summary_sentences)
+    client = database.connect(settings)
+    try:
+        db = database.database(client, settings)
+        await database.ensure_indexes(db)
+        worker = Worker(settings=settings, enricher=enricher, store=ArticleStore(database.articles(db)))
+        log.info("worker %s ready", settings.worker_name)
+        await worker.run(stop)
+    finally:
+        await client.close()
+    log.info("worker stopped")
+
+
+if __name__ == "__main__":
+    worker_settings = load_settings(WorkerSettings, "enrich")
+    configure_logging("enrich", worker_settings.log_level)
+    asyncio.run(main(worker_settings))

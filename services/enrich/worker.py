@@ -1,0 +1,247 @@
+"""The enrichment worker: the only place that knows about acknowledgements.
+
+For each batch: decode → skip what is stored already → enrich off the event loop → one bulk upsert →
+ack. A message is acked only after its document is written (or after it was parked in the dead-letter
+queue or handed to a delay queue, each confirmed by the broker), so a crash at any point means
+redelivery, never loss; the upsert by id makes redelivery harmless.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aio_pika import Message
+from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, AbstractIncomingMessage
+from aio_pika.exceptions import AMQPError, ChannelInvalidStateError
+from pydantic import ValidationError
+from pymongo.errors import PyMongoError
+
+from services.enrich.documents import content_hash, enriched_document, failed_document
+from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle
+from services.enrich.settings import WorkerSettings
+from services.enrich.store import ArticleStore
+from shared import broker, topology
+from shared.documents import ArticleDocument
+from shared.logs import article_context
+from shared.messages import ArticleSubmitted
+
+log = logging.getLogger(__name__)
+
+# Connection-level failures after which the worker reconnects (its unacked messages return to the queue).
+BROKER_ERRORS = (AMQPError, ChannelInvalidStateError, ConnectionError, OSError)
+RECONNECT_DELAYS_S = (0.5, 1, 2, 5, 10)
+
+
+def _header_int(message: AbstractIncomingMessage, name: str) -> int:
+    value = message.headers.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+@dataclass
+class _Job:
+    message: AbstractIncomingMessage
+    submission: ArticleSubmitted
+
+
+class _Session:
+    """One broker connection's worth of state: channel, topology, and the messages it delivered."""
+
+    def __init__(self, connection: AbstractConnection, channel: AbstractChannel, topo: topology.Topology) -> None:
+        self.connection = connection
+        self.channel = channel
+        self.topology = topo
+        self.inbox: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
+        self.lost = asyncio.Event()
+        connection.close_callbacks.add(lambda *_: self.lost.set())
+        channel.close_callbacks.add(lambda *_: self.lost.set())
+
+
+class Worker:
+    def __init__(self, *, settings: WorkerSettings, enricher: Enricher, store: ArticleStore) -> None:
+        self._settings = settings
+        self._enricher = enricher
+        self._store = store
+        self._pipeline = enricher.pipeline(worker=settings.worker_name)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Consume until `stop` is set; reconnect with backoff whenever the broker connection is lost."""
+        failures = 0
+        while not stop.is_set():
+            try:
+                await self._consume(stop)
+                failures = 0
+            except BROKER_ERRORS as exc:
+                delay = RECONNECT_DELAYS_S[min(failures, len(RECONNECT_DELAYS_S) - 1)]
+                failures += 1
+                log.warning("broker unavailable (%s); reconnecting in %ss", type(exc).__name__, delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=delay)
+
+    async def _consume(self, stop: asyncio.Event) -> None:
+        connection = await broker.connect(self._settings.rabbitmq_url, name="enrich", robust=False)
+        try:
+            channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+            await channel.set_qos(prefetch_count=self._settings.prefetch_count)
+            topo = await topology.declare_topology(channel, max_length=self._settings.queue_max_length)
+            session = _Session(connection, channel, topo)
+            consumer_tag = await topo.work_queue.consume(session.inbox.put, no_ack=False)
+            log.info("consuming from %s", topology.WORK_QUEUE)
+            while not stop.is_set() and not session.lost.is_set():
+                batch = await self._next_batch(session, stop)
+                if batch:
+                    await self._process(session, batch)
+            if session.lost.is_set():
+                raise ConnectionError("broker connection lost")
+            # Stopping: take no more deliveries; what was delivered but not started goes back at once.
+            await topo.work_queue.cancel(consumer_tag)
+            while not session.inbox.empty():
+                await session.inbox.get_nowait().nack(requeue=True)
+        finally:
+            if not connection.is_closed:
+                await connection.close()
+
+    async def _next_batch(self, session: _Session, stop: asyncio.Event) -> list[AbstractIncomingMessage]:
+        """Wait for one message, then up to `batch_wait_ms` more for the batch to fill."""
+        first = asyncio.ensure_future(session.inbox.get())
+        stopped = asyncio.ensure_future(stop.wait())
+        lost = asyncio.ensure_future(session.lost.wait())
+        await asyncio.wait({first, stopped, lost}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        lost.cancel()
+        if not first.done():
+            first.cancel()
+            return []
+        batch = [first.result()]
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._settings.batch_wait_ms / 1000
+        while len(batch) < self._settings.batch_size and not stop.is_set():
+            try:
+                batch.append(await asyncio.wait_for(session.inbox.get(), timeout=max(0, deadline - loop.time())))
+            except TimeoutError:
+                break
+        return batch
+
+    async def _process(self, session: _Session, batch: list[AbstractIncomingMessage]) -> None:
+        jobs: list[_Job] = []
+        for message in batch:
+            job = await self._decode(session, message)
+            if job is not None:
+                jobs.append(job)
+        if not jobs:
+            return
+        try:
+            documents, parked = await self._enrich(jobs)
+            await self._store.upsert(documents)
+        except PyMongoError as exc:
+            log.warning("database unavailable (%s); delaying %d messages", type(exc).__name__, len(jobs))
+            for job in jobs:
+                await self._retry(session, job, f"database error: {type(exc).__name__}")
+            return
+        except Exception as exc:  # a bug, not the article's fault: retried, then parked if it persists
+            log.exception("unexpected error while processing a batch")
+            for job in jobs:
+                await self._retry(session, job, f"unexpected error: {type(exc).__name__}")
+            return
+        for job in jobs:
+            with article_context(job.submission.id):
+                reason = parked.get(job.submission.id)
+                if reason is not None:
+                    await self._park(session, job.message, reason)
+                else:
+                    await job.message.ack()
+                    log.info("article stored")
+
+    async def _decode(self, session: _Session, message: AbstractIncomingMessage) -> _Job | None:
+        try:
+            submission = ArticleSubmitted.model_validate_json(message.body)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(part) for part in error.get("loc", ())) or "message"
+            await self._park(session, message, f"invalid message: {where}: {error['msg']}"[:500])
+            return None
+        deliveries = _header_int(message, "x-delivery-count")
+        if deliveries >= topology.DELIVERY_LIMIT - 1:
+            reason = f"delivered {deliveries + 1} times without being acknowledged (workers crashed or stopped on it)"
+            with article_context(submission.id):
+                try:
+                    await self._store.upsert([failed_document(submission, reason, self._pipeline)])
+                except PyMongoError:
+                    log.warning("could not record the failed article; parking it anyway")
+                await self._park(session, message, reason)
+            return None
+        return _Job(message, submission)
+
+    async def _enrich(self, jobs: Sequence[_Job]) -> tuple[list[ArticleDocument], dict[str, str]]:
+        """Documents to write for the batch, and the reasons of those that are parked instead."""
+        stored = await self._store.versions(job.submission.id for job in jobs)
+        todo: list[_Job] = []
+        for job in jobs:
+            known = stored.get(job.submission.id)
+            if (
+                known is not None
+                and known.status == "enriched"
+                and known.content_hash == content_hash(job.submission)
+                and known.pipeline_version == self._pipeline.version
+            ):
+                continue  # a redelivery of work already done: ack without running the model again
+            todo.append(job)
+        texts = [
+            ArticleText(
+                title=job.submission.article.title,
+                body=job.submission.article.body,
+                language=job.submission.article.language,
+            )
+            for job in todo
+        ]
+        # The model is CPU-bound: run it in a thread so heartbeats and confirms keep flowing meanwhile.
+        results = await asyncio.to_thread(self._enricher.enrich_batch, texts, batch_size=self._settings.batch_size)
+        documents: list[ArticleDocument] = []
+        parked: dict[str, str] = {}
+        for job, result in zip(todo, results, strict=True):
+            if isinstance(result, UnprocessableArticle):
+                reason = f"enrichment failed: {result}"[:500]
+                parked[job.submission.id] = reason
+                documents.append(failed_document(job.submission, reason, self._pipeline))
+            else:
+                documents.append(enriched_document(job.submission, result, self._pipeline))
+        return documents, parked
+
+    async def _retry(self, session: _Session, job: _Job, reason: str) -> None:
+        """Hand the message to the next delay queue (it comes back after the delay), or park it when spent."""
+        attempt = _header_int(job.message, topology.ATTEMPT_HEADER)
+        if attempt >= len(topology.RETRY_DELAYS_S):
+            await self._park(session, job.message, f"{reason}; gave up after {attempt} retries")
+            return
+        message = broker.persistent_message(
+            job.message.body,
+            message_id=job.submission.id,
+            headers={**job.message.headers, topology.ATTEMPT_HEADER: attempt + 1},
+        )
+        await self._hand_over(
+            session, job.message, message, session.topology.retry_exchange, topology.retry_routing_key(attempt)
+        )
+
+    async def _park(self, session: _Session, original: AbstractIncomingMessage, reason: str) -> None:
+        """Move a message to the dead-letter queue with our reason beside the broker's own headers."""
+        log.error("parking message in the dead-letter queue: %s", reason)
+        message = broker.persistent_message(
+            original.body,
+            message_id=original.message_id or "",
+            headers={**original.headers, topology.ERROR_HEADER: reason},
+        )
+        await self._hand_over(session, original, message, session.topology.dead_exchange, topology.DEAD_ROUTING_KEY)
+
+    @staticmethod
+    async def _hand_over(
+        session: _Session, original: AbstractIncomingMessage, copy: Message, exchange: AbstractExchange, key: str
+    ) -> None:
+        """Publish `copy` (confirmed) and only then ack `original`; if the broker refuses, requeue instead."""
+        try:
+            await broker.publish_confirmed(exchange, copy, key)
+        except broker.PublishFailed as exc:
+            log.warning("could not hand the message over (%s); returning it to the queue", exc)
+            await original.nack(requeue=True)
+            return
+        await original.ack()

@@ -1,0 +1,8 @@
+"""`python -m services.ingest`: the ingest HTTP service."""
+
+from services.ingest.app import create_app
+from services.ingest.settings import IngestSettings
+from shared.service import load_settings, serve
+
+settings = load_settings(IngestSettings, "ingest")
+serve(create_app(settings), service="ingest", host=settings.host, port=settings.port, log_level=settings.log_level)

@@ -1,0 +1,48 @@
+"""Publishing accepted articles to the work queue; 202 is only ever answered after the broker's confirm."""
+
+import asyncio
+import logging
+
+from aio_pika.abc import AbstractChannel, AbstractConnection
+
+from shared import broker, topology
+from shared.messages import ArticleSubmitted
+
+log = logging.getLogger(__name__)
+
+
+class ArticlePublisher:
+    """One robust connection and one confirming channel for the whole ingest process."""
+
+    def __init__(self, connection: AbstractConnection, channel: AbstractChannel, topo: topology.Topology) -> None:
+        self._connection = connection
+        self._channel = channel
+        self._topology = topo
+
+    @classmethod
+    async def open(cls, url: str, *, max_length: int) -> "ArticlePublisher":
+        connection = await broker.connect(url, name="ingest")
+        channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+        topo = await topology.declare_topology(channel, max_length=max_length)
+        return cls(connection, channel, topo)
+
+    @property
+    def ready(self) -> bool:
+        return not self._connection.is_closed and not self._channel.is_closed
+
+    async def publish(self, message: ArticleSubmitted) -> None:
+        """Raises `broker.PublishFailed` unless RabbitMQ confirmed the persistent message."""
+        if not self.ready:
+            raise broker.PublishFailed("not connected to the broker")
+        body = message.model_dump_json().encode()
+        await broker.publish_confirmed(
+            self._topology.exchange,
+            broker.persistent_message(body, message_id=message.id),
+            topology.ARTICLE_ROUTING_KEY,
+        )
+
+    async def close(self) -> None:
+        try:
+            await asyncio.wait_for(self._connection.close(), timeout=5)
+        except (TimeoutError, OSError) as exc:
+            log.warning("broker connection did not close cleanly: %s", exc)

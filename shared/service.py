@@ -1,0 +1,39 @@
+"""Starting an HTTP service process: settings validated first, JSON logs, uvicorn with a graceful stop."""
+
+import sys
+from collections.abc import Callable
+from typing import TypeVar
+
+import uvicorn
+from fastapi import FastAPI
+from pydantic import ValidationError
+
+from shared.api import compact_errors
+from shared.logs import configure_logging
+
+S = TypeVar("S")
+
+# Docker sends SIGKILL 10 s after SIGTERM; in-flight requests get most of that to finish.
+GRACEFUL_SHUTDOWN_S = 8
+
+
+def load_settings(factory: Callable[[], S], service: str) -> S:
+    """Build the settings or exit with status 2 and a readable reason (never a traceback)."""
+    try:
+        return factory()
+    except ValidationError as exc:
+        problems = "; ".join(f"NEWSFLOW_{e['loc'].upper()}: {e['msg']}" for e in compact_errors(exc.errors()))
+        print(f"{service}: invalid configuration: {problems}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def serve(app: FastAPI, *, service: str, host: str, port: int, log_level: str) -> None:
+    configure_logging(service, log_level)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        server_header=False,
+    )
