@@ -30,17 +30,21 @@ class ParkedMessage:
     size: int
 
 
+def _text(value: object) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes | bytearray) else str(value)
+
+
 def describe(message: AbstractIncomingMessage) -> ParkedMessage:
     headers = message.headers
     deaths = headers.get("x-death")
     death = ""
     if isinstance(deaths, list) and deaths and isinstance(deaths[0], dict):
         first = deaths[0]
-        death = f"{first.get('reason')} from {first.get('queue')} (x{first.get('count')})"
+        death = f"{_text(first.get('reason'))} from {_text(first.get('queue'))} (x{_text(first.get('count'))})"
     reason = headers.get(topology.ERROR_HEADER)
     return ParkedMessage(
         message_id=message.message_id or "",
-        reason=str(reason) if reason is not None else (death or "unknown"),
+        reason=_text(reason) if reason is not None else (death or "unknown"),
         death=death,
         size=len(message.body),
     )

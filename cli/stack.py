@@ -12,8 +12,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
-
 import httpx
 
 # Compose runs `python -m services.<name>`; tests/unit/test_compose.py checks the two stay identical.
@@ -63,16 +61,15 @@ class Stack:
         self, service: str, *, extra_env: Mapping[str, str] | None = None, name: str | None = None
     ) -> ServiceProcess:
         name = name or f"{service}-{sum(p.name.startswith(service) for p in self.processes) + 1}"
-        out: IO[bytes] | None = None
+        env = {**os.environ, **self.env, **(extra_env or {})}
         log_path = None
-        if self.log_dir is not None:
+        if self.log_dir is None:
+            proc = subprocess.Popen(service_command(service), env=env)
+        else:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             log_path = self.log_dir / f"{name}.log"
-            out = open(log_path, "ab")  # noqa: SIM115 - the child process owns it
-        env = {**os.environ, **self.env, **(extra_env or {})}
-        proc = subprocess.Popen(
-            service_command(service), env=env, stdout=out, stderr=subprocess.STDOUT if out else None
-        )
+            with open(log_path, "ab") as out:  # the child keeps its own copy of the descriptor
+                proc = subprocess.Popen(service_command(service), env=env, stdout=out, stderr=subprocess.STDOUT)
         process = ServiceProcess(name, proc, log_path)
         self.processes.append(process)
         return process

