@@ -21,6 +21,10 @@ ARTICLE_INDEXES = [
     IndexModel([("published_at", DESCENDING), ("_id", DESCENDING)], name="published_at"),
     IndexModel([("entities.id", ASCENDING)], name="entity_id"),
     IndexModel([("entities.label", ASCENDING)], name="entity_label"),
+    # Entity search by the start of a name or an alias (`/v1/entities?q=`): a case-insensitive regex cannot
+    # bound an index scan, but scanning these keys beats reading every article.
+    IndexModel([("entities.name", ASCENDING)], name="entity_name"),
+    IndexModel([("entities.aliases", ASCENDING)], name="entity_aliases"),
     IndexModel([("source", ASCENDING)], name="source"),
     IndexModel([("language", ASCENDING)], name="language"),
     IndexModel([("status", ASCENDING)], name="status"),

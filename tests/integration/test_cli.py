@@ -30,35 +30,39 @@ def test_run_starts_the_stack_posts_the_sample_and_stops_on_ctrl_c(tmp_path: Pat
             NEWSFLOW_INGEST_PORT=str(free_port()),
             NEWSFLOW_QUERY_PORT=str(free_port()),
         )
-        proc = subprocess.Popen(
-            [*NEWSFLOW, "run", "--post", str(SEED_ARTICLE)],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert proc.stdout is not None
-            line = proc.stdout.readline()  # blocks until the enriched document is printed
-            assert line, proc.stderr.read() if proc.stderr else ""
-            document = json.loads(line)
-            assert document["status"] == "enriched"
-            assert document["title"] == "Beijing calls for dialogue on Ukraine crisis"
-            names = {(e["name"], e["label"]) for e in document["entities"]}
-            assert {("Qin Gang", "PERSON"), ("Dmytro Kuleba", "PERSON"), ("China", "GPE")} <= names
-            assert proc.poll() is None, "keeps serving after printing"
-            # The local key and the database files live in the project-local, git-ignored folder.
-            assert (tmp_path / ".newsflow" / "api-key").stat().st_mode & 0o077 == 0
-            assert (tmp_path / ".newsflow" / "mongodb").is_dir()
-            started = time.monotonic()
-            proc.send_signal(signal.SIGINT)
-            assert proc.wait(timeout=60) == 0
-            assert time.monotonic() - started < 30
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        # The services' logs go to a file: a pipe nobody reads would fill up and block them.
+        with (
+            (tmp_path / "stderr.log").open("w") as errors,
+            subprocess.Popen(
+                [*NEWSFLOW, "run", "--post", str(SEED_ARTICLE)],
+                cwd=tmp_path,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+            ) as proc,
+        ):
+            try:
+                assert proc.stdout is not None
+                line = proc.stdout.readline()  # blocks until the enriched document is printed
+                assert line, (tmp_path / "stderr.log").read_text()[-3000:]
+                document = json.loads(line)
+                assert document["status"] == "enriched"
+                assert document["title"] == "Beijing calls for dialogue on Ukraine crisis"
+                names = {(e["name"], e["label"]) for e in document["entities"]}
+                assert {("Qin Gang", "PERSON"), ("Dmytro Kuleba", "PERSON"), ("China", "GPE")} <= names
+                assert proc.poll() is None, "keeps serving after printing"
+                # The local key and the database files live in the project-local, git-ignored folder.
+                assert (tmp_path / ".newsflow" / "api-key").stat().st_mode & 0o077 == 0
+                assert (tmp_path / ".newsflow" / "mongodb").is_dir()
+                started = time.monotonic()
+                proc.send_signal(signal.SIGINT)
+                assert proc.wait(timeout=60) == 0
+                assert time.monotonic() - started < 30
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
 
 
 def test_enrich_prints_one_document_per_input_in_order_and_fails_on_bad_input(tmp_path: Path) -> None:

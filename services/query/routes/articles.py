@@ -1,0 +1,48 @@
+"""`/v1/articles`: one stored article, and filtered, sorted, paginated listings."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi.responses import JSONResponse
+
+from services.query.deps import PagesDep, RepositoryDep, read_access
+from services.query.params import ArticleListParams
+from services.query.schemas import ARTICLE_FIELDS, ArticleFields, ArticlePage, article_json
+
+router = APIRouter(prefix="/articles", tags=["articles"], dependencies=[read_access])
+
+ArticleId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$", description="16 lowercase hex digits; otherwise 422")]
+Fields = Annotated[
+    str | None,
+    Query(
+        max_length=500,
+        pattern=r"^[a-z_]+(,[a-z_]+)*$",
+        description=f"comma-separated top-level fields to return (`id` always is): {', '.join(ARTICLE_FIELDS)}",
+    ),
+]
+
+
+@router.get("", responses={400: {}, 503: {}})
+async def list_articles(
+    params: Annotated[ArticleListParams, Query()], repository: RepositoryDep, pages: PagesDep
+) -> ArticlePage:
+    """Articles matching every given filter, newest first unless `sort` says otherwise."""
+    spec = params.to_filter()
+    items, position = await repository.articles(spec, params.sort, limit=params.limit, position=pages.position(params))
+    return ArticlePage(items=items, next_cursor=pages.next_cursor(params, position))
+
+
+@router.get(
+    "/{article_id}",
+    response_model=ArticleFields,
+    responses={404: {"description": "no stored article has this id (yet)"}, 503: {}},
+)
+async def get_article(article_id: ArticleId, repository: RepositoryDep, fields: Fields = None) -> JSONResponse:
+    """The stored article, whole or reduced to `fields`."""
+    chosen = tuple(dict.fromkeys(fields.split(","))) if fields else ()
+    if not set(chosen) <= set(ARTICLE_FIELDS):
+        raise HTTPException(422, "fields names an unknown field; the description of `fields` in /docs lists them")
+    stored = await repository.article(article_id, chosen)
+    if stored is None:
+        raise HTTPException(404, f"article {article_id} not found")
+    return JSONResponse(article_json(stored, chosen or ARTICLE_FIELDS))

@@ -1,0 +1,43 @@
+"""`/v1/entities`: entities ranked by the articles that mention them, one entity, and its co-occurrences."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query
+
+from services.query.deps import PagesDep, RepositoryDep, read_access
+from services.query.params import ENTITY_ID_PATTERN, EntityListParams, RelatedParams
+from services.query.schemas import EntityDetail, EntityPage, RelatedEntities
+
+router = APIRouter(prefix="/entities", tags=["entities"], dependencies=[read_access])
+
+EntityId = Annotated[str, Path(pattern=ENTITY_ID_PATTERN, max_length=120, description="e.g. `person:qin-gang`")]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no article mentions this entity"}, 503: {}}
+
+
+@router.get("", responses={400: {}, 503: {}})
+async def list_entities(
+    params: Annotated[EntityListParams, Query()], repository: RepositoryDep, pages: PagesDep
+) -> EntityPage:
+    """Entities ranked by the number of articles that mention them."""
+    items, position = await repository.entities(params.to_filter(), limit=params.limit, position=pages.position(params))
+    return EntityPage(items=items, next_cursor=pages.next_cursor(params, position))
+
+
+@router.get("/{entity_id}", responses=NOT_FOUND)
+async def get_entity(entity_id: EntityId, repository: RepositoryDep) -> EntityDetail:
+    """One entity: names, article count, first and last seen, recent articles."""
+    entity = await repository.entity(entity_id)
+    if entity is None:
+        raise HTTPException(404, f"entity {entity_id} not found")
+    return entity
+
+
+@router.get("/{entity_id}/related", responses=NOT_FOUND)
+async def related_entities(
+    entity_id: EntityId, params: Annotated[RelatedParams, Query()], repository: RepositoryDep
+) -> RelatedEntities:
+    """Entities mentioned in the same articles, by shared article count or by lift."""
+    related = await repository.related(entity_id, params.sort, limit=params.limit, min_shared=params.min_shared)
+    if related is None:
+        raise HTTPException(404, f"entity {entity_id} not found")
+    return related

@@ -1,0 +1,207 @@
+"""Response models of the query API (the stored article itself is `shared.documents.ArticleDocument`)."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
+
+from shared.documents import ArticleDocument, EntityLabel, Status
+
+TOP_ENTITIES = 5
+
+_ARTICLE_EXAMPLE: dict[str, Any] = {
+    "id": "3f9a1c2b4d5e6f70",
+    "title": "Beijing calls for dialogue on Ukraine crisis",
+    "source": "China Daily",
+    "published_at": "2023-03-17T00:00:00Z",
+    "received_at": "2026-11-27T09:12:44.120000Z",
+    "status": "enriched",
+    "summary": "China is concerned over the escalation and possible loss of control of the Ukraine crisis, ...",
+    "entities": [
+        {"id": "gpe:china", "name": "China", "label": "GPE", "salience": 0.41},
+        {"id": "person:qin-gang", "name": "Qin Gang", "label": "PERSON", "salience": 0.22},
+    ],
+    "score": None,
+}
+
+
+class _Response(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Health(_Response):
+    status: Literal["ok"] = "ok"
+
+
+class Ready(_Response):
+    status: Literal["ready"] = "ready"
+
+
+class EntityRef(_Response):
+    id: str
+    name: str
+    label: EntityLabel
+    salience: float
+
+
+class ArticleItem(_Response):
+    """One article of a listing: what a result list shows, not the whole document."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_ARTICLE_EXAMPLE]})
+
+    id: str
+    title: str
+    source: str | None
+    published_at: datetime | None
+    received_at: datetime
+    status: Status
+    summary: str | None = Field(description="the extractive summary's text")
+    entities: list[EntityRef] = Field(description=f"the {TOP_ENTITIES} most salient entities")
+    score: float | None = Field(default=None, description="relevance to `q`, only with `sort=relevance`")
+
+
+class ArticlePage(_Response):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [_ARTICLE_EXAMPLE], "next_cursor": None}]})
+
+    items: list[ArticleItem]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
+
+
+class EntityItem(_Response):
+    id: str
+    name: str
+    label: EntityLabel
+    aliases: list[str]
+    articles: int = Field(description="number of articles that mention it")
+
+
+class EntityPage(_Response):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {"id": "gpe:china", "name": "China", "label": "GPE", "aliases": [], "articles": 412},
+                        {
+                            "id": "person:qin-gang",
+                            "name": "Qin Gang",
+                            "label": "PERSON",
+                            "aliases": ["Qin"],
+                            "articles": 37,
+                        },
+                    ],
+                    "next_cursor": "WyI1ZjRk...",
+                }
+            ]
+        }
+    )
+
+    items: list[EntityItem]
+    next_cursor: str | None
+
+
+class EntityDetail(EntityItem):
+    first_seen: datetime = Field(description="earliest published_at (received_at when unknown) of its articles")
+    last_seen: datetime = Field(description="latest published_at (received_at when unknown) of its articles")
+    recent_articles: list[ArticleItem] = Field(description="the most recently received articles that mention it")
+
+
+class RelatedEntity(_Response):
+    id: str
+    name: str
+    label: EntityLabel
+    shared_articles: int = Field(description="articles that mention both entities")
+    articles: int = Field(description="articles that mention this entity")
+    lift: float = Field(description="shared_articles * total_articles / (articles of both entities multiplied)")
+
+
+class RelatedEntities(_Response):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "entity": "person:qin-gang",
+                    "articles": 37,
+                    "total_articles": 2408,
+                    "items": [
+                        {
+                            "id": "gpe:china",
+                            "name": "China",
+                            "label": "GPE",
+                            "shared_articles": 35,
+                            "articles": 412,
+                            "lift": 5.5285,
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    entity: str
+    articles: int = Field(description="articles that mention `entity`")
+    total_articles: int = Field(description="enriched articles, the population the lift is computed over")
+    items: list[RelatedEntity]
+
+
+class ValueCount(_Response):
+    value: str | None
+    count: int
+
+
+class Stats(_Response):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "total": 2409,
+                    "by_status": [{"value": "enriched", "count": 2401}, {"value": "failed", "count": 8}],
+                    "by_language": [{"value": "en", "count": 2390}, {"value": None, "count": 8}],
+                    "by_source": [{"value": "Wikinews", "count": 2408}, {"value": "China Daily", "count": 1}],
+                    "by_label": [{"value": "GPE", "count": 2210}, {"value": "PERSON", "count": 1985}],
+                }
+            ]
+        }
+    )
+
+    total: int
+    by_status: list[ValueCount]
+    by_language: list[ValueCount]
+    by_source: list[ValueCount]
+    by_label: list[ValueCount] = Field(description="articles that mention at least one entity of the label")
+
+
+def _optional(annotation: Any) -> Any:
+    return annotation | None
+
+
+_OPTIONAL_FIELDS: dict[str, Any] = {
+    name: (_optional(info.annotation), Field(default=None, description=info.description))
+    for name, info in ArticleDocument.model_fields.items()
+    if name != "id"
+}
+ArticleFields = create_model(
+    "ArticleFields",
+    __doc__="The stored article (`ArticleDocument`): every field, or with `fields=` only `id` and those chosen.",
+    __config__=ConfigDict(extra="forbid"),
+    id=(str, ...),
+    **_OPTIONAL_FIELDS,
+)
+
+ARTICLE_FIELDS: tuple[str, ...] = tuple(ArticleDocument.model_fields)
+_FIELD_TYPES = {name: TypeAdapter(info.rebuild_annotation()) for name, info in ArticleDocument.model_fields.items()}
+
+
+def article_json(stored: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The chosen top-level fields of a stored article, validated and serialised as `ArticleDocument` would."""
+    values = {**stored, "id": stored["_id"]}
+    chosen = {}
+    for name in dict.fromkeys(("id", *fields)):
+        value = (
+            values[name]
+            if name in values
+            else ArticleDocument.model_fields[name].get_default(call_default_factory=True)
+        )
+        adapter = _FIELD_TYPES[name]
+        chosen[name] = adapter.dump_python(adapter.validate_python(value), mode="json")
+    return chosen
