@@ -181,9 +181,8 @@ def get(article_id: str) -> None:
 @app.command()
 def enrich(paths: Annotated[list[Path], typer.Argument(help="article files (.txt, .json, .html)")]) -> None:
     """Enrich files in-process (no broker, no database); one JSON document per input, in input order."""
-    from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle
-
     from services.enrich.documents import enriched_document
+    from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle
     from shared.messages import ArticleSubmitted
     from shared.submission import article_id
 
@@ -211,9 +210,8 @@ def enrich(paths: Annotated[list[Path], typer.Argument(help="article files (.txt
 @app.command()
 def reenrich() -> None:
     """Re-publish stored articles whose pipeline version is older than this code's."""
-    from services.enrich.enrichment import PIPELINE_VERSION
-
     from cli.reenrichment import republish_outdated
+    from services.enrich.enrichment import PIPELINE_VERSION
 
     db_settings = DatabaseSettings(mongodb_url=os.environ.get("NEWSFLOW_MONGODB_URL", "mongodb://127.0.0.1:27017"))
     count = asyncio.run(republish_outdated(_broker_settings(), db_settings, PIPELINE_VERSION))
@@ -241,9 +239,8 @@ def dlq_replay(ids: Annotated[list[str] | None, typer.Argument(help="message ids
 @eval_app.command("ner")
 def eval_ner(path: Path) -> None:
     """Exact-span P/R/F1 per label on a 4-column CoNLL file (ours and the bare model's)."""
-    from services.enrich.enrichment import Enricher
-
     from cli.evaluation import evaluate_ner
+    from services.enrich.enrichment import Enricher
 
     _print_json(evaluate_ner(Enricher.load(), path))
 
@@ -251,9 +248,8 @@ def eval_ner(path: Path) -> None:
 @eval_app.command("summary")
 def eval_summary(directory: Path) -> None:
     """ROUGE-1/2/L F1 at a 75-word budget on `News Articles/` + `Summaries/` (ours and lead-3)."""
-    from services.enrich.enrichment import Enricher
-
     from cli.evaluation import evaluate_summaries
+    from services.enrich.enrichment import Enricher
 
     _print_json(evaluate_summaries(Enricher.load(), directory))
 

@@ -87,12 +87,8 @@ def start_secantus(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
         raise SetupError("no MongoDB configured and SecantusDB is not installed: run `make install` first")
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir.parent / "secantus.log", "ab") as log:  # the child keeps its own descriptor
-        proc = subprocess.Popen(
-            [exe, "--host", "127.0.0.1", "--port", str(port), "--storage-path", str(data_dir)]
-            + ["--log-level", "WARNING"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        command = [exe, "--host", "127.0.0.1", "--port", str(port), "--storage-path", str(data_dir)]
+        proc = subprocess.Popen([*command, "--log-level", "WARNING"], stdout=log, stderr=subprocess.STDOUT)
     if not _wait_port("127.0.0.1", port, 30):
         proc.kill()
         raise SetupError(f"SecantusDB did not start; see {data_dir.parent / 'secantus.log'}")

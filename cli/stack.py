@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
 import httpx
 
 # Compose runs `python -m services.<name>`; tests/unit/test_compose.py checks the two stay identical.

@@ -61,7 +61,7 @@ class SecantusServer:
         with open(self.storage.parent / f"secantus-{self.port}.log", "ab") as log:  # the child keeps its copy
             self.proc = subprocess.Popen([*command, "--log-level", "WARNING"], stdout=log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, proc=self.proc)
-        with MongoClient(self.url, serverSelectionTimeoutMS=20_000) as client:
+        with MongoClient[dict[str, object]](self.url, serverSelectionTimeoutMS=20_000) as client:
             client.admin.command("ping")
 
     def stop(self) -> None:
