@@ -1,0 +1,416 @@
+"""Canonical entities of one article: the model's spans cleaned, grouped into one entity per referent, scored.
+
+The small statistical model makes known mistakes on news text: it labels role words as people ("Councilor"),
+the department in "Secretary of State" as an organisation, a surname alone as a place, and keeps a short form
+("Qin") apart from the full name ("Qin Gang"). The rules here fix those on evidence found in the same text, and
+add the other occurrences of a recognised name the model missed, conservatively: precision must not drop.
+"""
+
+import bisect
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import cast
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from services.enrich.annotation import FoundEntity
+from services.enrich.layout import ArticleLayout
+from shared.documents import ENTITY_LABELS, Entity, EntityLabel, Mention
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Titles and role words: never a person on their own, and stripped from the front of a person's name.
+ROLE_WORDS = _word_set(
+    """
+    ambassador archbishop attorney bishop captain cardinal chairman chairwoman chancellor chief colonel
+    commander commissioner congressman congresswoman councilor councillor counsellor counselor deputy
+    director dr emperor envoy foreign general governor judge justice king lieutenant lord major mayor
+    minister mr mrs ms pope premier president prime prince princess prof professor queen rep representative
+    secretary sen senator sergeant sheikh sir speaker spokesman spokesperson spokeswoman state vice
+    """
+)
+# "Secretary of State", "Minister of Defence": the department is part of the title, not an organisation.
+_DEPARTMENTS = _word_set(
+    """
+    State Defense Defence Treasury Commerce Energy Labor Labour Agriculture Education Health Interior Justice
+    Transportation Finance War
+    """
+)
+_TITLE_BEFORE = re.compile(r"\b(?:Secretary|Secretaries|Minister|Ministers)\s+of\s+(?:the\s+)?$")
+# "China Daily", "Korea Times": a place name that starts the name of a publication or company.
+_NAME_CONTINUATIONS = _word_set(
+    "Daily Times Post News Airlines Airways Telecom Mobile Bank Television Radio Press Herald Journal Tribune"
+)
+# Abbreviations whose full form a reader expects as an alias, and their label whatever the model said.
+_KNOWN_NAMES: tuple[tuple[str, EntityLabel, tuple[str, ...]], ...] = (
+    ("United States", "GPE", ("US", "U.S.", "USA", "U.S.A.", "United States of America")),
+    ("United Kingdom", "GPE", ("UK", "U.K.")),
+    ("United Arab Emirates", "GPE", ("UAE", "U.A.E.")),
+    ("United Nations", "ORG", ("UN", "U.N.")),
+    ("European Union", "ORG", ("EU", "E.U.")),
+)
+# Time zones the model takes for names ("9:54 a.m. ET").
+_NOT_NAMES = frozenset({"ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST", "CDT", "UTC", "GMT", "BST", "CET", "CEST"})
+_ARTICLES = frozenset({"the", "a", "an"})
+# On a tied vote a place or organisation wins over a person: the small model calls institutions named after
+# people ("Saint Francis Hospital") persons more often than the reverse, and real people are usually also
+# written in full elsewhere, which settles it.
+_TIE_ORDER: tuple[str, ...] = (
+    "GPE",
+    "LOC",
+    "ORG",
+    "FAC",
+    "NORP",
+    *(label for label in ENTITY_LABELS if label not in ("GPE", "LOC", "ORG", "FAC", "NORP", "PERSON")),
+    "PERSON",
+)
+_WORD = re.compile(r"[^\W_]+")
+_WORD_BEFORE_HYPHEN = re.compile(r"([^\W_]+)-$")
+_PREFIXES = frozenset({"pro", "anti", "non", "ex", "neo", "pan", "post", "pre"})
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\"'\u201d\u2019)]*\s+)$")
+_LEADING_ARTICLE = re.compile(r"(?:the|The|THE)\s+")
+_APOSTROPHES = "'\u2019"
+_TRAILING_POSSESSIVE = re.compile(f"(?:[{_APOSTROPHES}]s|s[{_APOSTROPHES}])$")
+_QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb()[]{}"
+_TITLE_WEIGHT = 3.0  # a mention in the headline counts as three early body mentions
+
+
+def slug(text: str) -> str:
+    """Lowercase words joined by hyphens, accents dropped: "Qin Gang" -> "qin-gang"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", "-", bare.casefold()).strip("-")
+
+
+_KNOWN_BY_SLUG = {slug(form): index for index, (name, _, forms) in enumerate(_KNOWN_NAMES) for form in (name, *forms)}
+
+
+@dataclass
+class _Mention:
+    start: int  # offsets into the layout's whole text
+    end: int
+    label: str | None  # None for a recovered mention: it carries no evidence of its own
+
+
+@dataclass
+class _Surface:
+    """All mentions of one way of writing a name (same slug); read its properties once all are collected."""
+
+    key: str
+    texts: Counter[str] = field(default_factory=Counter)
+    mentions: list[_Mention] = field(default_factory=list)
+
+    @cached_property
+    def text(self) -> str:
+        return self.texts.most_common(1)[0][0]
+
+    @cached_property
+    def words(self) -> list[str]:
+        return self.text.split()
+
+    @cached_property
+    def votes(self) -> Counter[str]:
+        return Counter(m.label for m in self.mentions if m.label is not None)
+
+    @cached_property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions)
+
+    def is_person(self) -> bool:
+        votes = self.votes
+        return votes["PERSON"] > 0 and votes["PERSON"] == max(votes.values())
+
+
+def _is_role_word(word: str) -> bool:
+    return word.rstrip(".").casefold() in ROLE_WORDS
+
+
+def _is_stop_word(word: str) -> bool:
+    return word.casefold() in STOP_WORDS
+
+
+def _is_hyphenated_modifier(text: str, start: int) -> bool:
+    """ "one-China", "pro-Russia", "anti-US": a modifier built on the name, not a mention of it.
+
+    ("China-Ukraine relationship" names both: the word before the hyphen is a name too.)
+    """
+    if text[start - 1 : start] != "-":
+        return False
+    before = _WORD_BEFORE_HYPHEN.search(text, max(0, start - 40), start)
+    if before is None:
+        return False
+    word = before.group(1)
+    return not word[0].isupper() or word.casefold() in _PREFIXES
+
+
+def _cleaned(text: str, found: FoundEntity) -> tuple[int, int] | None:
+    """The span of a model entity worth keeping, trimmed of articles, quotes, possessives and titles."""
+    start, end = found.start, found.end
+    while start < end and (text[start].isspace() or text[start] in _QUOTES):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _QUOTES):
+        end -= 1
+    if (article := _LEADING_ARTICLE.match(text, start, end)) is not None:
+        start = article.end()
+    if (possessive := _TRAILING_POSSESSIVE.search(text, start, end)) is not None and end - start > 3:
+        end = possessive.start()
+    if found.label == "PERSON":
+        while (word := _WORD.match(text, start, end)) is not None and _is_role_word(word.group()):
+            start = word.end()
+            while start < end and (text[start].isspace() or text[start] == "."):
+                start += 1
+    span = text[start:end]
+    if not any(ch.isalnum() for ch in span) or "\n" in span or span in _NOT_NAMES:
+        return None
+    if all(_is_role_word(word) for word in _WORD.findall(span)):
+        return None
+    if span in _DEPARTMENTS and _TITLE_BEFORE.search(text, max(0, start - 40), start):
+        return None
+    if _is_hyphenated_modifier(text, start):
+        return None
+    following = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+    if found.label in ("GPE", "NORP", "LOC") and following is not None and following.group() in _NAME_CONTINUATIONS:
+        return None
+    return start, end
+
+
+class _Groups:
+    """Union-find over surface keys: short forms and abbreviations join the full name's group."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self._parent = {key: key for key in keys}
+
+    def find(self, key: str) -> str:
+        while self._parent[key] != key:
+            self._parent[key] = self._parent[self._parent[key]]
+            key = self._parent[key]
+        return key
+
+    def join(self, short: str, full: str) -> None:
+        self._parent[self.find(short)] = self.find(full)
+
+    def members(self) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = {}
+        for key in self._parent:
+            groups.setdefault(self.find(key), []).append(key)
+        return groups
+
+
+def _surface_key(text: str) -> str:
+    key = slug(text)
+    known = _KNOWN_BY_SLUG.get(key)
+    return f"known:{known}" if known is not None else key
+
+
+def _join_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
+    """ "Kuleba" joins "Dmytro Kuleba" whatever the model called it: news refers to people by surname.
+
+    A leading part joins only when the model also saw it as a person ("Qin" of "Qin Gang", family name first),
+    so "SpaceX" stays apart from a mislabelled "SpaceX Crew Dragon".
+    """
+    persons = [s for s in surfaces.values() if len(s.words) >= 2 and s.is_person()]
+    by_edge: dict[str, list[_Surface]] = {}
+    for person in persons:
+        words = person.words
+        by_edge.setdefault(words[0], []).append(person)
+        by_edge.setdefault(words[-1], []).append(person)
+    for surface in surfaces.values():
+        words = surface.words
+        if any(_is_role_word(word) for word in words):
+            continue
+        seen_as_person = surface.votes["PERSON"] > 0
+        candidates = {
+            id(person): person
+            for person in by_edge.get(words[0], []) + by_edge.get(words[-1], [])
+            if len(person.words) > len(words)
+            and (person.words[-len(words) :] == words or (seen_as_person and person.words[: len(words)] == words))
+        }
+        if candidates:
+            full = max(candidates.values(), key=lambda p: (len(p.words), len(p.mentions), -p.first))
+            groups.join(surface.key, full.key)
+
+
+class _Occurrences:
+    """Finds a name's other occurrences on word boundaries, outside every span the model labelled."""
+
+    def __init__(self, text: str, found: Sequence[FoundEntity]) -> None:
+        self._text = text
+        self._words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        self._at: dict[str, list[int]] = {}
+        for index, (start, end) in enumerate(self._words):
+            self._at.setdefault(text[start:end], []).append(index)
+        spans = sorted((f.start, f.end) for f in found)
+        self._starts = [start for start, _ in spans]
+        self._ends = [end for _, end in spans]
+
+    def _inside_labelled(self, start: int, end: int) -> bool:
+        index = bisect.bisect_left(self._starts, end) - 1
+        return index >= 0 and self._ends[index] > start
+
+    def _stands_alone(self, first: int, last: int, *, person: bool) -> bool:
+        """Not glued to another word ("one-China") nor part of a longer capitalised name ("China Daily");
+        a person's name never follows an article ("Band on the Run")."""
+        text = self._text
+        start, end = self._words[first][0], self._words[last][1]
+        before = text[start - 1] if start > 0 else " "
+        after = text[end] if end < len(text) else " "
+        if before in "_@#/.&" or after in "_@&" or _is_hyphenated_modifier(text, start):
+            return False
+        if (after == "-" and not text[end + 1 : end + 2].isupper()) or (
+            after == "." and text[end + 1 : end + 2].isalnum()
+        ):
+            return False  # "China-based", "China.org"; but "China-Ukraine" names both
+        if first > 0:
+            prev_start, prev_end = self._words[first - 1]
+            previous = text[prev_start:prev_end]
+            glued = text[prev_end:start] in (" ", "\u00a0") and previous[0].isupper()
+            opens_sentence = _SENTENCE_START.search(text, max(0, prev_start - 5), prev_start) is not None
+            if glued and not (opens_sentence or _is_stop_word(previous) or _is_role_word(previous)):
+                return False
+            if person and previous.casefold() in _ARTICLES:
+                return False
+        if last + 1 < len(self._words):
+            next_start, next_end = self._words[last + 1]
+            following = text[next_start:next_end]
+            if text[end:next_start] in (" ", "\u00a0") and following[0].isupper() and not _is_stop_word(following):
+                return False
+        return True
+
+    def of(self, name: str, *, person: bool) -> Iterable[tuple[int, int]]:
+        words = _WORD.findall(name)
+        if not words:
+            return
+        for first in self._at.get(words[0], []):
+            last = first + len(words) - 1
+            if last >= len(self._words):
+                break
+            start, end = self._words[first][0], self._words[last][1]
+            if self._text[start:end] != name or self._inside_labelled(start, end):
+                continue
+            if self._stands_alone(first, last, person=person):
+                yield start, end
+
+
+def _recoverable(name: str) -> bool:
+    """Names specific enough to search for: capitalised, two letters or more, not a common word."""
+    return len(name) >= 2 and name[0].isupper() and (name.isupper() or not _is_stop_word(name))
+
+
+def _head(members: Sequence[_Surface]) -> _Surface:
+    """The fullest way the text writes the name: most words, then longest, then most used."""
+    return max(members, key=lambda s: (len(s.words), len(s.text), sum(s.texts.values())))
+
+
+def _group_label(members: Sequence[_Surface]) -> EntityLabel:
+    head = _head(members)
+    if len(members) > 1 and len(head.words) >= 2 and head.is_person():
+        return "PERSON"  # a short form joined a person's full name, whatever the model called the short form
+    for member in members:
+        if member.key.startswith("known:"):
+            return _KNOWN_NAMES[int(member.key.removeprefix("known:"))][1]
+    votes: Counter[str] = Counter()
+    for member in members:
+        votes.update(member.votes)
+    return cast(EntityLabel, max(_TIE_ORDER, key=lambda label: (votes[label], -_TIE_ORDER.index(label))))
+
+
+def _salience_weight(layout: ArticleLayout, mention: Mention) -> float:
+    if mention.field == "title":
+        return _TITLE_WEIGHT
+    return 1.0 + (1.0 - mention.start / max(len(layout.body), 1))  # an early mention weighs up to twice
+
+
+def _located(layout: ArticleLayout, raw_mentions: Iterable[_Mention]) -> list[Mention]:
+    mentions = []
+    for raw in sorted(raw_mentions, key=lambda m: m.start):
+        if (located := layout.locate(raw.start, raw.end)) is not None:
+            where, start, end = located
+            source = layout.title if where == "title" else layout.body
+            mentions.append(Mention(field=where, start=start, end=end, text=source[start:end]))
+    return mentions
+
+
+def _aliases(name: str, members: Sequence[_Surface], mentions: Sequence[Mention]) -> list[str]:
+    """Other spellings in the text, most used first, then the full form of a known abbreviation."""
+    aliases = [text for text, _ in Counter(m.text for m in mentions).most_common() if text != name]
+    for member in members:
+        if member.key.startswith("known:"):
+            full = _KNOWN_NAMES[int(member.key.removeprefix("known:"))][0]
+            if full != name and full not in aliases:
+                aliases.append(full)
+    return aliases
+
+
+def canonical_entities(layout: ArticleLayout, found: Sequence[FoundEntity]) -> list[Entity]:
+    """One entity per referent, most salient first; `found` are the model's spans in `layout.text`."""
+    text = layout.text
+    surfaces: dict[str, _Surface] = {}
+    for span in found:
+        if span.label not in ENTITY_LABELS or (cleaned := _cleaned(text, span)) is None:
+            continue
+        start, end = cleaned
+        if not (key := _surface_key(text[start:end])):
+            continue
+        surface = surfaces.setdefault(key, _Surface(key))
+        surface.texts[text[start:end]] += 1
+        surface.mentions.append(_Mention(start, end, span.label))
+
+    groups = _Groups(surfaces)
+    _join_short_forms(surfaces, groups)
+
+    clusters = sorted(
+        ([surfaces[key] for key in keys] for keys in groups.members().values()),
+        key=lambda members: -sum(len(member.mentions) for member in members),
+    )
+    labels = [_group_label(members) for members in clusters]
+    surnames = Counter(
+        _head(members).words[-1]
+        for members, label in zip(clusters, labels, strict=True)
+        if label == "PERSON" and len(_head(members).words) >= 2
+    )
+    occurrences = _Occurrences(text, found)
+    recovered = bytearray(len(text))  # a recovered occurrence belongs to one entity only
+    drafts: list[tuple[float, list[_Surface], EntityLabel, list[Mention]]] = []
+    for members, label in zip(clusters, labels, strict=True):
+        names = {name for member in members for name in member.texts}
+        head = _head(members).words
+        # A surname alone ("Kuleba") is searched when the model only found the full name, unless two people share it.
+        if label == "PERSON" and len(head) >= 2 and surnames[head[-1]] == 1 and len(head[-1]) >= 3:
+            names.add(head[-1])
+        mentions = {(m.start, m.end): m for member in members for m in member.mentions}
+        for name in sorted(names):
+            if _recoverable(name):
+                for start, end in occurrences.of(name, person=label == "PERSON"):
+                    if (start, end) not in mentions and not any(recovered[start:end]):
+                        recovered[start:end] = b"\x01" * (end - start)
+                        mentions[(start, end)] = _Mention(start, end, None)
+        if located := _located(layout, mentions.values()):
+            drafts.append((sum(_salience_weight(layout, m) for m in located), members, label, located))
+
+    top = max((draft[0] for draft in drafts), default=1.0)
+    drafts.sort(key=lambda draft: (-draft[0], draft[3][0].field != "title", draft[3][0].start))
+    entities: list[Entity] = []
+    seen: Counter[str] = Counter()
+    for weight, members, label, located in drafts:
+        name = _head(members).text
+        identifier = f"{label.lower()}:{slug(name)}"
+        seen[identifier] += 1
+        entities.append(
+            Entity(
+                id=identifier if seen[identifier] == 1 else f"{identifier}-{seen[identifier]}",
+                name=name,
+                label=label,
+                aliases=_aliases(name, members, located),
+                count=len(located),
+                salience=round(weight / top, 4),
+                mentions=located,
+            )
+        )
+    return entities

@@ -1,0 +1,111 @@
+"""Extractive summary: a few of the body's own sentences, chosen by position, centrality and title overlap.
+
+News puts the gist first, so position carries most of the weight and the lead sentence is always kept.
+Centrality is LexRank (PageRank over TF-IDF cosine similarity between sentences): a sentence that shares
+words with many others states the story's main point. Sentences much longer than average are discounted
+because a summary is read (and scored) within a short word budget, and each pick is penalised by its
+similarity to the ones already chosen so the summary does not say the same thing twice.
+"""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from shared.documents import Summary, SummarySentence
+
+DEFAULT_SENTENCES = 3
+# Only the first sentences compete: news rarely saves the gist for later, and the similarity matrix is
+# quadratic in the number of sentences (a 3 MB body has tens of thousands).
+CANDIDATE_SENTENCES = 120
+MIN_WORDS = 5  # shorter "sentences" are datelines, captions or fragments
+IDEAL_WORDS = 25  # longer sentences are discounted: they crowd others out of a short summary
+POSITION_WEIGHT = 0.5
+CENTRALITY_WEIGHT = 0.3
+TITLE_WEIGHT = 0.2
+REDUNDANCY_PENALTY = 0.6
+_DAMPING = 0.85
+_ITERATIONS = 40
+
+_WORD = re.compile(r"\w+")
+_CLOSING = re.compile("[.!?\u2026\u3002\uff01\uff1f\u061f][\"'\u201d\u2019)\\]]*$")  # also CJK and Arabic stops
+Matrix = npt.NDArray[np.float64]
+
+
+def _vectors(texts: Sequence[str], stop_words: frozenset[str]) -> Matrix:
+    """Rows of L2-normalised TF-IDF weights (IDF over the article's own sentences)."""
+    bags = [Counter(w for w in (m.casefold() for m in _WORD.findall(t)) if w not in stop_words) for t in texts]
+    vocabulary = {word: index for index, word in enumerate(sorted({w for bag in bags for w in bag}))}
+    matrix = np.zeros((len(texts), max(len(vocabulary), 1)))
+    documents = Counter(word for bag in bags[1:] for word in bag)  # row 0 is the title; IDF from sentences
+    sentences = max(len(texts) - 1, 1)
+    for row, bag in enumerate(bags):
+        for word, count in bag.items():
+            matrix[row, vocabulary[word]] = count * (math.log((1 + sentences) / (1 + documents[word])) + 1)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+def _lexrank(similarity: Matrix) -> Matrix:
+    """Stationary distribution of a random walk over the sentence similarity graph, scaled to max 1."""
+    size = similarity.shape[0]
+    weights = similarity.copy()
+    np.fill_diagonal(weights, 0)
+    totals = weights.sum(axis=1, keepdims=True)
+    transition = np.where(totals > 0, weights / np.where(totals == 0, 1, totals), 1 / size)
+    rank = np.full(size, 1 / size)
+    for _ in range(_ITERATIONS):
+        rank = (1 - _DAMPING) / size + _DAMPING * transition.T @ rank
+    top = rank.max()
+    return rank / top if top > 0 else rank
+
+
+def is_prose(text: str) -> bool:
+    """A full sentence, not a list item, caption, heading or dateline: enough words and a closing stop."""
+    return len(_WORD.findall(text)) >= MIN_WORDS and _CLOSING.search(text) is not None
+
+
+def sentence_scores(title: str, texts: Sequence[str], stop_words: frozenset[str]) -> tuple[Matrix, Matrix]:
+    """How summary-worthy each sentence is, and the sentence-by-sentence cosine similarity."""
+    vectors = _vectors([title, *texts], stop_words)
+    similarity = vectors[1:] @ vectors[1:].T
+    centrality = _lexrank(similarity)
+    prose = np.array([is_prose(text) for text in texts])
+    order = np.cumsum(prose) - 1  # position among the prose sentences: a leading list does not push the lead back
+    position = 1 / (1 + np.maximum(order, 0) / 2)  # 1, .67, .5, .4 ...
+    title_overlap = vectors[1:] @ vectors[0]
+    words = np.array([len(_WORD.findall(text)) for text in texts], dtype=np.float64)
+    length = np.where(prose, np.minimum(1.0, np.sqrt(IDEAL_WORDS / np.maximum(words, 1))), 0.2)
+    scores = (POSITION_WEIGHT * position + CENTRALITY_WEIGHT * centrality + TITLE_WEIGHT * title_overlap) * length
+    return scores, similarity
+
+
+def summarise(
+    body: str,
+    sentences: Sequence[tuple[int, int]],
+    *,
+    title: str = "",
+    stop_words: frozenset[str] = frozenset(),
+    count: int = DEFAULT_SENTENCES,
+) -> Summary:
+    """`count` sentences of `body` in article order; `sentences` are (start, end) offsets into `body`."""
+    candidates = list(sentences[:CANDIDATE_SENTENCES])
+    if not candidates or count <= 0:
+        return Summary(text="", sentences=[])
+    texts = [body[start:end] for start, end in candidates]
+    scores, similarity = sentence_scores(title, texts, stop_words)
+    lead = next((i for i, text in enumerate(texts) if is_prose(text)), 0)
+    chosen = [lead]
+    while len(chosen) < min(count, len(candidates)):
+        redundancy = similarity[:, chosen].max(axis=1)
+        gain = scores - REDUNDANCY_PENALTY * redundancy
+        gain[chosen] = -np.inf
+        chosen.append(int(np.argmax(gain)))
+    picked = [candidates[index] for index in sorted(chosen)]
+    return Summary(
+        text=" ".join(body[start:end] for start, end in picked),
+        sentences=[SummarySentence(start=start, end=end) for start, end in picked],
+    )

@@ -1,0 +1,188 @@
+"""Grouping, labelling, recovery and scoring of entities, on hand-made Docs (no statistical model)."""
+
+import re
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from services.enrich.annotation import annotate
+from services.enrich.entities import canonical_entities, slug
+from services.enrich.layout import ArticleLayout
+from shared.documents import Entity
+
+
+@pytest.fixture(scope="module")
+def blank() -> Language:
+    return spacy.blank("en")
+
+
+def entities(blank: Language, body: str, labelled: list[tuple[str, str, int]], title: str = "") -> list[Entity]:
+    """Entities of title + body where the 'model' labelled the n-th occurrence of each given text."""
+    layout = ArticleLayout(title, body)
+    doc = blank(layout.text)
+    spans = []
+    for text, label, occurrence in labelled:
+        start = [m.start() for m in re.finditer(re.escape(text), layout.text)][occurrence]
+        span = doc.char_span(start, start + len(text), label=label)
+        assert span is not None, text
+        spans.append(span)
+    doc.ents = spans
+    return canonical_entities(layout, annotate(doc).entities)
+
+
+def by_name(found: list[Entity]) -> dict[str, Entity]:
+    return {entity.name: entity for entity in found}
+
+
+def test_short_form_joins_the_longest_matching_name(blank: Language) -> None:
+    body = "Foreign Minister Qin Gang spoke. Qin said talks matter. Later Qin left."
+    found = entities(blank, body, [("Qin Gang", "PERSON", 0), ("Qin", "PERSON", 1), ("Qin", "PERSON", 2)])
+    assert [(e.id, e.name, e.aliases, e.count) for e in found] == [("person:qin-gang", "Qin Gang", ["Qin"], 3)]
+
+
+def test_a_name_matching_a_person_is_a_person(blank: Language) -> None:
+    body = "Dmytro Kuleba arrived. Kuleba said hello. Kuleba left."
+    found = entities(blank, body, [("Dmytro Kuleba", "PERSON", 0), ("Kuleba", "GPE", 1), ("Kuleba", "GPE", 2)])
+    assert [(e.name, e.label, e.count) for e in found] == [("Dmytro Kuleba", "PERSON", 3)]
+
+
+def test_surname_the_model_missed_is_recovered(blank: Language) -> None:
+    body = "Dmytro Kuleba arrived. Later Kuleba said hello."
+    (kuleba,) = entities(blank, body, [("Dmytro Kuleba", "PERSON", 0)])
+    assert [m.text for m in kuleba.mentions] == ["Dmytro Kuleba", "Kuleba"]
+
+
+def test_two_people_sharing_a_surname_keep_it_ambiguous(blank: Language) -> None:
+    body = "Bill Clinton and Hillary Clinton met. Clinton said nothing."
+    found = by_name(entities(blank, body, [("Bill Clinton", "PERSON", 0), ("Hillary Clinton", "PERSON", 0)]))
+    assert found["Bill Clinton"].count == 1 and found["Hillary Clinton"].count == 1
+
+
+def test_titles_and_role_words_are_not_entities(blank: Language) -> None:
+    body = "State Councilor Qin Gang met US Secretary of State Antony Blinken."
+    found = entities(
+        blank,
+        body,
+        [
+            ("Councilor", "PERSON", 0),
+            ("Qin Gang", "PERSON", 0),
+            ("US", "GPE", 0),
+            ("State", "ORG", 1),
+            ("Antony Blinken", "PERSON", 0),
+        ],
+    )
+    assert sorted(e.name for e in found) == ["Antony Blinken", "Qin Gang", "US"]
+
+
+def test_role_words_are_stripped_from_a_person(blank: Language) -> None:
+    (entity,) = entities(blank, "President Joe Biden spoke.", [("President Joe Biden", "PERSON", 0)])
+    assert (entity.name, entity.mentions[0].start) == ("Joe Biden", len("President "))
+
+
+def test_recovery_stays_on_names_that_stand_alone(blank: Language) -> None:
+    body = (
+        "China objected. The China Daily reported it. Beijing keeps the one-China principle. "
+        "The China-Ukraine relationship grew. Pro-China crowds gathered. China agreed."
+    )
+    (china,) = entities(blank, body, [("China", "GPE", 0)])
+    starts = [m.start for m in china.mentions]
+    assert starts == [0, body.index("China-Ukraine"), body.rindex("China agreed")]
+
+
+def test_model_span_inside_a_modifier_is_dropped(blank: Language) -> None:
+    body = "China said it keeps the one-China principle."
+    (china,) = entities(blank, body, [("China", "GPE", 0), ("China", "GPE", 1)])
+    assert china.count == 1
+
+
+def test_no_recovery_inside_another_labelled_span(blank: Language) -> None:
+    body = "Washington said so, The Washington Post wrote."
+    found = entities(blank, body, [("Washington", "GPE", 0), ("The Washington Post", "ORG", 0)])
+    assert by_name(found)["Washington"].count == 1
+    assert by_name(found)["Washington Post"].label == "ORG"  # the leading article is trimmed
+
+
+def test_only_name_labels_are_entities(blank: Language) -> None:
+    body = "On Monday 40 people paid $5 in Paris."
+    found = entities(
+        blank, body, [("Monday", "DATE", 0), ("40", "CARDINAL", 0), ("$5", "MONEY", 0), ("Paris", "GPE", 0)]
+    )
+    assert [e.name for e in found] == ["Paris"]
+
+
+def test_abbreviations_join_their_full_name(blank: Language) -> None:
+    body = "The United States and the U.S. Congress agreed. US officials said so."
+    found = entities(blank, body, [("United States", "GPE", 0), ("U.S.", "GPE", 0), ("US", "ORG", 0)])
+    assert [(e.id, e.name, e.label, e.count) for e in found] == [("gpe:united-states", "United States", "GPE", 3)]
+    assert set(found[0].aliases) == {"U.S.", "US"}
+
+
+def test_an_abbreviation_alone_gets_its_full_form_as_alias(blank: Language) -> None:
+    (us,) = entities(blank, "US officials agreed.", [("US", "GPE", 0)])
+    assert (us.name, us.aliases) == ("US", ["United States"])
+
+
+def test_mentions_map_to_title_or_body_offsets(blank: Language) -> None:
+    title, body = "Kenya votes", "Voters in Kenya queued. Kenya counts tonight."
+    (kenya,) = entities(blank, body, [("Kenya", "GPE", 0), ("Kenya", "GPE", 1)], title=title)
+    assert [(m.field, m.start, m.end) for m in kenya.mentions] == [
+        ("title", 0, 5),
+        ("body", body.index("Kenya"), body.index("Kenya") + 5),
+        ("body", body.rindex("Kenya"), body.rindex("Kenya") + 5),
+    ]
+    for mention in kenya.mentions:
+        assert (title if mention.field == "title" else body)[mention.start : mention.end] == mention.text
+
+
+def test_salience_rewards_title_and_frequency(blank: Language) -> None:
+    body = "Oslo and Lima met. Oslo spoke. Oslo left. Lima stayed. Quito watched at the end."
+    found = entities(blank, body, [("Oslo", "GPE", 1), ("Lima", "GPE", 1), ("Quito", "GPE", 0)], title="Lima talks")
+    salience = {e.name: e.salience for e in found}
+    assert salience["Oslo"] == 1.0 or salience["Lima"] == 1.0
+    assert salience["Lima"] > salience["Quito"] and salience["Oslo"] > salience["Quito"]
+    assert all(0.0 <= value <= 1.0 for value in salience.values())
+    assert [e.name for e in found] == sorted(salience, key=lambda name: -salience[name])
+
+
+def test_title_mention_outweighs_a_late_body_mention(blank: Language) -> None:
+    found = entities(blank, "Oslo met Lima.", [("Oslo", "GPE", 0), ("Lima", "GPE", 1)], title="Lima talks")
+    assert found[0].name == "Lima"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Qin Gang", "qin-gang"), ("José Martí", "jose-marti"), ("U.S.", "u-s"), ("Al-Jazeera", "al-jazeera")],
+)
+def test_slug(name: str, expected: str) -> None:
+    assert slug(name) == expected
+
+
+def test_a_tie_between_person_and_organisation_goes_to_the_organisation(blank: Language) -> None:
+    body = "Saint Francis Hospital took ten. Saint Francis Hospital took two more."
+    found = entities(blank, body, [("Saint Francis Hospital", "PERSON", 0), ("Saint Francis Hospital", "ORG", 1)])
+    assert [(e.name, e.label) for e in found] == [("Saint Francis Hospital", "ORG")]
+
+
+def test_time_zones_are_not_names(blank: Language) -> None:
+    found = entities(blank, "It crashed at 9:54 ET in Connecticut.", [("ET", "PERSON", 0), ("Connecticut", "GPE", 0)])
+    assert [e.name for e in found] == ["Connecticut"]
+
+
+def test_a_person_is_not_recovered_after_an_article(blank: Language) -> None:
+    body = "Run spoke first. He played on Band on the Run with friends."
+    (run,) = entities(blank, body, [("Run", "PERSON", 0)])
+    assert run.count == 1
+
+
+def test_a_recovered_occurrence_belongs_to_one_entity(blank: Language) -> None:
+    body = "George Washington was born there. Washington agreed. Later, Washington grew."
+    found = entities(blank, body, [("George Washington", "PERSON", 0), ("Washington", "GPE", 1)])
+    owners = [m.start for e in found for m in e.mentions if m.text == "Washington"]
+    assert len(owners) == len(set(owners))
+
+
+def test_a_leading_part_joins_a_person_only_when_seen_as_a_person(blank: Language) -> None:
+    body = "SpaceX Crew Dragon docked. SpaceX said so."
+    found = entities(blank, body, [("SpaceX Crew Dragon", "PERSON", 0), ("SpaceX", "ORG", 1)])
+    assert sorted((e.name, e.label) for e in found) == [("SpaceX", "ORG"), ("SpaceX Crew Dragon", "PERSON")]
