@@ -28,13 +28,19 @@ class ApiKey:
 
 def parse_api_keys(raw: str) -> tuple[ApiKey, ...]:
     """Parse `KEY[:scope],KEY[:scope],...`; a key without a scope may write."""
-    keys = []
+    keys: list[ApiKey] = []
     for item in (part.strip() for part in raw.split(",")):
         if not item:
             continue
         secret, _, scope = item.rpartition(":") if item.endswith((":read", ":write")) else (item, "", "write")
         if len(secret) < MIN_KEY_LENGTH:
             raise ValueError(f"every API key must be at least {MIN_KEY_LENGTH} characters long")
+        # A header carries visible ASCII; any other key could never be presented as configured.
+        if not all("!" <= ch <= "~" for ch in secret):
+            raise ValueError("an API key may only contain visible ASCII characters (no spaces)")
+        # `KEY:read,KEY:write` would leave the key's scope to the order of the list.
+        if any(hmac.compare_digest(key.secret, secret) for key in keys):
+            raise ValueError("an API key appears twice; give each key once, with one scope")
         keys.append(ApiKey(secret=secret, scope=Scope(scope)))
     if not keys:
         raise ValueError("at least one API key is required")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from services.ingest.formats import (
     BATCH_TYPES,
@@ -21,7 +22,7 @@ from services.ingest.formats import (
 from services.ingest.publisher import ArticlePublisher
 from services.ingest.rate_limit import RateLimit
 from services.ingest.settings import IngestSettings
-from shared.api import read_body, require
+from shared.api import FieldError, read_body, require
 from shared.broker import PublishFailed
 from shared.keys import ApiKey, Scope
 from shared.logs import article_context
@@ -35,6 +36,15 @@ router = APIRouter()
 RETRY_AFTER_S = 5
 
 WriteKey = Annotated[ApiKey, Depends(require(Scope.WRITE))]
+# What the submit endpoints may answer besides 202 (401 and 403 come with the key scheme; see shared.api).
+ERRORS: dict[int | str, dict[str, Any]] = {
+    408: {"description": "the body did not arrive within NEWSFLOW_BODY_TIMEOUT_S"},
+    413: {"description": "the body exceeds NEWSFLOW_MAX_ARTICLE_BYTES (a batch: NEWSFLOW_MAX_BATCH_BYTES)"},
+    415: {},
+    422: {},
+    429: {"description": "more requests than NEWSFLOW_RATE_LIMIT allows this key; retry after `Retry-After`"},
+    503: {"description": "the broker did not take the article (queue full or unreachable); retry later"},
+}
 
 
 class Accepted(BaseModel):
@@ -50,7 +60,7 @@ class BatchItem(BaseModel):
 
 class BatchRejection(BaseModel):
     index: int
-    errors: list[dict[str, str]]
+    errors: list[FieldError]
 
 
 class BatchAccepted(BaseModel):
@@ -83,6 +93,20 @@ def _unavailable(reason: str) -> JSONResponse:
     )
 
 
+def _validate_batch(
+    raw: bytes, kind: str, max_articles: int
+) -> tuple[list[tuple[int, ArticleIn]], list[BatchRejection]]:
+    """The batch's valid articles, with their index, and its rejected ones (CPU-bound: run it in a thread)."""
+    valid: list[tuple[int, ArticleIn]] = []
+    rejected: list[BatchRejection] = []
+    for index, item in enumerate(split_batch(raw, kind, max_articles)):
+        try:
+            valid.append((index, validate_item(item)))
+        except InvalidArticle as exc:
+            rejected.append(BatchRejection.model_validate({"index": index, "errors": exc.errors}))
+    return valid, rejected
+
+
 def _links(settings: IngestSettings, article: str) -> dict[str, str]:
     return {"article": f"{settings.query_base_url.rstrip('/')}/v1/articles/{article}"}
 
@@ -99,7 +123,7 @@ async def _publish(publisher: ArticlePublisher, article: ArticleIn) -> str:
     "/v1/articles",
     status_code=202,
     response_model=Accepted,
-    responses={413: {"description": "body too large"}, 415: {}, 422: {}, 429: {}, 503: {}},
+    responses=ERRORS,
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -116,9 +140,10 @@ async def submit_article(request: Request, key: WriteKey) -> Accepted | JSONResp
     settings = _settings(request)
     kind = media_type(request.headers.get("content-type"), SINGLE_TYPES)
     _check_rate(request, key)
-    raw = await read_body(request, settings.max_article_bytes)
+    raw = await read_body(request, settings.max_article_bytes, settings.body_timeout_s)
     try:
-        article = parse_article(raw, kind)
+        # In a worker thread: a megabyte of HTML takes trafilatura seconds, which must not stall other requests.
+        article = await run_in_threadpool(parse_article, raw, kind)
     except InvalidArticle as exc:
         return JSONResponse({"detail": f"invalid article: {exc}", "errors": exc.errors}, status_code=422)
     try:
@@ -133,7 +158,7 @@ async def submit_article(request: Request, key: WriteKey) -> Accepted | JSONResp
     "/v1/articles:batch",
     status_code=202,
     response_model=BatchAccepted,
-    responses={413: {}, 415: {}, 422: {}, 429: {}, 503: {}},
+    responses=ERRORS,
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -149,19 +174,11 @@ async def submit_batch(request: Request, key: WriteKey) -> BatchAccepted | JSONR
     settings = _settings(request)
     kind = media_type(request.headers.get("content-type"), BATCH_TYPES)
     _check_rate(request, key)
-    raw = await read_body(request, settings.max_batch_bytes)
+    raw = await read_body(request, settings.max_batch_bytes, settings.body_timeout_s)
     try:
-        items: list[Any] = split_batch(raw, kind, settings.max_batch_articles)
+        valid, rejected = await run_in_threadpool(_validate_batch, raw, kind, settings.max_batch_articles)
     except InvalidArticle as exc:
         return JSONResponse({"detail": f"invalid batch: {exc}", "errors": exc.errors}, status_code=422)
-
-    rejected: list[BatchRejection] = []
-    valid: list[tuple[int, ArticleIn]] = []
-    for index, item in enumerate(items):
-        try:
-            valid.append((index, validate_item(item)))
-        except InvalidArticle as exc:
-            rejected.append(BatchRejection(index=index, errors=exc.errors))
 
     publisher = _publisher(request)
     gate = asyncio.Semaphore(settings.publish_concurrency)
@@ -174,7 +191,7 @@ async def submit_batch(request: Request, key: WriteKey) -> BatchAccepted | JSONR
     accepted: list[BatchItem] = []
     for (index, _), outcome in zip(valid, outcomes, strict=True):
         if isinstance(outcome, PublishFailed):
-            rejected.append(BatchRejection(index=index, errors=[{"loc": "broker", "msg": str(outcome)}]))
+            rejected.append(BatchRejection(index=index, errors=[FieldError(loc="broker", msg=str(outcome))]))
         elif isinstance(outcome, BaseException):
             raise outcome
         else:

@@ -10,6 +10,8 @@ class IngestSettings(NewsflowSettings, HttpSettings):
     max_article_bytes: int = Field(default=1_048_576, ge=1_024, description="POST /v1/articles body limit")
     max_batch_bytes: int = Field(default=16 * 1_048_576, ge=1_024, description="POST /v1/articles:batch limit")
     max_batch_articles: int = Field(default=1_000, ge=1, le=10_000)
+    # A body still arriving after this is refused (408): 16 MiB at 1 MB/s fits, a trickle does not.
+    body_timeout_s: float = Field(default=30, gt=0, le=600)
     # Confirms are awaited concurrently; more in flight than this only queues up in the client.
     publish_concurrency: int = Field(default=64, ge=1, le=1_000)
     # Per API key, a moving window (`limits` notation: "N/second|minute|hour").
