@@ -25,20 +25,20 @@ MAX_URL_CHARS = 2_048
 MAX_ARTICLE_FIELDS = 32
 
 
-def _no_nul(value: str) -> str:
+def reject_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
     return value
 
 
 # The length bounds come before the NUL check, so they are string constraints (with a message in characters).
-Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE_CHARS), AfterValidator(_no_nul)]
-Body = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BODY_CHARS), AfterValidator(_no_nul)]
-Url = Annotated[str, StringConstraints(max_length=MAX_URL_CHARS, pattern=r"^https?://\S+$"), AfterValidator(_no_nul)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE_CHARS), AfterValidator(reject_nul)]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BODY_CHARS), AfterValidator(reject_nul)]
+Url = Annotated[str, StringConstraints(max_length=MAX_URL_CHARS, pattern=r"^https?://\S+$"), AfterValidator(reject_nul)]
 ShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SHORT_FIELD_CHARS),
-    AfterValidator(_no_nul),
+    AfterValidator(reject_nul),
 ]
 
 

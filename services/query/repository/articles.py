@@ -70,6 +70,9 @@ async def article_page(
     return page, Position(after=(None if key is None else to_ms(key), last["_id"]))
 
 
+RELEVANCE_BODY_CHARS = 20_000
+
+
 async def relevance_page(
     articles: TimedArticles, spec: ArticleFilter, *, limit: int, position: Position | None, candidates: int
 ) -> Page:
@@ -81,7 +84,9 @@ async def relevance_page(
     query = article_filter(spec)
     if position is not None and position.as_of is not None:
         query = both(query, {"received_at": {"$lte": from_ms(position.as_of)}})
-    projection = {"title": 1, "body": 1, "received_at": 1}
+    # Only the start of each body is scored: news puts its words up front, and 1,000 candidates of up to
+    # 1 MiB each would otherwise hold a gigabyte per request.
+    projection = {"title": 1, "body": {"$substrCP": ["$body", 0, RELEVANCE_BODY_CHARS]}, "received_at": 1}
     found = await _first_page(articles, query, ArticleSort.RECEIVED_AT, projection, candidates).to_list()
     scored = sorted(
         ((relevance.score(spec.terms, title=doc["title"], body=doc["body"]), doc["_id"]) for doc in found),
