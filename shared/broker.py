@@ -1,5 +1,7 @@
 """Publishing that a caller can rely on: persistent, confirmed by the broker, routed, or an exception."""
 
+import asyncio
+
 import aio_pika
 from aio_pika import DeliveryMode, Message
 from aio_pika.abc import AbstractExchange, HeadersType
@@ -31,7 +33,10 @@ async def publish_confirmed(
     The channel behind `exchange` must have publisher confirms on and `on_return_raises=True`.
     """
     try:
-        await exchange.publish(message, routing_key, mandatory=True, timeout=timeout_s)
+        # aio-pika's timeout covers the write and the confirm only: on a robust channel that is reconnecting,
+        # publish first waits for the connection without any bound. This one bounds the whole call.
+        async with asyncio.timeout(timeout_s):
+            await exchange.publish(message, routing_key, mandatory=True, timeout=timeout_s)
     except PublishError as exc:
         raise PublishFailed("message was returned as unroutable") from exc
     except DeliveryError as exc:

@@ -9,13 +9,16 @@ from shared.settings import DatabaseSettings, NewsflowSettings
 
 class WorkerSettings(NewsflowSettings, DatabaseSettings):
     # Articles per nlp.pipe call and per bulk write. Tens, not spaCy's default 1000, which takes a worker
-    # past 2 GB on news articles; the throughput gain flattens out beyond ~16 (see README, Performance).
+    # past 2 GB on news articles; CPU per article flattens out from 8-16 on, memory grows beyond 16
+    # (docs/performance.md, `python -m benchmarks.batch_size`).
     batch_size: int = Field(default=16, ge=1, le=256)
-    # How long to wait for a batch to fill once the first message arrived: a lone article is not held up
-    # for long, and a busy queue fills batches at once.
-    batch_wait_ms: int = Field(default=200, ge=0, le=10_000)
-    # Unacked messages the broker may hand us; about two batches, so the next batch is already local while
-    # the current one is in the model, and not more, so a crash returns few messages.
+    # How long to wait for a batch to fill once the first message arrived. A busy queue fills batches at once
+    # whatever this is, so it only costs a lone article latency: 0.24 s from POST to stored at 50 ms, 0.41 s
+    # at 200 ms (docs/performance.md).
+    batch_wait_ms: int = Field(default=50, ge=0, le=10_000)
+    # Unacked messages the broker may hand us; two batches, so the next batch is already local while the
+    # current one is written (the worker keeps two in progress), and not more, so a crash returns few messages
+    # and two workers draining a queue finish together.
     prefetch: int | None = Field(default=None, ge=1, le=2_000)
     summary_sentences: int = Field(default=3, ge=1, le=10)
     worker_name: str = Field(default_factory=socket.gethostname, max_length=200)

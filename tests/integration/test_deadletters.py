@@ -1,0 +1,208 @@
+"""The dead-letter path against the real broker and database: who parks what, with which reason, and the CLI.
+
+- The broker itself parks a message that was returned more often than the delivery limit (`x-death`).
+- The worker parks an article the NLP rejects, and records it as `failed`, visible through the query API.
+- `newsflow dlq list` shows parked messages; `newsflow dlq replay ID` sends one back to the work queue.
+"""
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import pytest
+from aio_pika.abc import AbstractChannel
+
+from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle
+from services.enrich.settings import WorkerSettings
+from services.enrich.store import ArticleStore
+from services.enrich.worker import Worker
+from services.query.app import create_app
+from services.query.settings import QuerySettings
+from shared import database, topology
+from shared.documents import Enrichment, Pipeline, Stats, Summary
+from shared.messages import ArticleSubmitted
+from shared.submission import ArticleIn, article_id
+from tests.integration.conftest import API_KEYS, READ_KEY, serving
+from tests.servers import rabbitmq_vhost
+
+pytestmark = pytest.mark.integration
+
+REJECTED_TITLE = "The article this NLP rejects"
+WAIT_S = 60.0
+
+
+@pytest.fixture
+def vhost_url() -> Iterator[str]:
+    """A vhost of this test's own: the dead-letter queue starts empty."""
+    with rabbitmq_vhost() as (url, _):
+        yield url
+
+
+@pytest.fixture
+async def channel(vhost_url: str) -> AsyncIterator[AbstractChannel]:
+    connection = await aio_pika.connect(vhost_url)
+    async with connection:
+        opened = await connection.channel(publisher_confirms=True, on_return_raises=True)
+        await topology.declare_topology(opened, max_length=WorkerSettings.model_fields["queue_max_length"].default)
+        yield opened
+
+
+def _submission(title: str, body: str) -> ArticleSubmitted:
+    article = ArticleIn(title=title, body=body)
+    return ArticleSubmitted(id=article_id(article), article=article, received_at=datetime.now(UTC))
+
+
+async def _publish(channel: AbstractChannel, exchange: str, key: str, body: bytes, **properties: Any) -> None:
+    target = await channel.get_exchange(exchange)
+    await target.publish(aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT, **properties), key)
+
+
+async def _next_message(channel: AbstractChannel, queue_name: str) -> aio_pika.abc.AbstractIncomingMessage:
+    queue = await channel.get_queue(queue_name)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT_S
+    while loop.time() < deadline:
+        message = await queue.get(no_ack=False, fail=False)
+        if message is not None:
+            return message
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"nothing arrived in {queue_name} within {WAIT_S}s")
+
+
+async def test_the_broker_parks_a_message_returned_more_often_than_the_delivery_limit(channel: AbstractChannel) -> None:
+    await _publish(channel, topology.EXCHANGE, topology.ARTICLE_ROUTING_KEY, b"{}", message_id="crash-loop")
+    work = await channel.get_queue(topology.WORK_QUEUE)
+    deliveries = 0
+    while (message := await work.get(no_ack=False, fail=False)) is not None:
+        deliveries += 1
+        await message.nack(requeue=True)  # what a worker that crashes on it amounts to
+    assert deliveries == topology.DELIVERY_LIMIT + 1
+
+    parked = await _next_message(channel, topology.DEAD_QUEUE)
+    assert parked.message_id == "crash-loop"
+    deaths = parked.headers["x-death"]
+    assert isinstance(deaths, list) and len(deaths) == 1
+    death = deaths[0]
+    assert isinstance(death, dict)
+    assert death["reason"] == "delivery_limit"
+    assert death["queue"] == topology.WORK_QUEUE
+
+
+class _RejectingEnricher(Enricher):
+    """The NLP at its boundary: rejects one title, enriches the rest trivially (no model is loaded)."""
+
+    def __init__(self) -> None:
+        pass
+
+    def pipeline(self, worker: str | None = None) -> Pipeline:
+        return Pipeline(version="test", model="none", model_version="0", worker=worker)
+
+    def enrich_batch(
+        self, articles: Sequence[ArticleText], *, batch_size: int = 16
+    ) -> list[Enrichment | UnprocessableArticle]:
+        return [
+            UnprocessableArticle("the article has no words to analyse")
+            if article.title == REJECTED_TITLE
+            else Enrichment(
+                language="en",
+                language_source="detected",
+                entities=[],
+                summary=Summary(text=article.body, sentences=[]),
+                keywords=[],
+                stats=Stats(words=len(article.body.split()), sentences=1, reading_time_minutes=0.1),
+            )
+            for article in articles
+        ]
+
+
+async def test_an_article_the_nlp_rejects_is_parked_and_shown_as_failed(
+    channel: AbstractChannel, vhost_url: str, mongodb_url: str, database_name: str
+) -> None:
+    rejected = _submission(REJECTED_TITLE, "Some body that the model cannot handle.")
+    fine = _submission("An ordinary article", "The council met on Monday and agreed the budget.")
+    settings = WorkerSettings(
+        rabbitmq_url=vhost_url, mongodb_url=mongodb_url, mongodb_database=database_name, batch_wait_ms=50
+    )
+    client = database.connect(settings)
+    stop = asyncio.Event()
+    try:
+        store = ArticleStore(database.articles(database.database(client, settings)))
+        worker = Worker(settings=settings, enricher=_RejectingEnricher(), store=store)
+        running = asyncio.create_task(worker.run(stop))
+        for submission in (rejected, fine):
+            body = submission.model_dump_json().encode()
+            await _publish(channel, topology.EXCHANGE, topology.ARTICLE_ROUTING_KEY, body, message_id=submission.id)
+        parked = await _next_message(channel, topology.DEAD_QUEUE)
+        stop.set()
+        await asyncio.wait_for(running, timeout=10)
+    finally:
+        stop.set()
+        await client.close()
+
+    assert parked.message_id == rejected.id
+    assert str(parked.headers[topology.ERROR_HEADER]).startswith("enrichment failed: the article has no words")
+
+    query = create_app(
+        QuerySettings(
+            rabbitmq_url=vhost_url,
+            mongodb_url=mongodb_url,
+            mongodb_database=database_name,
+            api_keys=API_KEYS,
+            cursor_secret="x" * 32,
+        )
+    )
+    async with serving(query) as http:
+        failed = (await http.get(f"/v1/articles/{rejected.id}", headers={"X-API-Key": READ_KEY})).json()
+        enriched = (await http.get(f"/v1/articles/{fine.id}", headers={"X-API-Key": READ_KEY})).json()
+    assert failed["status"] == "failed"
+    assert failed["error"].startswith("enrichment failed: the article has no words")
+    assert failed["title"] == REJECTED_TITLE
+    assert enriched["status"] == "enriched"
+
+
+def _newsflow(vhost_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("newsflow", path=str(Path(sys.executable).parent)) or "newsflow"
+    env = {**os.environ, "NEWSFLOW_RABBITMQ_URL": vhost_url}
+    return subprocess.run([exe, *args], env=env, capture_output=True, text=True, timeout=60, check=True)
+
+
+async def test_dlq_list_shows_parked_messages_and_replay_sends_one_back(
+    channel: AbstractChannel, vhost_url: str
+) -> None:
+    submissions = [_submission(f"Parked article {n}", f"Body of parked article number {n}.") for n in range(3)]
+    for n, submission in enumerate(submissions):
+        await _publish(
+            channel,
+            topology.DEAD_EXCHANGE,
+            topology.DEAD_ROUTING_KEY,
+            submission.model_dump_json().encode(),
+            message_id=submission.id,
+            headers={topology.ERROR_HEADER: f"database error: AutoReconnect; gave up after 6 retries ({n})"},
+        )
+
+    listed = await asyncio.to_thread(_newsflow, vhost_url, "dlq", "list")
+    lines = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert sorted(line["id"] for line in lines) == sorted(submission.id for submission in submissions)
+    assert all(line["reason"].startswith("database error: AutoReconnect") for line in lines)
+    assert all(line["bytes"] > 0 for line in lines)
+
+    chosen = submissions[1]
+    await asyncio.to_thread(_newsflow, vhost_url, "dlq", "replay", chosen.id)
+
+    replayed = await _next_message(channel, topology.WORK_QUEUE)
+    assert replayed.message_id == chosen.id
+    assert ArticleSubmitted.model_validate_json(replayed.body) == chosen
+    assert topology.ERROR_HEADER not in replayed.headers
+    await replayed.ack()
+    left = await asyncio.to_thread(_newsflow, vhost_url, "dlq", "list")
+    assert sorted(json.loads(line)["id"] for line in left.stdout.splitlines()) == sorted(
+        submission.id for submission in submissions if submission is not chosen
+    )
