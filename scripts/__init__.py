@@ -1,0 +1,1 @@
+"""Developer and CI scripts (run as files; a package so tests and mypy can import them)."""
