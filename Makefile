@@ -12,7 +12,7 @@ install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'uv>=0.9'
-	$(UV) sync --frozen --python 3.11
+	@$(UV) sync --frozen --python 3.11
 	@touch $@
 
 ## Start RabbitMQ (if needed), a local MongoDB stand-in, ingest, query and a worker; post the sample article

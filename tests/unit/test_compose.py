@@ -14,6 +14,7 @@ import jsonschema  # type: ignore[import-untyped]  # no stubs in the dev group
 import pytest
 import yaml
 
+from cli.stack import service_command
 from tests.servers import SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -211,6 +212,9 @@ def test_local_override_only_swaps_images_and_base(validator: jsonschema.Draft7V
 def test_services_run_the_commands_the_tests_start() -> None:
     services = load_compose()["services"]
     assert {name: services[name]["command"] for name in OUR_SERVICES} == OUR_SERVICES
+    # The tests, `newsflow run` and the benchmark start exactly these (with this venv's interpreter).
+    for name, command in OUR_SERVICES.items():
+        assert ["python", *service_command(name)[1:]] == command
 
 
 def test_compose_file_is_hardened() -> None:
