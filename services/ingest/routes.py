@@ -78,9 +78,9 @@ def _publisher(request: Request) -> ArticlePublisher:
     return publisher
 
 
-def _check_rate(request: Request, key: ApiKey, cost: int = 1) -> None:
+async def _check_rate(request: Request, key: ApiKey, cost: int = 1) -> None:
     limiter: RateLimit = request.app.state.rate_limit
-    wait_s = limiter.retry_after(key.secret, cost)
+    wait_s = await limiter.retry_after(key.secret, cost)
     if wait_s is not None:
         raise HTTPException(429, "rate limit exceeded for this API key", headers={"Retry-After": str(wait_s)})
 
@@ -139,7 +139,7 @@ async def submit_article(request: Request, key: WriteKey) -> Accepted | JSONResp
     """Accept one article (JSON, the plain-text sample layout, or an HTML page) for enrichment."""
     settings = _settings(request)
     kind = media_type(request.headers.get("content-type"), SINGLE_TYPES)
-    _check_rate(request, key)
+    await _check_rate(request, key)
     raw = await read_body(request, settings.max_article_bytes, settings.body_timeout_s)
     try:
         # In a worker thread: a megabyte of HTML takes trafilatura seconds, which must not stall other requests.
@@ -173,7 +173,7 @@ async def submit_batch(request: Request, key: WriteKey) -> BatchAccepted | JSONR
     """Accept up to 1,000 articles (JSON array or NDJSON); each is accepted or rejected on its own."""
     settings = _settings(request)
     kind = media_type(request.headers.get("content-type"), BATCH_TYPES)
-    _check_rate(request, key)
+    await _check_rate(request, key)
     raw = await read_body(request, settings.max_batch_bytes, settings.body_timeout_s)
     try:
         valid, rejected = await run_in_threadpool(_validate_batch, raw, kind, settings.max_batch_articles)

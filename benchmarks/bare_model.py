@@ -1,0 +1,64 @@
+"""Part 1: the model alone — `nlp.pipe` over the corpus, same model, components and batch size as the worker.
+
+Also times the worker's whole `Enricher.enrich_batch` in this process, so the gap between the model and the
+pipeline can be split into "our NLP code around the model" and "broker, database and HTTP".
+"""
+
+import gc
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from benchmarks.corpus import CorpusArticle
+from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle
+
+WARM_UP_ARTICLES = 8
+
+
+def _nlp_pipe(enricher: Enricher, texts: Sequence[str], batch_size: int) -> int:
+    """Run the model over `texts` and touch every result; returns the tokens seen."""
+    tokens = 0
+    for doc in enricher.nlp.pipe(texts, batch_size=batch_size):
+        tokens += len(doc) + len(doc.ents)
+    return tokens
+
+
+def measure(articles: Sequence[CorpusArticle], *, batch_size: int) -> dict[str, Any]:
+    enricher = Enricher.load()
+    texts = [article.text for article in articles]
+    words = sum(article.words for article in articles)
+    _nlp_pipe(enricher, texts[:WARM_UP_ARTICLES], batch_size)
+
+    gc.collect()
+    cpu_before = time.process_time()
+    started = time.perf_counter()
+    _nlp_pipe(enricher, texts, batch_size)
+    bare_s = time.perf_counter() - started
+    bare_cpu = time.process_time() - cpu_before
+
+    inputs = [ArticleText(title=article.title, body=article.body) for article in articles]
+    gc.collect()
+    cpu_before = time.process_time()
+    started = time.perf_counter()
+    results = enricher.enrich_batch(inputs, batch_size=batch_size)
+    enrich_s = time.perf_counter() - started
+    enrich_cpu = time.process_time() - cpu_before
+    failed = sum(isinstance(result, UnprocessableArticle) for result in results)
+
+    return {
+        "articles": len(articles),
+        "words": words,
+        "batch_size": batch_size,
+        "components": list(enricher.nlp.pipe_names),
+        "model": f"{enricher.model_name} {enricher.model_version}",
+        "seconds": round(bare_s, 3),
+        "articles_per_s": round(len(articles) / bare_s, 2),
+        "words_per_s": round(words / bare_s, 1),
+        "cpu_s_per_article": round(bare_cpu / len(articles), 4),
+        "enrich_batch": {
+            "seconds": round(enrich_s, 3),
+            "articles_per_s": round(len(articles) / enrich_s, 2),
+            "cpu_s_per_article": round(enrich_cpu / len(articles), 4),
+            "failed": failed,
+        },
+    }

@@ -1,0 +1,70 @@
+"""Part 2 (and 6): one worker, articles/s from the first POST to the last stored document; its peak memory."""
+
+import asyncio
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from benchmarks.corpus import CorpusArticle
+from benchmarks.environment import Environment
+from benchmarks.measure import CpuMeter, RssSampler, wait_until
+
+POLL_S = 0.1  # how often the stored count is read near the end (a count costs the database ~5 ms of CPU)
+FAR_POLL_S = 0.5  # ... and while many articles are still to come
+MODEL_LOAD_TIMEOUT_S = 180
+NEAR_THE_END = 32  # articles: two batches of the default size
+
+
+async def stored_timeline(env: Environment, count: int, *, timeout_s: float) -> list[tuple[float, int]]:
+    """(time, stored articles) samples until `count` are stored; the last one is when they all were.
+
+    Sampled every FAR_POLL_S while more than two batches are missing, then every POLL_S.
+    """
+    deadline = time.perf_counter() + timeout_s
+    samples: list[tuple[float, int]] = []
+    while not samples or samples[-1][1] < count:
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"{count} stored articles not reached within {timeout_s:.0f}s")
+        samples.append((time.perf_counter(), await env.stored()))
+        await asyncio.sleep(FAR_POLL_S if count - samples[-1][1] > NEAR_THE_END else POLL_S)
+    return samples
+
+
+def drain_timeout_s(articles: int) -> float:
+    """Generous: a worker far slower than expected (1 article/s) still finishes."""
+    return MODEL_LOAD_TIMEOUT_S + articles
+
+
+async def measure(env: Environment, articles: Sequence[CorpusArticle], warm_up: CorpusArticle) -> dict[str, Any]:
+    (worker,) = env.start_workers(1)
+    try:
+        # One article through the whole path first: the model is loaded and the worker is consuming.
+        await env.post_batch([warm_up])
+        await wait_until(lambda: env.has_stored(1), timeout_s=MODEL_LOAD_TIMEOUT_S, what="the warm-up article")
+        await env.clear_articles()
+
+        cpu = CpuMeter(env.service_pids)
+        with RssSampler(lambda: [worker.proc.pid]) as memory:
+            cpu.start()
+            started = time.perf_counter()
+            await env.post_all(articles)
+            posted = time.perf_counter()
+            timeline = await stored_timeline(env, len(articles), timeout_s=drain_timeout_s(len(articles)))
+            finished = timeline[-1][0]
+            cpu.stop()
+        enriched = await env.articles.count_documents({"status": "enriched"})
+    finally:
+        await env.stop_workers([worker])
+    seconds = finished - started
+    return {
+        "articles": len(articles),
+        "words": sum(article.words for article in articles),
+        "enriched": enriched,
+        "failed": len(articles) - enriched,
+        "posting_s": round(posted - started, 3),
+        "seconds": round(seconds, 3),
+        "articles_per_s": round(len(articles) / seconds, 2),
+        "cpu_ms_per_article": cpu.per_article_ms(len(articles)),
+        "worker_peak_rss_mb": memory.peak_mb,
+        "rss_samples": memory.samples,
+    }

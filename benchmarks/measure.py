@@ -1,0 +1,169 @@
+"""Timing, percentiles, bounded concurrency and memory sampling shared by every part."""
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import psutil
+
+T = TypeVar("T")
+
+MB = 1024 * 1024
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile (`fraction` in 0..1); 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+@dataclass
+class Run:
+    """A timed run of `operations` calls, `in_flight` at a time; latencies in seconds."""
+
+    operations: int
+    items: int  # articles moved (a batch request moves many)
+    seconds: float
+    in_flight: int
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def per_s(self) -> float:
+        return self.items / self.seconds if self.seconds else 0.0
+
+    def summary(self, unit: str = "articles") -> dict[str, Any]:
+        return {
+            "operations": self.operations,
+            unit: self.items,
+            "in_flight": self.in_flight,
+            "seconds": round(self.seconds, 3),
+            f"{unit}_per_s": round(self.per_s, 1),
+            "p50_ms": round(percentile(self.latencies, 0.50) * 1000, 2),
+            "p99_ms": round(percentile(self.latencies, 0.99) * 1000, 2),
+        }
+
+
+async def run_concurrently(
+    calls: Iterable[Callable[[], Awaitable[int]]], *, in_flight: int, operations: int | None = None
+) -> Run:
+    """Await every call with at most `in_flight` pending; each returns how many articles it moved."""
+    pending = iter(calls)
+    latencies: list[float] = []
+    moved = 0
+
+    async def lane() -> None:
+        nonlocal moved
+        for call in pending:  # lanes share the iterator, so each call runs exactly once
+            started = time.perf_counter()
+            count = await call()  # not `moved += await ...`: that reads `moved` before the await
+            latencies.append(time.perf_counter() - started)
+            moved += count
+
+    started = time.perf_counter()
+    await asyncio.gather(*(lane() for _ in range(in_flight)))
+    elapsed = time.perf_counter() - started
+    return Run(operations or len(latencies), moved, elapsed, in_flight, latencies)
+
+
+def rss_with_children(process: psutil.Process) -> int:
+    """Resident bytes of a process and all its descendants (0 once it is gone)."""
+    total = 0
+    try:
+        members = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for member in members:
+        with contextlib.suppress(psutil.Error):
+            total += member.memory_info().rss
+    return total
+
+
+class RssSampler:
+    """Samples the resident memory of some processes in a background thread; keeps each one's peak."""
+
+    def __init__(self, pids: Callable[[], Iterable[int]], *, interval_s: float = 0.1) -> None:
+        self._pids = pids
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="rss-sampler", daemon=True)
+        self.peaks: dict[int, int] = {}
+        self.samples = 0
+
+    def _sample(self) -> None:
+        processes: dict[int, psutil.Process] = {}
+        while not self._stop.is_set():
+            for pid in self._pids():
+                if pid not in processes:
+                    try:
+                        processes[pid] = psutil.Process(pid)
+                    except psutil.Error:
+                        continue
+                rss = rss_with_children(processes[pid])
+                self.peaks[pid] = max(self.peaks.get(pid, 0), rss)
+            self.samples += 1
+            self._stop.wait(self._interval_s)
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        """The largest peak of any one sampled process."""
+        return round(max(self.peaks.values(), default=0) / MB, 1)
+
+
+def cpu_seconds(pids: Iterable[int]) -> float:
+    """User plus system CPU time the processes used so far (0 for one that is gone)."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            times = psutil.Process(pid).cpu_times()
+            total += times.user + times.system
+    return total
+
+
+class CpuMeter:
+    """CPU seconds each role's processes use between `start()` and `stop()`."""
+
+    def __init__(self, pids: Callable[[], dict[str, list[int]]]) -> None:
+        self._pids = pids
+        self._before: dict[str, float] = {}
+        self.used: dict[str, float] = {}
+
+    def start(self) -> None:
+        self._before = {role: cpu_seconds(pids) for role, pids in self._pids().items()}
+
+    def stop(self) -> None:
+        self.used = {role: cpu_seconds(pids) - self._before.get(role, 0.0) for role, pids in self._pids().items()}
+
+    def per_article_ms(self, articles: int) -> dict[str, float]:
+        return {role: round(seconds * 1000 / articles, 1) for role, seconds in self.used.items()} if articles else {}
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    return round(numerator / denominator, 3) if denominator else 0.0
+
+
+async def wait_until(
+    condition: Callable[[], Awaitable[bool]], *, timeout_s: float, interval_s: float = 0.1, what: str
+) -> float:
+    """Poll `condition` until true; returns the perf_counter time it was first seen true."""
+    deadline = time.perf_counter() + timeout_s
+    while True:
+        if await condition():
+            return time.perf_counter()
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"{what} not reached within {timeout_s:.0f}s")
+        await asyncio.sleep(interval_s)
