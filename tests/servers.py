@@ -76,6 +76,17 @@ class SecantusServer:
 
 
 @contextmanager
+def secantus_server(storage: Path) -> Iterator[SecantusServer]:
+    """A SecantusDB process of the caller's own (which it may stop, pause and start again), stopped afterwards."""
+    server = SecantusServer(storage)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
 def mongodb_server() -> Iterator[tuple[str, SecantusServer | None]]:
     given = os.environ.get("NEWSFLOW_TEST_MONGODB_URL")
     if given:

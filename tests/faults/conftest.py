@@ -9,7 +9,7 @@ import pytest
 
 from tests.faults.audit import Observer
 from tests.pipeline import RunningPipeline, running_pipeline
-from tests.servers import SecantusServer
+from tests.servers import SecantusServer, secantus_server
 
 # The NLP does about ten articles a second per worker on two cores; two workers keep a scenario short.
 WORKERS = 2
@@ -23,12 +23,8 @@ def database_server(tmp_path: Path) -> Iterator[SecantusServer | None]:
     if os.environ.get("NEWSFLOW_TEST_MONGODB_URL"):
         yield None
         return
-    server = SecantusServer(tmp_path / "data")
-    server.start()
-    try:
+    with secantus_server(tmp_path / "data") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

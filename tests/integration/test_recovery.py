@@ -15,7 +15,7 @@ import pytest
 
 from tests.faults.rabbitmq import accept_connections, close_connections, refuse_connections
 from tests.pipeline import RunningPipeline, running_pipeline
-from tests.servers import SecantusServer
+from tests.servers import SecantusServer, secantus_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -66,12 +66,8 @@ def pipeline(mongodb_url: str, tmp_path: Path) -> Iterator[RunningPipeline]:
 def own_database(tmp_path: Path) -> Iterator[SecantusServer]:
     if os.environ.get("NEWSFLOW_TEST_MONGODB_URL"):
         pytest.skip("needs a database process of its own to stop; NEWSFLOW_TEST_MONGODB_URL names an external one")
-    server = SecantusServer(tmp_path / "data")
-    server.start()
-    try:
+    with secantus_server(tmp_path / "data") as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_ingest_answers_503_while_the_broker_is_gone_and_both_services_come_back(pipeline: RunningPipeline) -> None:

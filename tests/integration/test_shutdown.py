@@ -21,7 +21,7 @@ from pymongo import MongoClient
 from cli.stack import STOP_GRACE_S, ServiceProcess, Stack, wait_ready
 from shared import database, topology
 from shared.documents import ArticleDocument
-from tests.servers import SEED_ARTICLE, SecantusServer, free_port, rabbitmq_vhost
+from tests.servers import SEED_ARTICLE, SecantusServer, free_port, rabbitmq_vhost, secantus_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -45,12 +45,8 @@ def own_database(tmp_path: Path) -> Iterator[SecantusServer]:
     """A database process this test may pause, so never an external one."""
     if os.environ.get("NEWSFLOW_TEST_MONGODB_URL"):
         pytest.skip("needs a database process of its own to pause; NEWSFLOW_TEST_MONGODB_URL names an external one")
-    server = SecantusServer(tmp_path / "data")
-    server.start()
-    try:
+    with secantus_server(tmp_path / "data") as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _start(service: str, env: dict[str, str]) -> tuple[ServiceProcess, str]:
