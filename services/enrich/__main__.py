@@ -4,6 +4,7 @@ import asyncio
 import logging
 import signal
 
+from services.enrich import heartbeat
 from services.enrich.enrichment import Enricher
 from services.enrich.settings import WorkerSettings
 from services.enrich.store import ArticleStore
@@ -29,7 +30,10 @@ async def main(settings: WorkerSettings) -> None:
         await database.ensure_indexes(db)
         worker = Worker(settings=settings, enricher=enricher, store=ArticleStore(database.articles(db)))
         log.info("worker %s ready", settings.worker_name)
-        await worker.run(stop)
+        if settings.heartbeat_file is None:
+            await worker.run(stop)
+        else:
+            await asyncio.gather(worker.run(stop), heartbeat.beat(settings.heartbeat_file, worker, stop))
     finally:
         await client.close()
     log.info("worker stopped")

@@ -1,6 +1,7 @@
 """Enrichment worker settings (environment variables prefixed `NEWSFLOW_`)."""
 
 import socket
+from pathlib import Path
 
 from pydantic import Field, model_validator
 
@@ -22,6 +23,8 @@ class WorkerSettings(NewsflowSettings, DatabaseSettings):
     prefetch: int | None = Field(default=None, ge=1, le=2_000)
     summary_sentences: int = Field(default=3, ge=1, le=10)
     worker_name: str = Field(default_factory=socket.gethostname, max_length=200)
+    # Touched every few seconds while consuming, for a container healthcheck (compose sets it).
+    heartbeat_file: Path | None = None
 
     @model_validator(mode="after")
     def _default_prefetch(self) -> "WorkerSettings":

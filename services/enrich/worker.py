@@ -80,6 +80,7 @@ class Worker:
         self._pipeline = enricher.pipeline(worker=settings.worker_name)
         self._model_turn = asyncio.Lock()
         self._stop = asyncio.Event()
+        self.consuming = False  # holds a consumer on the work queue right now
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set; reconnect with backoff whenever the broker connection is lost."""
@@ -104,6 +105,7 @@ class Worker:
             topo = await topology.declare_topology(channel, max_length=self._settings.queue_max_length)
             session = _Session(connection, channel, topo)
             consumer_tag = await topo.work_queue.consume(session.inbox.put, no_ack=False)
+            self.consuming = True
             log.info("consuming from %s", topology.WORK_QUEUE)
             in_progress: set[asyncio.Task[None]] = set()
             try:
@@ -129,6 +131,7 @@ class Worker:
             while not session.inbox.empty():
                 await session.inbox.get_nowait().nack(requeue=True)
         finally:
+            self.consuming = False
             if not connection.is_closed:
                 await connection.close()
 

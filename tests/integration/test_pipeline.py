@@ -5,11 +5,13 @@ import json
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import aio_pika
 import pytest
 
+from services.enrich import heartbeat
 from shared import topology
 from tests.pipeline import READ_KEY, RunningPipeline, running_pipeline
 from tests.servers import SEED_ARTICLE
@@ -145,13 +147,23 @@ async def test_poison_messages_are_parked_with_a_reason(pipeline: RunningPipelin
     assert all(str(reason).startswith("invalid message") for reason in parked.values())
 
 
-def test_sigterm_stops_a_worker_within_dockers_grace_period(pipeline: RunningPipeline) -> None:
-    worker = pipeline.start_worker()
+def test_a_consuming_worker_beats_and_sigterm_stops_it_within_dockers_grace_period(
+    pipeline: RunningPipeline, tmp_path: Path
+) -> None:
+    alive = tmp_path / "enrich.alive"
+    worker = pipeline.start_worker(NEWSFLOW_HEARTBEAT_FILE=str(alive))
     assert worker.log_path is not None
     deadline = time.monotonic() + 120
     while "consuming from" not in worker.log_path.read_text() and time.monotonic() < deadline:
         time.sleep(0.2)  # wait until it loaded the model and holds a consumer
     assert worker.running
+    # The heartbeat the compose healthcheck reads: present and refreshed while the worker consumes.
+    while not alive.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    first = alive.stat().st_mtime
+    time.sleep(heartbeat.INTERVAL_S * 2)
+    assert alive.stat().st_mtime > first
+
     started = time.monotonic()
     worker.signal(signal.SIGTERM)
     code = worker.proc.wait(timeout=30)
