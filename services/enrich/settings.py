@@ -3,7 +3,7 @@
 import socket
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from shared.settings import DatabaseSettings, NewsflowSettings
 
@@ -26,12 +26,7 @@ class WorkerSettings(NewsflowSettings, DatabaseSettings):
     # Touched every few seconds while consuming, for a container healthcheck (compose sets it).
     heartbeat_file: Path | None = None
 
-    @model_validator(mode="after")
-    def _default_prefetch(self) -> "WorkerSettings":
-        if self.prefetch is None:
-            object.__setattr__(self, "prefetch", 2 * self.batch_size)
-        return self
-
     @property
     def prefetch_count(self) -> int:
+        """`NEWSFLOW_PREFETCH`, or two batches when it is not set."""
         return self.prefetch or 2 * self.batch_size

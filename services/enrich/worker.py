@@ -262,7 +262,7 @@ class Worker:
             headers={**job.message.headers, topology.ATTEMPT_HEADER: attempt + 1},
         )
         await self._hand_over(
-            session, job.message, message, session.topology.retry_exchange, topology.retry_routing_key(attempt)
+            job.message, message, session.topology.retry_exchange, topology.retry_routing_key(attempt)
         )
 
     async def _park(self, session: _Session, original: AbstractIncomingMessage, reason: str) -> None:
@@ -273,11 +273,11 @@ class Worker:
             message_id=original.message_id or "",
             headers={**original.headers, topology.ERROR_HEADER: reason},
         )
-        await self._hand_over(session, original, message, session.topology.dead_exchange, topology.DEAD_ROUTING_KEY)
+        await self._hand_over(original, message, session.topology.dead_exchange, topology.DEAD_ROUTING_KEY)
 
     @staticmethod
     async def _hand_over(
-        session: _Session, original: AbstractIncomingMessage, copy: Message, exchange: AbstractExchange, key: str
+        original: AbstractIncomingMessage, copy: Message, exchange: AbstractExchange, key: str
     ) -> None:
         """Publish `copy` (confirmed) and only then ack `original`; if the broker refuses, requeue instead."""
         try:

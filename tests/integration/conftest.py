@@ -1,10 +1,15 @@
 """In-process apps against the real broker and database of the test session."""
 
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 
 import httpx
+import pytest
 from fastapi import FastAPI
+
+from tests.servers import SecantusServer, secantus_server
 
 WRITE_KEY = "test-write-key-0123456789"
 READ_KEY = "test-read-key-0123456789"
@@ -21,3 +26,12 @@ async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 AppClient = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+@pytest.fixture
+def own_database(tmp_path: Path) -> Iterator[SecantusServer]:
+    """A database process of the test's own, which it may stop or pause: never an external one."""
+    if os.environ.get("NEWSFLOW_TEST_MONGODB_URL"):
+        pytest.skip("needs a database process of its own to stop or pause; NEWSFLOW_TEST_MONGODB_URL names another")
+    with secantus_server(tmp_path / "data") as server:
+        yield server

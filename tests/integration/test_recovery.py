@@ -4,7 +4,6 @@ While the run's vhost refuses connections, ingest answers 503 with Retry-After (
 and 202 again once it has reconnected; the worker, on its own reconnect loop, resumes consuming.
 """
 
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +14,7 @@ import pytest
 
 from tests.faults.rabbitmq import accept_connections, close_connections, refuse_connections
 from tests.pipeline import RunningPipeline, running_pipeline
-from tests.servers import SecantusServer, secantus_server
+from tests.servers import SecantusServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -60,14 +59,6 @@ def _log(pipeline: RunningPipeline, name: str) -> str:
 def pipeline(mongodb_url: str, tmp_path: Path) -> Iterator[RunningPipeline]:
     with _pipeline(mongodb_url, tmp_path / "logs") as running:
         yield running
-
-
-@pytest.fixture
-def own_database(tmp_path: Path) -> Iterator[SecantusServer]:
-    if os.environ.get("NEWSFLOW_TEST_MONGODB_URL"):
-        pytest.skip("needs a database process of its own to stop; NEWSFLOW_TEST_MONGODB_URL names an external one")
-    with secantus_server(tmp_path / "data") as server:
-        yield server
 
 
 def test_ingest_answers_503_while_the_broker_is_gone_and_both_services_come_back(pipeline: RunningPipeline) -> None:

@@ -5,13 +5,11 @@ query by its database pausing (SIGSTOP) while it waits for an answer.
 """
 
 import asyncio
-import os
 import secrets
 import signal
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import aio_pika
 import httpx
@@ -21,7 +19,7 @@ from pymongo import MongoClient
 from cli.stack import STOP_GRACE_S, ServiceProcess, Stack, wait_ready
 from shared import database, topology
 from shared.documents import ArticleDocument
-from tests.servers import SEED_ARTICLE, SecantusServer, free_port, rabbitmq_vhost, secantus_server
+from tests.servers import SEED_ARTICLE, SecantusServer, free_port, rabbitmq_vhost
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -38,15 +36,6 @@ CLEAN_EXIT = (0, -signal.SIGTERM)
 def vhost_url() -> Iterator[str]:
     with rabbitmq_vhost() as (url, _):
         yield url
-
-
-@pytest.fixture
-def own_database(tmp_path: Path) -> Iterator[SecantusServer]:
-    """A database process this test may pause, so never an external one."""
-    if os.environ.get("NEWSFLOW_TEST_MONGODB_URL"):
-        pytest.skip("needs a database process of its own to pause; NEWSFLOW_TEST_MONGODB_URL names an external one")
-    with secantus_server(tmp_path / "data") as server:
-        yield server
 
 
 def _start(service: str, env: dict[str, str]) -> tuple[ServiceProcess, str]:
