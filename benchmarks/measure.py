@@ -125,12 +125,16 @@ class RssSampler:
 
 
 def cpu_seconds(pids: Iterable[int]) -> float:
-    """User plus system CPU time the processes used so far (0 for one that is gone)."""
+    """User plus system CPU time the processes and their live descendants (a worker's model process) used so
+    far (0 for one that is gone)."""
     total = 0.0
     for pid in pids:
         with contextlib.suppress(psutil.Error):
-            times = psutil.Process(pid).cpu_times()
-            total += times.user + times.system
+            process = psutil.Process(pid)
+            for member in [process, *process.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    times = member.cpu_times()
+                    total += times.user + times.system
     return total
 
 

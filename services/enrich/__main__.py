@@ -5,7 +5,7 @@ import logging
 import signal
 
 from services.enrich import heartbeat
-from services.enrich.enrichment import Enricher
+from services.enrich.model_process import OffloadedEnricher
 from services.enrich.settings import WorkerSettings
 from services.enrich.store import ArticleStore
 from services.enrich.worker import Worker
@@ -22,8 +22,8 @@ async def main(settings: WorkerSettings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
 
-    # The model loads once per process, before the first message is taken.
-    enricher = await asyncio.to_thread(Enricher.load, summary_sentences=settings.summary_sentences)
+    # The model loads once, in its own process, before the first message is taken.
+    enricher = await OffloadedEnricher.start(summary_sentences=settings.summary_sentences)
     client = database.connect(settings)
     try:
         db = database.database(client, settings)
@@ -36,6 +36,7 @@ async def main(settings: WorkerSettings) -> None:
             await asyncio.gather(worker.run(stop), heartbeat.beat(settings.heartbeat_file, worker, stop))
     finally:
         await client.close()
+        await enricher.close()
     log.info("worker stopped")
 
 

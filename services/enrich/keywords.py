@@ -71,7 +71,10 @@ def key_phrases(title: str, body: str, *, stop_words: frozenset[str], limit: int
         for run in _runs(text, stop_words):
             for gram in _grams(run):
                 spelled = " ".join(gram)
-                phrase = phrases.setdefault(spelled.casefold(), _Phrase(words=len(gram)))
+                key = spelled.casefold()
+                phrase = phrases.get(key)
+                if phrase is None:
+                    phrase = phrases[key] = _Phrase(words=len(gram))
                 phrase.spellings[spelled] += 1
                 phrase.weight += 1.0 + (1.0 - position)
                 phrase.first = min(phrase.first, position)

@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from aio_pika import Message
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, AbstractIncomingMessage
@@ -19,11 +20,12 @@ from pydantic import ValidationError
 from pymongo.errors import PyMongoError
 
 from services.enrich.documents import content_hash, enriched_document, failed_document
-from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle
+from services.enrich.enrichment import ArticleText, UnprocessableArticle
+from services.enrich.model_process import ModelCrashed, NotStarted
 from services.enrich.settings import WorkerSettings
 from services.enrich.store import ArticleStore
 from shared import broker, topology
-from shared.documents import ArticleDocument
+from shared.documents import ArticleDocument, Enrichment, Pipeline
 from shared.logs import article_context
 from shared.messages import ArticleSubmitted
 
@@ -49,8 +51,17 @@ def _first_error(tasks: Iterable[asyncio.Task[None]]) -> BaseException | None:
     return next((error for error in errors if error is not None), None)
 
 
-class _Stopping(Exception):
-    """The worker is stopping: a batch that has not reached the model yet goes back to the queue instead."""
+class BatchEnricher(Protocol):
+    """The NLP as the worker sees it (`OffloadedEnricher` in the service; a stand-in in tests)."""
+
+    def pipeline(self, worker: str | None = None) -> Pipeline: ...
+
+    async def enrich_batch(
+        self, articles: Sequence[ArticleText], *, batch_size: int, stop: asyncio.Event
+    ) -> list[Enrichment | UnprocessableArticle]:
+        """Raises `NotStarted` when `stop` is set before the batch reaches the model: the worker is stopping,
+        and the batch goes back to the queue instead."""
+        ...
 
 
 @dataclass
@@ -73,12 +84,11 @@ class _Session:
 
 
 class Worker:
-    def __init__(self, *, settings: WorkerSettings, enricher: Enricher, store: ArticleStore) -> None:
+    def __init__(self, *, settings: WorkerSettings, enricher: BatchEnricher, store: ArticleStore) -> None:
         self._settings = settings
         self._enricher = enricher
         self._store = store
         self._pipeline = enricher.pipeline(worker=settings.worker_name)
-        self._model_turn = asyncio.Lock()
         self._stop = asyncio.Event()
         self.consuming = False  # holds a consumer on the work queue right now
 
@@ -162,16 +172,27 @@ class Worker:
             job = await self._decode(session, message)
             if job is not None:
                 jobs.append(job)
-        if not jobs:
-            return
+        if jobs:
+            await self._handle(session, jobs)
+
+    async def _handle(self, session: _Session, jobs: list[_Job]) -> None:
         try:
             documents, parked = await self._enrich(jobs)
             await self._store.upsert(documents)
-        except _Stopping:
+        except NotStarted:
             # Only the batch already in the model is finished after SIGTERM, so the worker exits within
             # Docker's grace period; these messages are redelivered to another worker at once.
             for job in jobs:
                 await job.message.nack(requeue=True)
+            return
+        except ModelCrashed:
+            if len(jobs) > 1:
+                # Perhaps one article killed the model: one at a time, only that one is retried and parked.
+                log.warning("the model process died under a batch; retrying its %d articles one by one", len(jobs))
+                for job in jobs:
+                    await self._handle(session, [job])
+                return
+            await self._retry(session, jobs[0], "the model process died on this article")
             return
         except PyMongoError as exc:
             log.warning("database unavailable (%s); delaying %d messages", type(exc).__name__, len(jobs))
@@ -234,11 +255,7 @@ class Worker:
             )
             for job in todo
         ]
-        # The model is CPU-bound: run it in a thread so heartbeats and confirms keep flowing meanwhile.
-        async with self._model_turn:  # one batch in the model at a time; the other may be writing meanwhile
-            if self._stop.is_set():
-                raise _Stopping
-            results = await asyncio.to_thread(self._enricher.enrich_batch, texts, batch_size=self._settings.batch_size)
+        results = await self._enricher.enrich_batch(texts, batch_size=self._settings.batch_size, stop=self._stop)
         documents: list[ArticleDocument] = []
         parked: dict[str, str] = {}
         for job, result in zip(todo, results, strict=True):

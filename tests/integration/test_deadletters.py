@@ -20,7 +20,7 @@ import aio_pika
 import pytest
 from aio_pika.abc import AbstractChannel
 
-from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle
+from services.enrich.enrichment import ArticleText, UnprocessableArticle
 from services.enrich.settings import WorkerSettings
 from services.enrich.store import ArticleStore
 from services.enrich.worker import Worker
@@ -96,17 +96,14 @@ async def test_the_broker_parks_a_message_returned_more_often_than_the_delivery_
     assert death["queue"] == topology.WORK_QUEUE
 
 
-class _RejectingEnricher(Enricher):
+class _RejectingEnricher:
     """The NLP at its boundary: rejects one title, enriches the rest trivially (no model is loaded)."""
-
-    def __init__(self) -> None:
-        pass
 
     def pipeline(self, worker: str | None = None) -> Pipeline:
         return Pipeline(version="test", model="none", model_version="0", worker=worker)
 
-    def enrich_batch(
-        self, articles: Sequence[ArticleText], *, batch_size: int = 16
+    async def enrich_batch(
+        self, articles: Sequence[ArticleText], *, batch_size: int, stop: asyncio.Event
     ) -> list[Enrichment | UnprocessableArticle]:
         return [
             UnprocessableArticle("the article has no words to analyse")

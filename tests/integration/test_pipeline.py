@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
+import psutil
 import pytest
 
 from services.enrich import heartbeat
@@ -164,11 +165,13 @@ def test_a_consuming_worker_beats_and_sigterm_stops_it_within_dockers_grace_peri
     time.sleep(heartbeat.INTERVAL_S * 2)
     assert alive.stat().st_mtime > first
 
+    model = _model_process(worker.proc.pid)
     started = time.monotonic()
     worker.signal(signal.SIGTERM)
     code = worker.proc.wait(timeout=30)
     assert code == 0
     assert time.monotonic() - started < 10
+    assert _gone(model, timeout_s=10)  # the worker took its model process with it
 
 
 def test_query_needs_a_key_and_read_keys_cannot_write(pipeline: RunningPipeline, seed_document: dict[str, Any]) -> None:
@@ -178,3 +181,57 @@ def test_query_needs_a_key_and_read_keys_cannot_write(pipeline: RunningPipeline,
         assert denied.status_code == 403
     with pipeline.http("wrong-key-wrong-key-wrong") as client:
         assert client.get(f"{pipeline.query_url}/v1/articles/{seed_document['id']}").status_code == 401
+
+
+def _model_process(worker_pid: int) -> psutil.Process:
+    """The worker's child that holds the spaCy model (the other child is multiprocessing's resource tracker)."""
+    for child in psutil.Process(worker_pid).children():
+        if "resource_tracker" not in " ".join(child.cmdline()):
+            return child
+    raise AssertionError(f"worker {worker_pid} has no model process")
+
+
+def _gone(process: psutil.Process, *, timeout_s: float) -> bool:
+    try:
+        process.wait(timeout_s)
+    except psutil.TimeoutExpired:
+        return False
+    return True
+
+
+def _wait_consuming(worker_log: Path | None) -> None:
+    assert worker_log is not None
+    deadline = time.monotonic() + 120
+    while "consuming from" not in worker_log.read_text():
+        assert time.monotonic() < deadline, "the worker did not start consuming"
+        time.sleep(0.2)
+
+
+def test_a_killed_worker_leaves_no_model_process_behind(pipeline: RunningPipeline) -> None:
+    worker = pipeline.start_worker()
+    _wait_consuming(worker.log_path)
+    model = _model_process(worker.proc.pid)
+    worker.signal(signal.SIGKILL)
+    worker.proc.wait(timeout=30)
+    assert _gone(model, timeout_s=10)
+
+
+def test_when_the_model_process_dies_the_worker_starts_another_and_the_article_is_stored(
+    pipeline: RunningPipeline,
+) -> None:
+    workers = pipeline.workers()
+    assert workers
+    killed = []
+    for worker in workers:
+        model = _model_process(worker.proc.pid)
+        model.kill()  # as the kernel's OOM killer would
+        killed.append(model)
+    assert all(_gone(model, timeout_s=10) for model in killed)
+    article = {"title": "Harbour reopens after storm", "body": "The harbour in Wellington reopened on Monday."}
+    with pipeline.http() as client:
+        response = client.post(f"{pipeline.ingest_url}/v1/articles", json=article)
+    assert response.status_code == 202, response.text
+    stored = pipeline.wait_for(response.json()["id"], status="enriched")
+    assert stored["summary"]["text"].startswith("The harbour in Wellington reopened")
+    assert all(worker.running for worker in workers)
+    assert all(_model_process(worker.proc.pid).pid not in {m.pid for m in killed} for worker in workers)

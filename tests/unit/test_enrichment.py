@@ -5,6 +5,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from services.enrich.annotator import Annotator
 from services.enrich.chunks import CHUNK_CHARS, split_into_chunks
 from services.enrich.enrichment import PIPELINE_VERSION, ArticleText, Enricher, UnprocessableArticle
 from services.enrich.language import LanguageIdentifier
@@ -89,7 +90,7 @@ def test_model_failure_on_one_article_does_not_fail_the_batch() -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("fails_on_poison")
-    enricher = Enricher(nlp=nlp, languages=LanguageIdentifier.load())
+    enricher = Enricher(annotator=Annotator(nlp), languages=LanguageIdentifier.load())
     articles = [
         ArticleText(title="Fine", body="A normal article. It has two sentences.", language="en"),
         ArticleText(title="Bad", body="This one carries POISON for the model.", language="en"),
@@ -142,7 +143,7 @@ def test_a_3_mb_article_is_processed_in_chunks(corpus_articles: list[ArticleText
             {"label": "PERSON", "pattern": [{"TEXT": "Vladimir"}, {"TEXT": "Putin"}]},
         ]
     )
-    enricher = Enricher(nlp=nlp, languages=LanguageIdentifier.load())
+    enricher = Enricher(annotator=Annotator(nlp), languages=LanguageIdentifier.load())
     body = repeated_body(corpus_articles, 3_000_000)
     assert len(body) > 3_000_000 > nlp.max_length
     article = ArticleText(title="Russia", body=body, language="en")
