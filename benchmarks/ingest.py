@@ -14,7 +14,7 @@ from typing import Any
 
 from benchmarks.corpus import CorpusArticle
 from benchmarks.environment import Environment
-from benchmarks.measure import Run, ratio, run_concurrently
+from benchmarks.measure import Run, interleaved, ratio, run_concurrently
 from services.ingest.settings import IngestSettings
 from shared import broker, topology
 from shared.messages import ArticleSubmitted
@@ -22,6 +22,7 @@ from shared.submission import ArticleIn, article_id
 
 BATCH_ARTICLES = 100  # articles per batch request
 WARM_UP_REQUESTS = 50
+ROUNDS = 4  # the bare loop and the service take turns (measure.interleaved)
 
 
 def _publish_concurrency() -> int:
@@ -88,19 +89,40 @@ async def measure(env: Environment, articles: Sequence[CorpusArticle], *, in_fli
     await _bare_publish(env, messages[:WARM_UP_REQUESTS], in_flight)
     await env.purge_queue()
 
-    plans: list[tuple[str, Callable[[], Awaitable[Run]]]] = [
-        ("bare_publish_single", partial(_bare_publish, env, messages, in_flight)),
-        ("single_endpoint", partial(_single_endpoint, env, bodies, in_flight)),
-        ("bare_publish_batch", partial(_bare_publish, env, messages, batch_in_flight)),
-        ("batch_endpoint", partial(_batch_endpoint, env, batches, sizes)),
-    ]
+    def checked(name: str, measure_share: Callable[[int], Awaitable[Run]]) -> Callable[[int], Awaitable[Run]]:
+        """One round's share, then a check that every message reached the queue, then an empty queue again."""
+
+        async def run(index: int) -> Run:
+            result = await measure_share(index)
+            queued, _ = await env.queue()
+            if queued < result.items:
+                raise RuntimeError(f"{name}: {queued} messages in the queue, expected {result.items}")
+            await env.purge_queue()
+            return result
+
+        return run
+
+    def share(items: Sequence[Any], index: int) -> list[Any]:
+        return list(items[index::ROUNDS])
+
     runs: dict[str, Run] = {}
-    for name, plan in plans:
-        runs[name] = await plan()
-        queued, _ = await env.queue()
-        if queued < len(articles):
-            raise RuntimeError(f"{name}: {queued} messages in the queue, expected {len(articles)}")
-        await env.purge_queue()
+    runs["bare_publish_single"], runs["single_endpoint"] = await interleaved(
+        (
+            checked("bare_publish_single", lambda index: _bare_publish(env, share(messages, index), in_flight)),
+            checked("single_endpoint", lambda index: _single_endpoint(env, share(bodies, index), in_flight)),
+        ),
+        ROUNDS,
+    )
+    runs["bare_publish_batch"], runs["batch_endpoint"] = await interleaved(
+        (
+            checked("bare_publish_batch", lambda index: _bare_publish(env, share(messages, index), batch_in_flight)),
+            checked(
+                "batch_endpoint",
+                lambda index: _batch_endpoint(env, share(batches, index), share(sizes, index)),
+            ),
+        ),
+        ROUNDS,
+    )
 
     single = ratio(runs["single_endpoint"].per_s, runs["bare_publish_single"].per_s)
     batch = ratio(runs["batch_endpoint"].per_s, runs["bare_publish_batch"].per_s)

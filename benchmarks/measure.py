@@ -72,6 +72,32 @@ async def run_concurrently(
     return Run(operations or len(latencies), moved, elapsed, in_flight, latencies)
 
 
+def combined(runs: Sequence[Run]) -> Run:
+    """One run from several of the same kind: their items over their total time, latencies pooled."""
+    return Run(
+        operations=sum(run.operations for run in runs),
+        items=sum(run.items for run in runs),
+        seconds=sum(run.seconds for run in runs),
+        in_flight=runs[0].in_flight,
+        latencies=[latency for run in runs for latency in run.latencies],
+    )
+
+
+async def interleaved(
+    pair: tuple[Callable[[int], Awaitable[Run]], Callable[[int], Awaitable[Run]]], rounds: int
+) -> tuple[Run, Run]:
+    """A baseline and the thing measured against it, alternated over `rounds` rounds (AB, BA, AB, ...) and
+    combined, so a machine that speeds up or slows down during the run does not favour either side. Each
+    side is called with the round's index and measures that round's share of the work."""
+    first: list[Run] = []
+    second: list[Run] = []
+    for index in range(rounds):
+        order = ((0, first), (1, second)) if index % 2 == 0 else ((1, second), (0, first))
+        for side, runs in order:
+            runs.append(await pair[side](index))
+    return combined(first), combined(second)
+
+
 def rss_with_children(process: psutil.Process) -> int:
     """Resident bytes of a process and all its descendants (0 once it is gone)."""
     total = 0

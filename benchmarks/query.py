@@ -17,7 +17,7 @@ from pymongo import DESCENDING
 from pymongo.errors import ExecutionTimeout
 
 from benchmarks.environment import Environment
-from benchmarks.measure import Run, ratio, run_concurrently
+from benchmarks.measure import Run, interleaved, ratio, run_concurrently
 from services.query.repository.articles import ITEM_PROJECTION
 from shared.database import Document, from_mongo, to_mongo
 
@@ -25,6 +25,7 @@ INSERT_CHUNK = 500
 PAGE_LIMIT = 20  # the listing's default `limit`; the service reads one more to know whether a page follows
 TIMEOUT_MS = 5_000  # the service's default `maxTimeMS`
 WARM_UP_REQUESTS = 50
+ROUNDS = 4  # the driver and the service take turns (measure.interleaved)
 SEED = 7
 # What GET /v1/articles?entity= accepts; ids outside it (the slug of "Łukasz" keeps its "ł") cannot be asked for.
 QUERYABLE_ENTITY = re.compile(r"^[a-z_]+:[a-z0-9-]{1,100}$")
@@ -100,15 +101,28 @@ async def measure(
             {"entities.id": entity}, ITEM_PROJECTION, sort=sort, limit=PAGE_LIMIT + 1, max_time_ms=TIMEOUT_MS
         ).to_list()
 
-    plans: list[tuple[str, Callable[[], Awaitable[Run]]]] = [
-        ("by_id_driver", lambda: _driver([find_one(article) for article in by_id], in_flight)),
-        ("by_id_service", lambda: _service(env, [f"/v1/articles/{article}" for article in by_id], in_flight)),
-        ("entity_driver", lambda: _driver([find_page(entity) for entity in by_entity], in_flight)),
-        ("entity_service", lambda: _service(env, [f"/v1/articles?entity={entity}" for entity in by_entity], in_flight)),
-    ]
+    def share(items: list[str], index: int) -> list[str]:
+        return items[index::ROUNDS]
+
     await _driver([find_one(article) for article in by_id[:WARM_UP_REQUESTS]], in_flight)
     await _service(env, [f"/v1/articles/{article}" for article in by_id[:WARM_UP_REQUESTS]], in_flight)
-    runs = {name: await plan() for name, plan in plans}
+    runs: dict[str, Run] = {}
+    runs["by_id_driver"], runs["by_id_service"] = await interleaved(
+        (
+            lambda index: _driver([find_one(article) for article in share(by_id, index)], in_flight),
+            lambda index: _service(env, [f"/v1/articles/{article}" for article in share(by_id, index)], in_flight),
+        ),
+        ROUNDS,
+    )
+    runs["entity_driver"], runs["entity_service"] = await interleaved(
+        (
+            lambda index: _driver([find_page(entity) for entity in share(by_entity, index)], in_flight),
+            lambda index: _service(
+                env, [f"/v1/articles?entity={entity}" for entity in share(by_entity, index)], in_flight
+            ),
+        ),
+        ROUNDS,
+    )
     by_id_ratio = ratio(runs["by_id_service"].per_s, runs["by_id_driver"].per_s)
     entity_ratio = ratio(runs["entity_service"].per_s, runs["entity_driver"].per_s)
     return {

@@ -11,12 +11,13 @@ from shared.api import require
 from shared.keys import Scope
 
 
-def get_repository(request: Request) -> Repository:
+# Async, because FastAPI runs a plain `def` dependency in its thread pool: a thread hop per request.
+async def get_repository(request: Request) -> Repository:
     repository: Repository = request.app.state.repository
     return repository
 
 
-def get_cursors(request: Request) -> CursorCodec:
+async def get_cursors(request: Request) -> CursorCodec:
     cursors: CursorCodec = request.app.state.cursors
     return cursors
 
@@ -43,4 +44,8 @@ class Pages:
         return self._cursors.encode(position, query=fingerprint(params.fingerprint_fields()))
 
 
-PagesDep = Annotated[Pages, Depends()]
+async def get_pages(cursors: CursorsDep) -> Pages:
+    return Pages(cursors)
+
+
+PagesDep = Annotated[Pages, Depends(get_pages)]

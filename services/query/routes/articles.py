@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from services.query.deps import PagesDep, RepositoryDep, read_access
 from services.query.params import ArticleListParams
@@ -37,7 +37,7 @@ async def list_articles(
     response_model=ArticleFields,
     responses={404: {"description": "no stored article has this id (yet)"}, 503: {}},
 )
-async def get_article(article_id: ArticleId, repository: RepositoryDep, fields: Fields = None) -> JSONResponse:
+async def get_article(article_id: ArticleId, repository: RepositoryDep, fields: Fields = None) -> Response:
     """The stored article, whole or reduced to `fields`."""
     chosen = tuple(dict.fromkeys(fields.split(","))) if fields else ()
     if not set(chosen) <= set(ARTICLE_FIELDS):
@@ -45,4 +45,4 @@ async def get_article(article_id: ArticleId, repository: RepositoryDep, fields: 
     stored = await repository.article(article_id, chosen)
     if stored is None:
         raise HTTPException(404, f"article {article_id} not found")
-    return JSONResponse(article_json(stored, chosen or ARTICLE_FIELDS))
+    return Response(article_json(stored, chosen or ARTICLE_FIELDS), media_type="application/json")
