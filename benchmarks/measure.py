@@ -150,14 +150,24 @@ class RssSampler:
         return round(max(self.peaks.values(), default=0) / MB, 1)
 
 
-def cpu_seconds(pids: Iterable[int]) -> float:
+def _subtree(process: psutil.Process, others: set[int]) -> list[psutil.Process]:
+    """The process and its descendants, without the subtrees of processes in `others`."""
+    members = [process]
+    with contextlib.suppress(psutil.Error):
+        for child in process.children():
+            if child.pid not in others:
+                members.extend(_subtree(child, others))
+    return members
+
+
+def cpu_seconds(pids: Iterable[int], *, besides: Iterable[int] = ()) -> float:
     """User plus system CPU time the processes and their live descendants (a worker's model process) used so
-    far (0 for one that is gone)."""
+    far, leaving out the subtrees of `besides` (measured under another role); 0 for a process that is gone."""
     total = 0.0
+    others = set(besides)
     for pid in pids:
         with contextlib.suppress(psutil.Error):
-            process = psutil.Process(pid)
-            for member in [process, *process.children(recursive=True)]:
+            for member in _subtree(psutil.Process(pid), others):
                 with contextlib.suppress(psutil.Error):
                     times = member.cpu_times()
                     total += times.user + times.system
@@ -172,11 +182,17 @@ class CpuMeter:
         self._before: dict[str, float] = {}
         self.used: dict[str, float] = {}
 
+    def _measure(self) -> dict[str, float]:
+        roles = self._pids()
+        every = {pid for pids in roles.values() for pid in pids}
+        # The benchmark started the services: its descendants count under their own roles, not under its.
+        return {role: cpu_seconds(pids, besides=every) for role, pids in roles.items()}
+
     def start(self) -> None:
-        self._before = {role: cpu_seconds(pids) for role, pids in self._pids().items()}
+        self._before = self._measure()
 
     def stop(self) -> None:
-        self.used = {role: cpu_seconds(pids) - self._before.get(role, 0.0) for role, pids in self._pids().items()}
+        self.used = {role: seconds - self._before.get(role, 0.0) for role, seconds in self._measure().items()}
 
     def per_article_ms(self, articles: int) -> dict[str, float]:
         return {role: round(seconds * 1000 / articles, 1) for role, seconds in self.used.items()} if articles else {}
