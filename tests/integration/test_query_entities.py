@@ -278,3 +278,37 @@ async def test_stats_count_by_status_language_source_and_label(client: httpx.Asy
         assert {row["value"]: row["count"] for row in stats[key]} == dict(values), key
         counts = [row["count"] for row in stats[key]]
         assert counts == sorted(counts, reverse=True)
+
+
+async def test_entities_whose_ids_keep_non_ascii_letters_can_be_filtered_and_looked_up(mongodb_url: str) -> None:
+    """Slugs drop accents but keep letters with no ASCII form ("Łukasz" -> "łukasz"); those ids must work too."""
+    names = {
+        "person:łukasz-kowalski": "Łukasz Kowalski",
+        "gpe:nuku\u02bbalofa": "Nuku\u02bbalofa",  # a modifier letter, not an apostrophe
+        "gpe:tromsø": "Tromsø",
+    }
+    body = "Łukasz Kowalski flew from Tromsø to Nuku\u02bbalofa on Monday."
+    base = seed_article(RECEIVED_FROM)
+    doc = base.model_copy(
+        update={
+            "id": article_id(1, "unicode-ids"),
+            "body": body,
+            "entities": [
+                entity(Cast(identifier, name, "PERSON" if identifier.startswith("person") else "GPE"), "", body, 1.0)
+                for identifier, name in names.items()
+            ],
+        }
+    )
+    name = f"newsflow_query_{uuid.uuid4().hex[:10]}"
+    await store(mongodb_url, name, [doc])
+    try:
+        async with serving(query_settings(mongodb_url, name)) as (_, served):
+            for identifier, display in names.items():
+                listed = await served.get("/v1/articles", params={"entity": identifier})
+                assert listed.status_code == 200, listed.text
+                assert [item["id"] for item in listed.json()["items"]] == [doc.id]
+                detail = await served.get(f"/v1/entities/{identifier}")
+                assert detail.status_code == 200, detail.text
+                assert detail.json()["name"] == display
+    finally:
+        await drop(mongodb_url, name)
