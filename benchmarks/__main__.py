@@ -78,6 +78,9 @@ async def _pipeline_parts(
         if "e2e" in chosen:
             _progress("end to end, one worker")
             parts["end_to_end"] = await end_to_end.measure(env, measured, warm_up)
+            if "bare_model" in parts:
+                _progress("bare nlp.pipe again")
+                await asyncio.to_thread(bare_model.again, parts["bare_model"], measured)
         if "scale" in chosen:
             _progress("scale-out, one then two workers")
             parts["scale_out"] = await scale_out.measure(env, measured)

@@ -111,6 +111,10 @@ def _rows(parts: dict[str, Any]) -> list[tuple[str, str]]:
     if bare := parts.get("bare_model"):
         rows += [
             ("1 bare nlp.pipe", f"{bare['articles_per_s']:.1f} articles/s, {bare['words_per_s']:.0f} words/s"),
+            (
+                "  before / after end to end",
+                f"{bare['articles_per_s_first']:.1f} / {bare.get('articles_per_s_again', 0):.1f} articles/s",
+            ),
             ("  components, batch", f"{'+'.join(bare['components'])}, batch {bare['batch_size']}"),
             ("  Enricher.enrich_batch", f"{bare['enrich_batch']['articles_per_s']:.1f} articles/s (same process)"),
             (
