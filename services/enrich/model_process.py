@@ -125,10 +125,6 @@ class OffloadedEnricher:
         )
         return cls(enricher, model)
 
-    @property
-    def model(self) -> ModelProcess:
-        return self._model
-
     def pipeline(self, worker: str | None = None) -> Pipeline:
         return self._enricher.pipeline(worker)
 
