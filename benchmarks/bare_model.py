@@ -23,18 +23,20 @@ def _nlp_pipe(enricher: Enricher, texts: Sequence[str], batch_size: int) -> int:
     return tokens
 
 
-def measure(articles: Sequence[CorpusArticle], *, batch_size: int) -> dict[str, Any]:
-    enricher = Enricher.load()
-    texts = [article.text for article in articles]
-    words = sum(article.words for article in articles)
+def _timed_nlp_pipe(enricher: Enricher, texts: Sequence[str], batch_size: int) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of `nlp.pipe` over `texts`, after a warm-up."""
     _nlp_pipe(enricher, texts[:WARM_UP_ARTICLES], batch_size)
-
     gc.collect()
     cpu_before = time.process_time()
     started = time.perf_counter()
     _nlp_pipe(enricher, texts, batch_size)
-    bare_s = time.perf_counter() - started
-    bare_cpu = time.process_time() - cpu_before
+    return time.perf_counter() - started, time.process_time() - cpu_before
+
+
+def measure(articles: Sequence[CorpusArticle], *, batch_size: int) -> dict[str, Any]:
+    enricher = Enricher.load()
+    words = sum(article.words for article in articles)
+    bare_s, bare_cpu = _timed_nlp_pipe(enricher, [article.text for article in articles], batch_size)
 
     inputs = [ArticleText(title=article.title, body=article.body) for article in articles]
     gc.collect()
@@ -72,13 +74,7 @@ def again(result: dict[str, Any], articles: Sequence[CorpusArticle]) -> None:
     The end-to-end part runs between the two, so a machine that speeds up or slows down meanwhile moves the
     baseline with it instead of favouring either side of `e2e_vs_bare`.
     """
-    enricher = Enricher.load()
-    texts = [article.text for article in articles]
-    _nlp_pipe(enricher, texts[:WARM_UP_ARTICLES], result["batch_size"])
-    gc.collect()
-    started = time.perf_counter()
-    _nlp_pipe(enricher, texts, result["batch_size"])
-    seconds = time.perf_counter() - started
+    seconds, _ = _timed_nlp_pipe(Enricher.load(), [article.text for article in articles], result["batch_size"])
     result["articles_per_s_again"] = round(len(articles) / seconds, 2)
     result["seconds"] = round(result["seconds"] + seconds, 3)
     result["articles_per_s"] = round(2 * len(articles) / result["seconds"], 2)

@@ -68,8 +68,8 @@ def model_inputs(prepared: Sequence[PreparedArticle | UnprocessableArticle]) -> 
 class Enricher:
     """Heavy resources (spaCy model, language detector) loaded once per process, then reused.
 
-    The work comes in three steps: `prepare` (layout, language), the model (`Annotator.annotate_batch`), and
-    `finish` (entities, summary, key phrases, stats). `enrich_batch` runs all three here; the worker runs
+    The work comes in three steps: `prepare_batch` (layout, language), the model (`Annotator.annotate_batch`),
+    and `finish_batch` (entities, summary, key phrases, stats). `enrich_batch` runs all three here; the worker runs
     the model in a process of its own and the other two beside its event loop, with an `Enricher` built
     without an annotator.
     """
@@ -123,12 +123,23 @@ class Enricher:
         batch_size = max(1, batch_size)
         results: list[Enrichment | UnprocessableArticle] = []
         for first in range(0, len(articles), batch_size):
-            batch = [self.prepare(article) for article in articles[first : first + batch_size]]
-            annotations = self.annotator.annotate_batch(model_inputs(batch), batch_size)
-            results.extend(self.finish(item, annotation) for item, annotation in zip(batch, annotations, strict=True))
+            batch = self.prepare_batch(articles[first : first + batch_size])
+            results.extend(self.finish_batch(batch, self.annotator.annotate_batch(model_inputs(batch), batch_size)))
         return results
 
-    def prepare(self, article: ArticleText) -> PreparedArticle | UnprocessableArticle:
+    def prepare_batch(self, articles: Sequence[ArticleText]) -> list[PreparedArticle | UnprocessableArticle]:
+        """Layout and language of each article: the step before the model."""
+        return [self._prepare(article) for article in articles]
+
+    def finish_batch(
+        self,
+        prepared: Sequence[PreparedArticle | UnprocessableArticle],
+        annotations: Sequence[Annotation | ModelFailure | None],
+    ) -> list[Enrichment | UnprocessableArticle]:
+        """The enrichment of each prepared article from what the model found in it: the step after the model."""
+        return [self._finish(item, annotation) for item, annotation in zip(prepared, annotations, strict=True)]
+
+    def _prepare(self, article: ArticleText) -> PreparedArticle | UnprocessableArticle:
         if not any(ch.isalnum() for ch in article.title + article.body):
             return UnprocessableArticle("the article has no words to analyse")
         layout = ArticleLayout(article.title, article.body)
@@ -139,10 +150,9 @@ class Enricher:
             language = self._languages.detect(layout.text) or FALLBACK_LANGUAGE
         return PreparedArticle(layout, language, language_source, split_into_chunks(layout.text))
 
-    def finish(
+    def _finish(
         self, item: PreparedArticle | UnprocessableArticle, annotation: Annotation | ModelFailure | None
     ) -> Enrichment | UnprocessableArticle:
-        """The enrichment of a prepared article from what the model found in it."""
         if isinstance(item, UnprocessableArticle):
             return item
         if isinstance(annotation, ModelFailure):

@@ -115,8 +115,8 @@ class OffloadedEnricher:
     @classmethod
     async def start(cls, *, summary_sentences: int) -> "OffloadedEnricher":
         model = ModelProcess()
-        languages = await asyncio.to_thread(LanguageIdentifier.load)
-        await model.start()
+        # The language detector loads here while the child loads the model.
+        languages, _ = await asyncio.gather(asyncio.to_thread(LanguageIdentifier.load), model.start())
         enricher = Enricher(
             languages=languages,
             model_name=model.model_name,
@@ -132,17 +132,13 @@ class OffloadedEnricher:
         self, articles: Sequence[ArticleText], *, batch_size: int, stop: asyncio.Event
     ) -> list[Enrichment | UnprocessableArticle]:
         """Raises `NotStarted` when `stop` is set before the batch's turn in the model comes."""
-        prepared = await asyncio.to_thread(lambda: [self._enricher.prepare(article) for article in articles])
+        prepared = await asyncio.to_thread(self._enricher.prepare_batch, articles)
         # One batch in the model at a time; the one before may still be finishing and written meanwhile.
         async with self._model_turn:
             if stop.is_set():
                 raise NotStarted
             annotations = await self._model.annotate(model_inputs(prepared), batch_size)
-        return await asyncio.to_thread(
-            lambda: [
-                self._enricher.finish(item, annotation) for item, annotation in zip(prepared, annotations, strict=True)
-            ]
-        )
+        return await asyncio.to_thread(self._enricher.finish_batch, prepared, annotations)
 
     async def close(self) -> None:
         await self._model.close()
