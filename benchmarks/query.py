@@ -28,7 +28,6 @@ TIMEOUT_MS = 5_000  # the service's default `maxTimeMS`
 WARM_UP_REQUESTS = 50
 ROUNDS = 4  # the driver and the service take turns (measure.interleaved)
 SEED = 7
-# What GET /v1/articles?entity= accepts; ids outside it (the slug of "Łukasz" keeps its "ł") cannot be asked for.
 # What the query API accepts as an entity id (anything else it answers 422).
 QUERYABLE_ENTITY = re.compile(ENTITY_ID_PATTERN)
 

@@ -4,7 +4,6 @@ and whether in the headline they occur, with a bonus for multi-word phrases, whi
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from services.enrich.entities import ROLE_WORDS
 from shared.documents import Keyword
@@ -16,19 +15,6 @@ _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 _POSSESSIVE = re.compile("['\u2019]s$")
 _TITLE_BONUS = 1.0  # a phrase in the headline scores double
 _LENGTH_BONUS = 0.5  # per extra word
-
-
-@dataclass
-class _Phrase:
-    spellings: Counter[str] = field(default_factory=Counter)
-    weight: float = 0.0  # occurrences, each worth more the earlier it is
-    first: float = 1.0  # relative position of the first occurrence, 0 for the title
-    in_title: bool = False
-    words: int = 1
-
-    @property
-    def count(self) -> int:
-        return sum(self.spellings.values())
 
 
 def _runs(text: str, stop_words: frozenset[str]) -> Iterable[list[str]]:
@@ -53,56 +39,65 @@ def _grams(run: list[str]) -> Iterable[list[str]]:
             yield run[start : start + size]
 
 
-def _overlaps(phrases: dict[str, _Phrase], one: str, other: str) -> bool:
+def _overlaps(counts: Counter[str], one: str, other: str) -> bool:
     """One phrase contains the other, and the shorter one seldom occurs outside the longer."""
     shorter, longer = sorted((one, other), key=len)
     if f" {shorter} " not in f" {longer} ":
         return False
-    return phrases[shorter].count < 2 * phrases[longer].count
+    return counts[shorter] < 2 * counts[longer]
 
 
 def key_phrases(title: str, body: str, *, stop_words: frozenset[str], limit: int = DEFAULT_KEYWORDS) -> list[Keyword]:
     """The `limit` best phrases, scores scaled so the best is 1."""
-    phrases: dict[str, _Phrase] = {}
+    # Plain dicts keyed by the case-folded phrase rather than an object per phrase: an article has thousands
+    # of n-grams, and building one object for each was most of this function's time.
+    counts: Counter[str] = Counter()
+    spellings: Counter[tuple[str, str]] = Counter()  # (phrase, as spelled): the commonest spelling is shown
+    weight: dict[str, float] = {}  # occurrences, each worth more the earlier it is
+    first: dict[str, float] = {}  # relative position of the first occurrence, 0 for the title
+    in_title: set[str] = set()
     sources = [(title, True, 0.0)] + [
         (paragraph.group(), False, paragraph.start() / max(len(body), 1)) for paragraph in re.finditer(r"[^\n]+", body)
     ]
-    for text, in_title, position in sources:
+    for text, is_title, position in sources:
+        worth = 1.0 + (1.0 - position)
         for run in _runs(text, stop_words):
             for gram in _grams(run):
                 spelled = " ".join(gram)
                 key = spelled.casefold()
-                phrase = phrases.get(key)
-                if phrase is None:
-                    phrase = phrases[key] = _Phrase(words=len(gram))
-                phrase.spellings[spelled] += 1
-                phrase.weight += 1.0 + (1.0 - position)
-                phrase.first = min(phrase.first, position)
-                phrase.in_title = phrase.in_title or in_title
+                counts[key] += 1
+                spellings[key, spelled] += 1
+                weight[key] = weight.get(key, 0.0) + worth
+                if key not in first:
+                    first[key] = position  # sources come in order, so the first seen is the earliest
+                if is_title:
+                    in_title.add(key)
     scored = sorted(
         (
             (
-                phrase.weight
-                * (1 + _TITLE_BONUS * phrase.in_title)
-                * (1 + _LENGTH_BONUS * (phrase.words - 1))
-                * (2 - phrase.first),
+                weight[key]
+                * (1 + _TITLE_BONUS * (key in in_title))
+                * (1 + _LENGTH_BONUS * key.count(" "))
+                * (2 - first[key]),
                 key,
             )
-            for key, phrase in phrases.items()
+            for key, count in counts.items()
             # A multi-word phrase seen once is as likely a chance pairing ("Beijing calls") as a term.
-            if (phrase.words == 1 or phrase.count > 1) and not all(word in ROLE_WORDS for word in key.split())
+            if (count > 1 or " " not in key) and not all(word in ROLE_WORDS for word in key.split())
         ),
         reverse=True,
     )
     chosen: list[tuple[float, str]] = []
     for score, key in scored:
         # "peace" adds nothing beside "peace talks" (nor the other way round) unless it mostly occurs on its own.
-        if any(_overlaps(phrases, key, other) for _, other in chosen):
+        if any(_overlaps(counts, key, other) for _, other in chosen):
             continue
         chosen.append((score, key))
         if len(chosen) == limit:
             break
+    shown: dict[str, tuple[int, str]] = {key: (0, key) for _, key in chosen}
+    for (key, spelled), times in spellings.items():  # first seen wins a tie, as Counter.most_common does
+        if key in shown and times > shown[key][0]:
+            shown[key] = (times, spelled)
     top = chosen[0][0] if chosen else 1.0
-    return [
-        Keyword(text=phrases[key].spellings.most_common(1)[0][0], score=round(score / top, 4)) for score, key in chosen
-    ]
+    return [Keyword(text=shown[key][1], score=round(score / top, 4)) for score, key in chosen]

@@ -46,3 +46,10 @@ def test_a_phrase_and_its_longer_form_are_not_both_kept() -> None:
     texts = [k.text for k in key_phrases("Crash victims treated", body, stop_words=STOP_WORDS)]
     assert "Saint Francis Hospital" in texts
     assert not {"Saint Francis", "Francis Hospital", "Hospital"} & set(texts)
+
+
+def test_a_phrase_is_shown_as_it_is_most_often_spelled_and_on_a_tie_as_first_seen() -> None:
+    body = "The IAEA inspectors left. Iaea staff stayed. The IAEA said so.\n\nUnicef helped. UNICEF agreed."
+    texts = [k.text for k in key_phrases("Nuclear watchdog", body, stop_words=STOP_WORDS)]
+    assert "IAEA" in texts and "Iaea" not in texts  # two "IAEA" against one "Iaea"
+    assert "Unicef" in texts and "UNICEF" not in texts  # one each: the first spelling seen
