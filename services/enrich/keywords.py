@@ -51,7 +51,6 @@ def key_phrases(title: str, body: str, *, stop_words: frozenset[str], limit: int
     """The `limit` best phrases, scores scaled so the best is 1."""
     # Plain dicts keyed by the case-folded phrase rather than an object per phrase: an article has thousands
     # of distinct n-grams, and an object with its own Counter for each took a fifth of this function's time.
-    counts: Counter[str] = Counter()
     spellings: Counter[tuple[str, str]] = Counter()  # (phrase, as spelled): the commonest spelling is shown
     weight: dict[str, float] = {}  # occurrences, each worth more the earlier it is
     first: dict[str, float] = {}  # relative position of the first occurrence, 0 for the title
@@ -65,13 +64,15 @@ def key_phrases(title: str, body: str, *, stop_words: frozenset[str], limit: int
             for gram in _grams(run):
                 spelled = " ".join(gram)
                 key = spelled.casefold()
-                counts[key] += 1
                 spellings[key, spelled] += 1
                 weight[key] = weight.get(key, 0.0) + worth
                 if key not in first:
                     first[key] = position  # sources come in order, so the first seen is the earliest
                 if is_title:
                     in_title.add(key)
+    counts: Counter[str] = Counter()  # occurrences of each phrase, however spelled
+    for (key, _), times in spellings.items():
+        counts[key] += times
     scored = sorted(
         (
             (
