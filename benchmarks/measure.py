@@ -83,18 +83,26 @@ def combined(runs: Sequence[Run]) -> Run:
     )
 
 
+async def alternated(
+    pair: tuple[Callable[[int], Awaitable[T]], Callable[[int], Awaitable[T]]], rounds: int
+) -> tuple[list[T], list[T]]:
+    """A baseline and the thing measured against it, alternated over `rounds` rounds (AB, BA, AB, ...), so a
+    machine that speeds up or slows down during the run does not favour either side. Each side is called
+    with the round's index and measures that round's share of the work; returns each side's results."""
+    first: list[T] = []
+    second: list[T] = []
+    for index in range(rounds):
+        order = ((0, first), (1, second)) if index % 2 == 0 else ((1, second), (0, first))
+        for side, results in order:
+            results.append(await pair[side](index))
+    return first, second
+
+
 async def interleaved(
     pair: tuple[Callable[[int], Awaitable[Run]], Callable[[int], Awaitable[Run]]], rounds: int
 ) -> tuple[Run, Run]:
-    """A baseline and the thing measured against it, alternated over `rounds` rounds (AB, BA, AB, ...) and
-    combined, so a machine that speeds up or slows down during the run does not favour either side. Each
-    side is called with the round's index and measures that round's share of the work."""
-    first: list[Run] = []
-    second: list[Run] = []
-    for index in range(rounds):
-        order = ((0, first), (1, second)) if index % 2 == 0 else ((1, second), (0, first))
-        for side, runs in order:
-            runs.append(await pair[side](index))
+    """`alternated` runs, each side's rounds combined into one run."""
+    first, second = await alternated(pair, rounds)
     return combined(first), combined(second)
 
 

@@ -15,9 +15,10 @@ from typing import Any
 from benchmarks.corpus import CorpusArticle
 from benchmarks.end_to_end import MODEL_LOAD_TIMEOUT_S, drain_timeout_s, stored_timeline
 from benchmarks.environment import Environment
-from benchmarks.measure import CpuMeter, RssSampler, ratio, wait_until
+from benchmarks.measure import CpuMeter, RssSampler, alternated, ratio, wait_until
 
 STEADY_FROM, STEADY_TO = 0.1, 0.9
+ROUNDS = 2  # one worker then two, two then one
 
 
 async def drain(env: Environment, articles: Sequence[CorpusArticle], workers: int, **worker_env: str) -> dict[str, Any]:
@@ -84,11 +85,9 @@ def _together(drains: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 async def measure(env: Environment, articles: Sequence[CorpusArticle]) -> dict[str, Any]:
-    """One worker, two, two, one (ABBA): the machine's speed drifts from minute to minute on these VMs, and in
-    this order a drift during the part weighs on both sides alike."""
-    one = [await drain(env, articles, 1)]
-    two = [await drain(env, articles, 2), await drain(env, articles, 2)]
-    one.append(await drain(env, articles, 1))
+    """Drains with one worker, two, two, one (`alternated`): the machine's speed drifts from minute to minute
+    on these VMs, and in this order a drift during the part weighs on both sides alike."""
+    one, two = await alternated((lambda _: drain(env, articles, 1), lambda _: drain(env, articles, 2)), ROUNDS)
     together_one, together_two = _together(one), _together(two)
     return {
         "one": together_one,

@@ -1,4 +1,4 @@
-"""Idempotent writes of enriched documents: one bulk upsert per batch, keyed by article id."""
+"""Idempotent writes of enriched documents by article id: a batch is inserted, and ids stored already replaced."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -56,10 +56,14 @@ class ArticleStore:
             await self._collection.insert_many(stored, ordered=False)
             return
         except BulkWriteError as exc:
-            existing = [documents[error["index"]] for error in _duplicates_only(exc)]
+            existing = [error["index"] for error in _duplicates_only(exc)]
         requests = [
-            ReplaceOne({"_id": doc.id, "received_at": {"$lte": doc.received_at}}, to_mongo(doc), upsert=True)
-            for doc in existing
+            ReplaceOne(
+                {"_id": documents[index].id, "received_at": {"$lte": documents[index].received_at}},
+                stored[index],
+                upsert=True,
+            )
+            for index in existing
         ]
         try:
             await self._collection.bulk_write(requests, ordered=False)

@@ -37,7 +37,7 @@ def store(mongo_client: AsyncMongoClient[dict[str, Any]], database_name: str) ->
     return ArticleStore(mongo_client[database_name][database.ARTICLES])
 
 
-async def _titles(store: ArticleStore, mongo_client: AsyncMongoClient[dict[str, Any]], name: str) -> dict[str, str]:
+async def _titles(mongo_client: AsyncMongoClient[dict[str, Any]], name: str) -> dict[str, str]:
     return {stored["_id"]: stored["title"] async for stored in mongo_client[name][database.ARTICLES].find({})}
 
 
@@ -46,7 +46,7 @@ async def test_new_articles_are_stored_with_their_search_terms(
 ) -> None:
     await store.upsert([_document("a1", "Harbour bridge closes", T0), _document("a2", "Budget agreed", T0)])
 
-    assert await _titles(store, mongo_client, database_name) == {"a1": "Harbour bridge closes", "a2": "Budget agreed"}
+    assert await _titles(mongo_client, database_name) == {"a1": "Harbour bridge closes", "a2": "Budget agreed"}
     stored = await mongo_client[database_name][database.ARTICLES].find_one({"_id": "a1"})
     assert stored is not None and {"harbour", "bridge", "council"} <= set(stored["search_terms"])
 
@@ -64,7 +64,7 @@ async def test_a_batch_mixing_new_newer_and_older_submissions_keeps_the_newest_o
         ]
     )
 
-    assert await _titles(store, mongo_client, database_name) == {
+    assert await _titles(mongo_client, database_name) == {
         "kept": "Kept as stored",
         "replaced": "Corrected version",
         "new": "A new article",
@@ -88,4 +88,4 @@ async def test_two_submissions_of_one_article_in_one_batch_keep_the_newer_in_eit
     await store.upsert([_document("x", "Original", T0), _document("x", "Correction", later)])
     await store.upsert([_document("y", "Correction", later), _document("y", "Original", T0)])
 
-    assert await _titles(store, mongo_client, database_name) == {"x": "Correction", "y": "Correction"}
+    assert await _titles(mongo_client, database_name) == {"x": "Correction", "y": "Correction"}
