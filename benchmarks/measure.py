@@ -148,7 +148,7 @@ class RssSampler:
                 looked_up = time.monotonic()
                 for pid in self._pids():
                     with contextlib.suppress(psutil.Error):
-                        families[pid] = _family(families[pid][0] if families.get(pid) else psutil.Process(pid))
+                        families[pid] = _family(psutil.Process(pid))
             for pid, members in families.items():
                 self.peaks[pid] = max(self.peaks.get(pid, 0), _resident(members))
             self.samples += 1
