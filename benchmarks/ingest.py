@@ -17,8 +17,8 @@ from benchmarks.environment import Environment
 from benchmarks.measure import Run, interleaved, ratio, run_concurrently
 from services.ingest.settings import IngestSettings
 from shared import broker, topology
+from shared.articles import ArticleIn, article_id
 from shared.messages import ArticleSubmitted
-from shared.submission import ArticleIn, article_id
 
 BATCH_ARTICLES = 100  # articles per batch request
 WARM_UP_REQUESTS = 50

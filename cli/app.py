@@ -183,8 +183,8 @@ def enrich(paths: Annotated[list[Path], typer.Argument(help="article files (.txt
     """Enrich files in-process (no broker, no database); one JSON document per input, in input order."""
     from services.enrich.documents import enriched_document
     from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle
+    from shared.articles import article_id
     from shared.messages import ArticleSubmitted
-    from shared.submission import article_id
 
     enricher = Enricher.load()
     pipeline = enricher.pipeline(worker="newsflow-enrich-cli")

@@ -2,10 +2,10 @@
 through the queue, so an upgraded worker enriches them again."""
 
 from shared import broker, database, topology
+from shared.articles import ArticleIn
 from shared.database import from_mongo
 from shared.messages import ArticleSubmitted
 from shared.settings import DatabaseSettings, NewsflowSettings
-from shared.submission import ArticleIn
 
 
 async def republish_outdated(

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.submission import ArticleIn
+from shared.articles import ArticleIn
 
 # Bump on a breaking change; workers reject versions they do not know (dead-lettered, not lost), and
 # unknown extra fields from a newer producer are ignored so additive changes roll out without downtime.

@@ -7,7 +7,8 @@ from fastapi import HTTPException
 from pydantic import ValidationError
 
 from shared.api import compact_errors
-from shared.submission import ArticleFormatError, ArticleIn, parse_html, parse_plain_text
+from shared.articles import ArticleIn
+from shared.layouts import ArticleFormatError, parse_html, parse_plain_text
 
 SINGLE_TYPES = ("application/json", "text/plain", "text/html")
 BATCH_TYPES = ("application/json", "application/x-ndjson")

@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from shared.submission import ArticleIn, article_id
+from shared.articles import ArticleIn, article_id
 from tests.servers import CORPUS
 
 FOLDERS = ("wikinews-bulk", "wikinews")

@@ -27,9 +27,9 @@ from services.enrich.worker import Worker
 from services.query.app import create_app
 from services.query.settings import QuerySettings
 from shared import database, topology
+from shared.articles import ArticleIn, article_id
 from shared.documents import Enrichment, Pipeline, Stats, Summary
 from shared.messages import ArticleSubmitted
-from shared.submission import ArticleIn, article_id
 from tests.integration.conftest import API_KEYS, READ_KEY, serving
 from tests.servers import rabbitmq_vhost
 

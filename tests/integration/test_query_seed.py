@@ -13,9 +13,10 @@ import pytest
 
 from services.enrich.documents import enriched_document
 from services.enrich.enrichment import ArticleText, Enricher
+from shared.articles import ArticleIn, article_id
 from shared.documents import ArticleDocument
+from shared.layouts import parse_plain_text
 from shared.messages import ArticleSubmitted
-from shared.submission import ArticleIn, article_id, parse_plain_text
 from tests.integration.query_app import drop, query_settings, serving, store
 from tests.integration.query_data import corpus
 from tests.servers import SEED_ARTICLE

@@ -22,8 +22,8 @@ from services.ingest.settings import IngestSettings
 from services.query.app import create_app as create_query
 from shared import service
 from shared.api import MAX_REPORTED_ERRORS
+from shared.articles import MAX_BODY_CHARS, MAX_SHORT_FIELD_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS
 from shared.search_terms import terms
-from shared.submission import MAX_BODY_CHARS, MAX_SHORT_FIELD_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS
 from tests.integration import query_app, query_data
 from tests.integration.conftest import READ_KEY, WRITE_KEY, serving
 from tests.servers import rabbitmq_vhost

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from services.enrich.enrichment import ArticleText, Enricher
-from shared.submission import parse_plain_text
+from shared.layouts import parse_plain_text
 from tests.servers import CORPUS, SEED_ARTICLE
 
 

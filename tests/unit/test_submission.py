@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from shared.submission import ArticleIn, article_id, parse_html, parse_plain_text
+from shared.articles import ArticleIn, article_id
+from shared.layouts import parse_html, parse_plain_text
 from tests.servers import SEED_ARTICLE
 
 
