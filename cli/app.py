@@ -17,7 +17,7 @@ from rich.progress import Progress
 from cli import client, local
 from cli.inputs import InputError, article_files, parse_article_text, read_article
 from cli.stack import Stack, wait_ready
-from shared.settings import DatabaseSettings, NewsflowSettings
+from shared.settings import BrokerSettings, DatabaseSettings
 
 app = typer.Typer(
     help="Newsflow: enrich news articles (entities, summaries, keywords) and query them.",
@@ -33,8 +33,8 @@ say = local.Say()
 BATCH_POST_SIZE = 500  # articles per POST /v1/articles:batch (the server takes up to 1,000)
 
 
-def _broker_settings() -> NewsflowSettings:
-    return NewsflowSettings(rabbitmq_url=os.environ.get("NEWSFLOW_RABBITMQ_URL", local.DEFAULT_RABBITMQ_URL))
+def _broker_settings() -> BrokerSettings:
+    return BrokerSettings(rabbitmq_url=os.environ.get("NEWSFLOW_RABBITMQ_URL", local.DEFAULT_RABBITMQ_URL))
 
 
 def _print_json(document: object) -> None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from aio_pika.abc import AbstractIncomingMessage
 
 from shared import broker, topology
-from shared.settings import NewsflowSettings
+from shared.settings import BrokerSettings
 
 # Headers that describe the failure; a replayed message starts afresh without them.
 FAILURE_HEADERS = (
@@ -50,7 +50,7 @@ def describe(message: AbstractIncomingMessage) -> ParkedMessage:
     )
 
 
-async def list_parked(settings: NewsflowSettings, *, limit: int) -> list[ParkedMessage]:
+async def list_parked(settings: BrokerSettings, *, limit: int) -> list[ParkedMessage]:
     """Look at up to `limit` parked messages; they all stay in the queue."""
     connection = await broker.connect(settings.rabbitmq_url, name="cli", robust=False)
     async with connection:
@@ -66,7 +66,7 @@ async def list_parked(settings: NewsflowSettings, *, limit: int) -> list[ParkedM
     return parked
 
 
-async def replay(settings: NewsflowSettings, ids: set[str] | None) -> int:
+async def replay(settings: BrokerSettings, ids: set[str] | None) -> int:
     """Send parked messages (all, or those with the given ids) back to the work queue; returns the count."""
     connection = await broker.connect(settings.rabbitmq_url, name="cli", robust=False)
     replayed = 0

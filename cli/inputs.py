@@ -5,9 +5,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints, ValidationError
 
-from shared.api import compact_errors
 from shared.articles import ArticleIn, reject_nul
 from shared.layouts import ArticleFormatError, parse_html, parse_plain_text
+from shared.validation import compact_errors
 
 SUFFIXES = (".txt", ".json", ".html", ".htm")
 # Far above ingest's 1 MiB per article: `newsflow enrich` reads the operator's own files (a 3 MB article is

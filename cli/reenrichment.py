@@ -5,11 +5,11 @@ from shared import broker, database, topology
 from shared.articles import ArticleIn
 from shared.database import from_mongo
 from shared.messages import ArticleSubmitted
-from shared.settings import DatabaseSettings, NewsflowSettings
+from shared.settings import BrokerSettings, DatabaseSettings
 
 
 async def republish_outdated(
-    broker_settings: NewsflowSettings, db_settings: DatabaseSettings, current_version: str
+    broker_settings: BrokerSettings, db_settings: DatabaseSettings, current_version: str
 ) -> int:
     client = database.connect(db_settings)
     connection = await broker.connect(broker_settings.rabbitmq_url, name="cli", robust=False)

@@ -1,24 +1,36 @@
 """Settings every service shares: read from `NEWSFLOW_*` environment variables, validated at start-up.
 
-A service that is missing a required address or has a malformed value refuses to start (pydantic raises),
-rather than failing on the first request.
+`ServiceSettings` is the base of every service's settings; `BrokerSettings`, `DatabaseSettings` and
+`HttpSettings` add what the services that talk to RabbitMQ, to MongoDB or over HTTP need, and a
+service's class combines the ones it uses. A service that is missing a required address or has a
+malformed value refuses to start (`load_settings`), rather than failing on the first request.
 """
 
-from typing import Annotated, Literal
+import sys
+from collections.abc import Callable
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from shared.keys import ApiKey, parse_api_keys
+from shared.validation import compact_errors
+
+S = TypeVar("S")
 
 
-class NewsflowSettings(BaseSettings):
-    """Base for each service's settings class."""
+class ServiceSettings(BaseSettings):
+    """What every process reads: the `NEWSFLOW_` prefix, and how much it logs."""
 
     model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore", frozen=True)
 
-    rabbitmq_url: str = Field(description="AMQP URL, e.g. amqp://user:pass@host:5672/vhost")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class BrokerSettings(ServiceSettings):
+    """RabbitMQ connection and the work queue's bound, for the processes that publish or consume."""
+
+    rabbitmq_url: str = Field(description="AMQP URL, e.g. amqp://user:pass@host:5672/vhost")
     # The work queue's length bound (backpressure): beyond it RabbitMQ refuses publishes and ingest answers
     # 503. Every process declares the queue with the same arguments, so they must agree on this value.
     queue_max_length: int = Field(default=100_000, ge=100, le=10_000_000)
@@ -31,10 +43,8 @@ class NewsflowSettings(BaseSettings):
         return value
 
 
-class DatabaseSettings(BaseSettings):
+class DatabaseSettings(ServiceSettings):
     """MongoDB connection, for the services that read or write documents."""
-
-    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore", frozen=True)
 
     mongodb_url: str = Field(description="MongoDB connection string, e.g. mongodb://user:pass@host:27017")
     mongodb_database: str = Field(default="newsflow", pattern=r"^[A-Za-z0-9_-]{1,63}$")
@@ -47,10 +57,8 @@ class DatabaseSettings(BaseSettings):
         return value
 
 
-class HttpSettings(BaseSettings):
+class HttpSettings(ServiceSettings):
     """What the two HTTP services share: where to listen and who may call."""
-
-    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore", frozen=True)
 
     # Loopback by default: exposing a service is a decision (compose sets 0.0.0.0 inside its network).
     host: str = "127.0.0.1"
@@ -62,3 +70,13 @@ class HttpSettings(BaseSettings):
     @classmethod
     def _split_keys(cls, value: object) -> object:
         return parse_api_keys(value) if isinstance(value, str) else value
+
+
+def load_settings(factory: Callable[[], S], service: str) -> S:
+    """Build the settings or exit with status 2 and a readable reason (never a traceback)."""
+    try:
+        return factory()
+    except ValidationError as exc:
+        problems = "; ".join(f"NEWSFLOW_{e['loc'].upper()}: {e['msg']}" for e in compact_errors(exc.errors()))
+        print(f"{service}: invalid configuration: {problems}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -11,7 +11,7 @@ from services.enrich.store import ArticleStore
 from services.enrich.worker import Worker
 from shared import database
 from shared.logs import configure_logging
-from shared.service import load_settings
+from shared.settings import load_settings
 
 log = logging.getLogger("services.enrich")
 

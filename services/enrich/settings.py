@@ -5,10 +5,10 @@ from pathlib import Path
 
 from pydantic import Field
 
-from shared.settings import DatabaseSettings, NewsflowSettings
+from shared.settings import BrokerSettings, DatabaseSettings
 
 
-class WorkerSettings(NewsflowSettings, DatabaseSettings):
+class WorkerSettings(BrokerSettings, DatabaseSettings):
     # Articles per nlp.pipe call and per bulk write. Tens, not spaCy's default 1000, which takes a worker
     # past 2 GB on news articles; CPU per article flattens out from 8-16 on, memory grows beyond 16
     # (docs/performance.md, `python -m benchmarks.batch_size`).

@@ -5,11 +5,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.ingest.errors import install_ingest_error_handlers
 from services.ingest.publisher import ArticlePublisher
 from services.ingest.rate_limit import RateLimit
-from services.ingest.routes import router
+from services.ingest.routes import articles, health
 from services.ingest.settings import IngestSettings
-from shared.api import AccessPolicy, install_error_handlers
+from shared.http.auth import AccessPolicy
+from shared.http.errors import install_error_handlers
 
 
 def create_app(settings: IngestSettings) -> FastAPI:
@@ -31,5 +33,7 @@ def create_app(settings: IngestSettings) -> FastAPI:
     app.state.access = AccessPolicy(settings.api_keys)
     app.state.rate_limit = RateLimit(settings.rate_limit)
     install_error_handlers(app)
-    app.include_router(router)
+    install_ingest_error_handlers(app)
+    app.include_router(articles.router)
+    app.include_router(health.router)
     return app

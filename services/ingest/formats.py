@@ -3,12 +3,12 @@
 from typing import Any
 
 import pydantic_core
-from fastapi import HTTPException
 from pydantic import ValidationError
 
-from shared.api import compact_errors
+from services.ingest.errors import InvalidArticle, InvalidBatch, InvalidSubmission, UnsupportedMediaType
 from shared.articles import ArticleIn
 from shared.layouts import ArticleFormatError, parse_html, parse_plain_text
+from shared.validation import compact_errors
 
 SINGLE_TYPES = ("application/json", "text/plain", "text/html")
 BATCH_TYPES = ("application/json", "application/x-ndjson")
@@ -16,29 +16,21 @@ BATCH_TYPES = ("application/json", "application/x-ndjson")
 MAX_ERRORS_PER_BATCH_ITEM = 3
 
 
-class InvalidArticle(Exception):
-    """One article that cannot be accepted, with errors fit to send back (short, no echo of input)."""
-
-    def __init__(self, errors: list[dict[str, str]]) -> None:
-        super().__init__(f"{errors[0]['loc']}: {errors[0]['msg']}" if errors else "invalid article")
-        self.errors = errors
-
-
 def media_type(content_type: str | None, allowed: tuple[str, ...]) -> str:
     kind = (content_type or "").split(";")[0].strip().lower()
     if kind not in allowed:
-        raise HTTPException(415, f"unsupported Content-Type {kind or '(none)'!r}; use one of {', '.join(allowed)}")
+        raise UnsupportedMediaType(kind, allowed)
     return kind
 
 
-def _decode(raw: bytes) -> str:
+def _decode(raw: bytes, invalid: type[InvalidSubmission]) -> str:
     """The text of a non-JSON body: UTF-8 without NUL (HTML parsers would drop a NUL silently; we refuse it)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidArticle([{"loc": "body", "msg": f"not valid UTF-8 at byte {exc.start}"}]) from None
+        raise invalid([{"loc": "body", "msg": f"not valid UTF-8 at byte {exc.start}"}]) from None
     if "\x00" in text:
-        raise InvalidArticle([{"loc": "body", "msg": f"NUL character at byte {raw.index(0)}"}])
+        raise invalid([{"loc": "body", "msg": f"NUL character at byte {raw.index(0)}"}])
     return text
 
 
@@ -55,7 +47,7 @@ def parse_article(raw: bytes, kind: str) -> ArticleIn:
             return ArticleIn.model_validate_json(raw)
         except ValidationError as exc:
             raise InvalidArticle(compact_errors(exc.errors())) from None
-    text = _decode(raw)
+    text = _decode(raw, InvalidArticle)
     if kind == "text/html":
         try:
             return _validate(parse_html(text))
@@ -69,23 +61,25 @@ def _json(raw: str | bytes, where: str) -> Any:
     try:
         return pydantic_core.from_json(raw)
     except ValueError as exc:
-        raise InvalidArticle(compact_errors([{"loc": (where,), "msg": f"invalid JSON: {exc}"}])) from None
+        raise InvalidBatch(compact_errors([{"loc": (where,), "msg": f"invalid JSON: {exc}"}])) from None
 
 
 def split_batch(raw: bytes, kind: str, max_articles: int) -> list[Any]:
     """The batch's items, still unvalidated: a JSON array, or one JSON object per line (NDJSON)."""
-    too_many = InvalidArticle([{"loc": "body", "msg": f"at most {max_articles} articles per batch"}])
+    too_many = InvalidBatch([{"loc": "body", "msg": f"at most {max_articles} articles per batch"}])
     if kind == "application/json":
         items = _json(raw, "body")
         if not isinstance(items, list):
-            raise InvalidArticle([{"loc": "body", "msg": "a batch must be a JSON array of articles"}])
+            raise InvalidBatch([{"loc": "body", "msg": "a batch must be a JSON array of articles"}])
     else:
-        lines = [(number, line) for number, line in enumerate(_decode(raw).splitlines(), 1) if line.strip()]
+        lines = [
+            (number, line) for number, line in enumerate(_decode(raw, InvalidBatch).splitlines(), 1) if line.strip()
+        ]
         if len(lines) > max_articles:  # counted before parsing any
             raise too_many
         items = [_json(line, f"line {number}") for number, line in lines]
     if not items:
-        raise InvalidArticle([{"loc": "body", "msg": "the batch is empty"}])
+        raise InvalidBatch([{"loc": "body", "msg": "the batch is empty"}])
     if len(items) > max_articles:
         raise too_many
     return items

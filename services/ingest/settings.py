@@ -2,10 +2,10 @@
 
 from pydantic import Field
 
-from shared.settings import HttpSettings, NewsflowSettings
+from shared.settings import BrokerSettings, HttpSettings
 
 
-class IngestSettings(NewsflowSettings, HttpSettings):
+class IngestSettings(BrokerSettings, HttpSettings):
     port: int = Field(default=8001, ge=1, le=65535)
     max_article_bytes: int = Field(default=1_048_576, ge=1_024, description="POST /v1/articles body limit")
     max_batch_bytes: int = Field(default=16 * 1_048_576, ge=1_024, description="POST /v1/articles:batch limit")

@@ -2,7 +2,8 @@
 
 from services.query.app import create_app
 from services.query.settings import QuerySettings
-from shared.service import load_settings, serve
+from shared.http.server import serve
+from shared.settings import load_settings
 
 settings = load_settings(QuerySettings, "query")
 serve(create_app(settings), service="query", host=settings.host, port=settings.port, log_level=settings.log_level)

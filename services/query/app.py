@@ -12,8 +12,9 @@ from services.query.cursor import CursorCodec, InvalidCursor
 from services.query.repository import Repository
 from services.query.routes import articles, entities, health, stats
 from services.query.settings import QuerySettings
-from shared.api import AccessPolicy, install_error_handlers
 from shared.database import connect, database, ensure_indexes
+from shared.http.auth import AccessPolicy
+from shared.http.errors import install_error_handlers
 
 log = logging.getLogger(__name__)
 

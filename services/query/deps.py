@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from services.query.cursor import CursorCodec, Position, fingerprint
 from services.query.params import ListParams
 from services.query.repository import Repository
-from shared.api import require
+from shared.http.auth import require
 from shared.keys import Scope
 
 

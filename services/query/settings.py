@@ -1,7 +1,5 @@
 """Query service settings (environment variables prefixed `NEWSFLOW_`)."""
 
-from typing import Literal
-
 from pydantic import Field, SecretStr
 
 from shared.settings import DatabaseSettings, HttpSettings
@@ -9,7 +7,6 @@ from shared.settings import DatabaseSettings, HttpSettings
 
 class QuerySettings(HttpSettings, DatabaseSettings):
     port: int = Field(default=8002, ge=1, le=65535)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     public_reads: bool = Field(default=False, description="serve reads without an API key")
     # Signs pagination cursors; rotating it invalidates the cursors clients hold (they get 400).
     cursor_secret: SecretStr = Field(min_length=32, description="at least 32 characters, e.g. `openssl rand -hex 32`")

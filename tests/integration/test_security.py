@@ -20,10 +20,11 @@ from fastapi import FastAPI
 from services.ingest.app import create_app as create_ingest
 from services.ingest.settings import IngestSettings
 from services.query.app import create_app as create_query
-from shared import service
-from shared.api import MAX_REPORTED_ERRORS
 from shared.articles import MAX_BODY_CHARS, MAX_SHORT_FIELD_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS
+from shared.http import server
 from shared.search_terms import terms
+from shared.settings import load_settings
+from shared.validation import MAX_REPORTED_ERRORS
 from tests.integration import query_app, query_data
 from tests.integration.conftest import READ_KEY, WRITE_KEY, serving
 from tests.servers import rabbitmq_vhost
@@ -588,11 +589,11 @@ def test_the_servers_limits_on_request_lines_and_headers(monkeypatch: pytest.Mon
     """What protects against huge or slow headers is uvicorn's configuration; pin it."""
     seen: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
-    monkeypatch.setattr(service, "configure_logging", lambda *_: None)
-    service.serve(FastAPI(), service="test", host="127.0.0.1", port=1, log_level="INFO")
+    monkeypatch.setattr(server, "configure_logging", lambda *_: None)
+    server.serve(FastAPI(), service="test", host="127.0.0.1", port=1, log_level="INFO")
     assert seen["server_header"] is False
-    assert seen["h11_max_incomplete_event_size"] == service.MAX_HEADER_BYTES
-    assert seen["timeout_keep_alive"] == service.KEEP_ALIVE_S
+    assert seen["h11_max_incomplete_event_size"] == server.MAX_HEADER_BYTES
+    assert seen["timeout_keep_alive"] == server.KEEP_ALIVE_S
 
 
 # --- keys never reach logs -----------------------------------------------------------------------------------
@@ -635,7 +636,7 @@ def test_a_rejected_configuration_says_why_without_printing_the_keys(
     monkeypatch.setenv("NEWSFLOW_RABBITMQ_URL", "amqp://user:broker-secret@localhost/")
     monkeypatch.setenv("NEWSFLOW_API_KEYS", keys)
     with pytest.raises(SystemExit):
-        service.load_settings(IngestSettings, "ingest")
+        load_settings(IngestSettings, "ingest")
     printed = capsys.readouterr()
     assert "NEWSFLOW_API_KEYS" in printed.err and reason in printed.err
     for secret in (*keys.split(","), WRITE_KEY, "broker-secret"):

@@ -1,17 +1,9 @@
-"""Starting an HTTP service process: settings validated first, JSON logs, uvicorn with a graceful stop."""
-
-import sys
-from collections.abc import Callable
-from typing import TypeVar
+"""Running an HTTP service process: JSON logs, uvicorn with pinned limits and a graceful stop."""
 
 import uvicorn
 from fastapi import FastAPI
-from pydantic import ValidationError
 
-from shared.api import compact_errors
 from shared.logs import configure_logging
-
-S = TypeVar("S")
 
 # Docker sends SIGKILL 10 s after SIGTERM; in-flight requests get most of that to finish.
 GRACEFUL_SHUTDOWN_S = 8
@@ -21,16 +13,6 @@ MAX_HEADER_BYTES = 16 * 1024
 # An idle keep-alive connection is closed after this. Uvicorn has no timeout for a request that arrives
 # slowly once it has started (slow headers or body): that needs a reverse proxy (docs/security.md).
 KEEP_ALIVE_S = 5
-
-
-def load_settings(factory: Callable[[], S], service: str) -> S:
-    """Build the settings or exit with status 2 and a readable reason (never a traceback)."""
-    try:
-        return factory()
-    except ValidationError as exc:
-        problems = "; ".join(f"NEWSFLOW_{e['loc'].upper()}: {e['msg']}" for e in compact_errors(exc.errors()))
-        print(f"{service}: invalid configuration: {problems}", file=sys.stderr)
-        raise SystemExit(2) from None
 
 
 def serve(app: FastAPI, *, service: str, host: str, port: int, log_level: str) -> None:

@@ -1,0 +1,132 @@
+"""`/v1/articles`: accept articles, answer 202 only after RabbitMQ confirmed them."""
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from services.ingest.deps import PublisherDep, RateLimitDep, SettingsDep, WriteKey
+from services.ingest.errors import BrokerUnavailable, InvalidArticle, RateLimited
+from services.ingest.formats import BATCH_TYPES, SINGLE_TYPES, media_type, parse_article, split_batch, validate_item
+from services.ingest.publisher import ArticlePublisher
+from services.ingest.rate_limit import RateLimit
+from services.ingest.schemas import (
+    ARTICLE_BODY,
+    BATCH_BODY,
+    SUBMIT_ERRORS,
+    Accepted,
+    BatchAccepted,
+    BatchItem,
+    BatchRejection,
+)
+from services.ingest.settings import IngestSettings
+from shared.articles import ArticleIn, article_id
+from shared.broker import PublishFailed
+from shared.http.bodies import read_body
+from shared.http.errors import FieldError
+from shared.keys import ApiKey
+from shared.logs import article_context
+from shared.messages import ArticleSubmitted
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+# A JSON article up to this size is validated on the event loop (pydantic-core takes well under a millisecond);
+# bigger ones, and HTML, go to a thread. The thread hop cost more than validating a typical 3 KB article.
+INLINE_PARSE_BYTES = 64 * 1024
+
+
+@router.post(
+    "/v1/articles", status_code=202, response_model=Accepted, responses=SUBMIT_ERRORS, openapi_extra=ARTICLE_BODY
+)
+async def submit_article(
+    request: Request, key: WriteKey, settings: SettingsDep, publisher: PublisherDep, rate_limit: RateLimitDep
+) -> Accepted:
+    """Accept one article (JSON, the plain-text sample layout, or an HTML page) for enrichment."""
+    kind = media_type(request.headers.get("content-type"), SINGLE_TYPES)
+    await _charge(rate_limit, key)
+    raw = await read_body(request, settings.max_article_bytes, settings.body_timeout_s)
+    if kind == "application/json" and len(raw) <= INLINE_PARSE_BYTES:
+        article = parse_article(raw, kind)
+    else:
+        # In a worker thread: a megabyte of HTML takes trafilatura seconds, which must not stall other requests.
+        article = await run_in_threadpool(parse_article, raw, kind)
+    try:
+        identifier = await _publish(publisher, article)
+    except PublishFailed as exc:
+        log.warning("publish failed: %s", exc)
+        raise BrokerUnavailable(str(exc)) from None
+    return Accepted(id=identifier, links=_links(settings, identifier))
+
+
+@router.post(
+    "/v1/articles:batch",
+    status_code=202,
+    response_model=BatchAccepted,
+    responses=SUBMIT_ERRORS,
+    openapi_extra=BATCH_BODY,
+)
+async def submit_batch(
+    request: Request, key: WriteKey, settings: SettingsDep, publisher: PublisherDep, rate_limit: RateLimitDep
+) -> BatchAccepted:
+    """Accept up to 1,000 articles (JSON array or NDJSON); each is accepted or rejected on its own."""
+    kind = media_type(request.headers.get("content-type"), BATCH_TYPES)
+    await _charge(rate_limit, key)
+    raw = await read_body(request, settings.max_batch_bytes, settings.body_timeout_s)
+    valid, rejected = await run_in_threadpool(_validate_batch, raw, kind, settings.max_batch_articles)
+
+    gate = asyncio.Semaphore(settings.publish_concurrency)
+
+    async def publish_one(article: ArticleIn) -> str:
+        async with gate:
+            # One line per article would be a hundred per request: these are at DEBUG, the batch at INFO.
+            return await _publish(publisher, article, level=logging.DEBUG)
+
+    outcomes = await asyncio.gather(*(publish_one(article) for _, article in valid), return_exceptions=True)
+    accepted: list[BatchItem] = []
+    for (index, _), outcome in zip(valid, outcomes, strict=True):
+        if isinstance(outcome, PublishFailed):
+            rejected.append(BatchRejection(index=index, errors=[FieldError(loc="broker", msg=str(outcome))]))
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            accepted.append(BatchItem(index=index, id=outcome))
+    if valid and not accepted:
+        raise BrokerUnavailable("the broker accepted none of the articles")
+    rejected.sort(key=lambda rejection: rejection.index)
+    log.info("batch queued: %d accepted, %d rejected", len(accepted), len(rejected))
+    return BatchAccepted(accepted=accepted, rejected=rejected)
+
+
+async def _charge(rate_limit: RateLimit, key: ApiKey) -> None:
+    wait_s = await rate_limit.retry_after(key.secret)
+    if wait_s is not None:
+        raise RateLimited(wait_s)
+
+
+def _validate_batch(
+    raw: bytes, kind: str, max_articles: int
+) -> tuple[list[tuple[int, ArticleIn]], list[BatchRejection]]:
+    """The batch's valid articles, with their index, and its rejected ones (CPU-bound: run it in a thread)."""
+    valid: list[tuple[int, ArticleIn]] = []
+    rejected: list[BatchRejection] = []
+    for index, item in enumerate(split_batch(raw, kind, max_articles)):
+        try:
+            valid.append((index, validate_item(item)))
+        except InvalidArticle as exc:
+            rejected.append(BatchRejection.model_validate({"index": index, "errors": exc.errors}))
+    return valid, rejected
+
+
+def _links(settings: IngestSettings, article: str) -> dict[str, str]:
+    return {"article": f"{settings.query_base_url.rstrip('/')}/v1/articles/{article}"}
+
+
+async def _publish(publisher: ArticlePublisher, article: ArticleIn, *, level: int = logging.INFO) -> str:
+    message = ArticleSubmitted(id=article_id(article), article=article, received_at=datetime.now(UTC))
+    with article_context(message.id):
+        await publisher.publish(message)
+        log.log(level, "article queued")
+    return message.id

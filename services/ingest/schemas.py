@@ -1,0 +1,62 @@
+"""Response models of the ingest API and the OpenAPI blocks of its submit endpoints."""
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from shared.articles import ArticleIn
+from shared.http.errors import FieldError
+
+
+class Accepted(BaseModel):
+    id: str
+    status: str = "queued"
+    links: dict[str, str]
+
+
+class BatchItem(BaseModel):
+    index: int
+    id: str
+
+
+class BatchRejection(BaseModel):
+    index: int
+    errors: list[FieldError]
+
+
+class BatchAccepted(BaseModel):
+    accepted: list[BatchItem]
+    rejected: list[BatchRejection]
+
+
+# What the submit endpoints may answer besides 202 (401 and 403 come with the key scheme; see
+# shared.http.openapi).
+SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
+    408: {"description": "the body did not arrive within NEWSFLOW_BODY_TIMEOUT_S"},
+    413: {"description": "the body exceeds NEWSFLOW_MAX_ARTICLE_BYTES (a batch: NEWSFLOW_MAX_BATCH_BYTES)"},
+    415: {},
+    422: {},
+    429: {"description": "more requests than NEWSFLOW_RATE_LIMIT allows this key; retry after `Retry-After`"},
+    503: {"description": "the broker did not take the article (queue full or unreachable); retry later"},
+}
+
+# The request bodies are read by the routes themselves (several media types), so they are declared here.
+ARTICLE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ArticleIn.model_json_schema()},
+            "text/plain": {"schema": {"type": "string"}, "example": "Title\n\nSource | March 17, 2023\n\nBody"},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    }
+}
+BATCH_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "array", "items": ArticleIn.model_json_schema()}},
+            "application/x-ndjson": {"schema": {"type": "string"}},
+        },
+    }
+}
