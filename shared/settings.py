@@ -10,13 +10,24 @@ import sys
 from collections.abc import Callable
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from shared.keys import ApiKey, parse_api_keys
 from shared.validation import compact_errors
 
 S = TypeVar("S")
+
+
+def _with_scheme(*schemes: str) -> AfterValidator:
+    """A URL field's check: a wrong scheme is refused at start-up, not on the first connection."""
+
+    def check(value: str) -> str:
+        if not value.startswith(schemes):
+            raise ValueError(f"must start with {' or '.join(schemes)}")
+        return value
+
+    return AfterValidator(check)
 
 
 class ServiceSettings(BaseSettings):
@@ -30,31 +41,21 @@ class ServiceSettings(BaseSettings):
 class BrokerSettings(ServiceSettings):
     """RabbitMQ connection and the work queue's bound, for the processes that publish or consume."""
 
-    rabbitmq_url: str = Field(description="AMQP URL, e.g. amqp://user:pass@host:5672/vhost")
+    rabbitmq_url: Annotated[str, _with_scheme("amqp://", "amqps://")] = Field(
+        description="AMQP URL, e.g. amqp://user:pass@host:5672/vhost"
+    )
     # The work queue's length bound (backpressure): beyond it RabbitMQ refuses publishes and ingest answers
     # 503. Every process declares the queue with the same arguments, so they must agree on this value.
     queue_max_length: int = Field(default=100_000, ge=100, le=10_000_000)
-
-    @field_validator("rabbitmq_url")
-    @classmethod
-    def _amqp_scheme(cls, value: str) -> str:
-        if not value.startswith(("amqp://", "amqps://")):
-            raise ValueError("must start with amqp:// or amqps://")
-        return value
 
 
 class DatabaseSettings(ServiceSettings):
     """MongoDB connection, for the services that read or write documents."""
 
-    mongodb_url: str = Field(description="MongoDB connection string, e.g. mongodb://user:pass@host:27017")
+    mongodb_url: Annotated[str, _with_scheme("mongodb://", "mongodb+srv://")] = Field(
+        description="MongoDB connection string, e.g. mongodb://user:pass@host:27017"
+    )
     mongodb_database: str = Field(default="newsflow", pattern=r"^[A-Za-z0-9_-]{1,63}$")
-
-    @field_validator("mongodb_url")
-    @classmethod
-    def _mongodb_scheme(cls, value: str) -> str:
-        if not value.startswith(("mongodb://", "mongodb+srv://")):
-            raise ValueError("must start with mongodb:// or mongodb+srv://")
-        return value
 
 
 class HttpSettings(ServiceSettings):

@@ -10,8 +10,8 @@ from services.ingest.publisher import ArticlePublisher
 from services.ingest.rate_limit import RateLimit
 from services.ingest.routes import articles, health
 from services.ingest.settings import IngestSettings
+from shared.http.application import service_app
 from shared.http.auth import AccessPolicy
-from shared.http.errors import install_error_handlers
 
 
 def create_app(settings: IngestSettings) -> FastAPI:
@@ -23,16 +23,14 @@ def create_app(settings: IngestSettings) -> FastAPI:
         finally:
             await app.state.publisher.close()
 
-    app = FastAPI(
+    app = service_app(
         title="Newsflow ingest",
-        version="1.0.0",
         summary="Accepts news articles and queues them for enrichment.",
         lifespan=lifespan,
+        access=AccessPolicy(settings.api_keys),
     )
     app.state.settings = settings
-    app.state.access = AccessPolicy(settings.api_keys)
     app.state.rate_limit = RateLimit(settings.rate_limit)
-    install_error_handlers(app)
     install_ingest_error_handlers(app)
     app.include_router(articles.router)
     app.include_router(health.router)

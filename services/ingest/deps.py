@@ -2,30 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.ingest.publisher import ArticlePublisher
 from services.ingest.rate_limit import RateLimit
 from services.ingest.settings import IngestSettings
 from shared.http.auth import require
+from shared.http.state import app_state
 from shared.keys import ApiKey, Scope
 
-
-# Async, because FastAPI runs a plain `def` dependency in its thread pool: a thread hop per request.
-async def get_settings(request: Request) -> IngestSettings:
-    settings: IngestSettings = request.app.state.settings
-    return settings
-
-
-async def get_publisher(request: Request) -> ArticlePublisher:
-    publisher: ArticlePublisher = request.app.state.publisher
-    return publisher
-
-
-async def get_rate_limit(request: Request) -> RateLimit:
-    rate_limit: RateLimit = request.app.state.rate_limit
-    return rate_limit
-
+get_settings = app_state("settings", IngestSettings)
+get_publisher = app_state("publisher", ArticlePublisher)
+get_rate_limit = app_state("rate_limit", RateLimit)
 
 SettingsDep = Annotated[IngestSettings, Depends(get_settings)]
 PublisherDep = Annotated[ArticlePublisher, Depends(get_publisher)]
