@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from services.enrich.annotation import Annotation
-from services.enrich.annotator import Annotator, ModelFailure, ModelInput
-from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle, model_inputs
-from services.enrich.language import LanguageIdentifier
+from services.enrich.nlp.annotation import Annotation
+from services.enrich.nlp.annotator import Annotator, ModelFailure, ModelInput
+from services.enrich.nlp.enrichment import ArticleText, Enricher, UnprocessableArticle, model_inputs
+from services.enrich.nlp.language import LanguageIdentifier
 from shared.documents import Enrichment, Pipeline
 
 log = logging.getLogger(__name__)

@@ -20,14 +20,14 @@ import aio_pika
 import pytest
 from aio_pika.abc import AbstractChannel
 
-from services.enrich.enrichment import ArticleText, UnprocessableArticle
+from services.enrich.nlp.enrichment import ArticleText, UnprocessableArticle
 from services.enrich.settings import WorkerSettings
 from services.enrich.store import ArticleStore
 from services.enrich.worker import Worker
 from services.query.app import create_app
 from services.query.settings import QuerySettings
 from shared import database, topology
-from shared.documents import Enrichment, Pipeline, Stats, Summary
+from shared.documents import Enrichment, Pipeline, Summary, TextStats
 from shared.messages import ArticleSubmitted
 from shared.submission import ArticleIn, article_id
 from tests.integration.conftest import API_KEYS, READ_KEY, serving
@@ -114,7 +114,7 @@ class _RejectingEnricher:
                 entities=[],
                 summary=Summary(text=article.body, sentences=[]),
                 keywords=[],
-                stats=Stats(words=len(article.body.split()), sentences=1, reading_time_minutes=0.1),
+                stats=TextStats(words=len(article.body.split()), sentences=1, reading_time_minutes=0.1),
             )
             for article in articles
         ]
