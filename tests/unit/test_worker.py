@@ -21,7 +21,7 @@ from services.enrich.worker import Worker
 from shared import topology
 from shared.documents import Pipeline
 from shared.messages import ArticleSubmitted
-from tests.unit.worker_doubles import (
+from tests.worker_doubles import (
     HITS_A_BUG,
     KILLS_THE_MODEL,
     REJECTED,

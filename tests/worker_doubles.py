@@ -1,4 +1,5 @@
-"""Stand-ins at the worker's three boundaries, so its ack, retry and park decisions run without servers.
+"""Stand-ins at the worker's three boundaries, so its ack, retry and park decisions run without servers
+(`tests/unit/test_worker.py`); the real-broker tests use `ScriptedEnricher` too, to load no model.
 
 `StubBroker` plays RabbitMQ from the worker's side (one connection, the topology, deliveries, acks and
 confirmed publishes); `MemoryStore` is the database; `ScriptedEnricher` is the NLP, told per title what to
