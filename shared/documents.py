@@ -1,7 +1,8 @@
 """The enriched article as stored in MongoDB and served by the query API.
 
-`Enrichment` is what the NLP produces from text alone; `ArticleDocument` adds what the pipeline knows
-(ids, metadata, times, provenance). Offsets are Python string indices into the stored `title` or `body`.
+`Enrichment` is what the NLP produces from text alone; `ArticleDocument` extends it with what the pipeline
+knows (ids, metadata, times, provenance), so each field is declared once. Offsets are Python string indices
+into the stored `title` or `body`.
 """
 
 from datetime import datetime
@@ -97,7 +98,8 @@ class _ArticleHead(_Model):
 
 
 # The bases are listed last-first because pydantic orders fields from the most basic class up: a document
-# reads id, status and what the client sent, then the enrichment, then the provenance below.
+# reads id, status and what the client sent, then the enrichment, then the provenance below (the order the
+# query API serves; tests/unit/test_stored_document.py holds it).
 class ArticleDocument(Enrichment, _ArticleHead):
     """One stored article. `status` is `failed` (with `error`) when it was dead-lettered."""
 
