@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from benchmarks.corpus import CorpusArticle
-from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle
+from services.enrich.nlp.enrichment import ArticleText, Enricher, UnprocessableArticle
 
 WARM_UP_ARTICLES = 8
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from services.enrich.layout import ArticleLayout
+from services.enrich.nlp.layout import ArticleLayout
 from tests.servers import CORPUS
 
 FOLDERS = ("wikinews", "wikinews-bulk")

@@ -181,8 +181,8 @@ def get(article_id: str) -> None:
 @app.command()
 def enrich(paths: Annotated[list[Path], typer.Argument(help="article files (.txt, .json, .html)")]) -> None:
     """Enrich files in-process (no broker, no database); one JSON document per input, in input order."""
-    from services.enrich.documents import enriched_document
-    from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle
+    from services.enrich.nlp.enrichment import ArticleText, Enricher, UnprocessableArticle
+    from services.enrich.stored_document import content_hash, enriched_document
     from shared.articles import article_id
     from shared.messages import ArticleSubmitted
 
@@ -202,7 +202,8 @@ def enrich(paths: Annotated[list[Path], typer.Argument(help="article files (.txt
             _print_json({"input": str(path), "error": f"enrichment failed: {result}"})
             failed = True
             continue
-        _print_json(enriched_document(submission, result, pipeline).model_dump(mode="json"))
+        document = enriched_document(submission, result, pipeline, content_hash=content_hash(submission))
+        _print_json(document.model_dump(mode="json"))
     if failed:
         raise typer.Exit(1)
 
@@ -211,7 +212,7 @@ def enrich(paths: Annotated[list[Path], typer.Argument(help="article files (.txt
 def reenrich() -> None:
     """Re-publish stored articles whose pipeline version is older than this code's."""
     from cli.reenrichment import republish_outdated
-    from services.enrich.enrichment import PIPELINE_VERSION
+    from services.enrich.nlp.enrichment import PIPELINE_VERSION
 
     db_settings = DatabaseSettings(mongodb_url=os.environ.get("NEWSFLOW_MONGODB_URL", "mongodb://127.0.0.1:27017"))
     count = asyncio.run(republish_outdated(_broker_settings(), db_settings, PIPELINE_VERSION))
@@ -240,7 +241,7 @@ def dlq_replay(ids: Annotated[list[str] | None, typer.Argument(help="message ids
 def eval_ner(path: Path) -> None:
     """Exact-span P/R/F1 per label on a 4-column CoNLL file (ours and the bare model's)."""
     from cli.evaluation import evaluate_ner
-    from services.enrich.enrichment import Enricher
+    from services.enrich.nlp.enrichment import Enricher
 
     _print_json(evaluate_ner(Enricher.load(), path))
 
@@ -249,7 +250,7 @@ def eval_ner(path: Path) -> None:
 def eval_summary(directory: Path) -> None:
     """ROUGE-1/2/L F1 at a 75-word budget on `News Articles/` + `Summaries/` (ours and lead-3)."""
     from cli.evaluation import evaluate_summaries
-    from services.enrich.enrichment import Enricher
+    from services.enrich.nlp.enrichment import Enricher
 
     _print_json(evaluate_summaries(Enricher.load(), directory))
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from rouge_score import rouge_scorer
 
-from services.enrich.annotation import annotate
-from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle
+from services.enrich.nlp.annotation import annotate
+from services.enrich.nlp.enrichment import ArticleText, Enricher, UnprocessableArticle
+from shared.documents import Enrichment
 
 # Our labels in the four CoNLL-2003 classes.
 CONLL_LABELS = {
@@ -193,7 +194,7 @@ def evaluate_summaries(enricher: Enricher, directory: Path) -> dict[str, object]
     results = enricher.enrich_batch(
         [ArticleText(title=title, body=body, language="en") for title, body in zip(titles, bodies, strict=True)]
     )
-    ours = [result.summary.text if not isinstance(result, UnprocessableArticle) else "" for result in results]
+    ours = [result.summary.text if isinstance(result, Enrichment) and result.summary else "" for result in results]
     scorer = rouge_scorer.RougeScorer(list(_ROUGE_TYPES), use_stemmer=True)
 
     def mean_f1(candidates: Sequence[str]) -> dict[str, float]:

@@ -1,7 +1,8 @@
 """The enriched article as stored in MongoDB and served by the query API.
 
-`Enrichment` is what the NLP produces from text alone; `ArticleDocument` adds what the pipeline knows
-(ids, metadata, times, provenance). Offsets are Python string indices into the stored `title` or `body`.
+`Enrichment` is what the NLP produces from text alone; `ArticleDocument` extends it with what the pipeline
+knows (ids, metadata, times, provenance), so each field is declared once. Offsets are Python string indices
+into the stored `title` or `body`.
 """
 
 from datetime import datetime
@@ -52,22 +53,28 @@ class Keyword(_Model):
     score: float = Field(ge=0.0, le=1.0)
 
 
-class Stats(_Model):
+class TextStats(_Model):
+    """Length and reading time of the body."""
+
     words: int = Field(ge=0)
     sentences: int = Field(ge=0)
     reading_time_minutes: float = Field(ge=0.0)
 
 
 class Enrichment(_Model):
-    """Everything the NLP derives from an article's text; a pure function of title, body and language."""
+    """Everything the NLP derives from an article's text; a pure function of title, body and language.
 
-    language: str = Field(description="ISO 639-1")
-    language_source: Literal["declared", "detected"]
-    entities: list[Entity]
+    The NLP sets every field. A failed document has no enrichment: it keeps the defaults (the declared
+    language, if any, and nulls or empty lists), which is why the fields have them.
+    """
+
+    language: str | None = Field(default=None, description="ISO 639-1")
+    language_source: Literal["declared", "detected"] | None = None
+    entities: list[Entity] = Field(default_factory=list)
     entities_note: str | None = Field(default=None, description="why entities are empty, when they are")
-    summary: Summary
-    keywords: list[Keyword]
-    stats: Stats
+    summary: Summary | None = None
+    keywords: list[Keyword] = Field(default_factory=list)
+    stats: TextStats | None = None
 
 
 class Pipeline(_Model):
@@ -77,8 +84,8 @@ class Pipeline(_Model):
     worker: str | None = Field(default=None, description="which worker enriched it (hostname)")
 
 
-class ArticleDocument(_Model):
-    """One stored article. `status` is `failed` (with `error`) when it was dead-lettered."""
+class _ArticleHead(_Model):
+    """The first fields of a stored article: its id, its status and what the client sent."""
 
     id: str
     status: Status
@@ -88,13 +95,14 @@ class ArticleDocument(_Model):
     url: str | None = None
     external_id: str | None = None
     published_at: datetime | None = None
-    language: str | None = None
-    language_source: Literal["declared", "detected"] | None = None
-    entities: list[Entity] = Field(default_factory=list)
-    entities_note: str | None = None
-    summary: Summary | None = None
-    keywords: list[Keyword] = Field(default_factory=list)
-    stats: Stats | None = None
+
+
+# The bases are listed last-first because pydantic orders fields from the most basic class up: a document
+# reads id, status and what the client sent, then the enrichment, then the provenance below (the order the
+# query API serves; tests/unit/test_stored_document.py holds it).
+class ArticleDocument(Enrichment, _ArticleHead):
+    """One stored article. `status` is `failed` (with `error`) when it was dead-lettered."""
+
     pipeline: Pipeline | None = None
     content_hash: str
     received_at: datetime

@@ -2,9 +2,9 @@
 
 Why a process and not a thread: the model gives up the GIL around each matrix multiply and must take it back
 after, so in a thread beside the event loop it stalled whenever the loop had Python work to do (decoding,
-building documents, the bulk write). Measured on 2 cores: the worker spent 50 ms of CPU per article where the
-bare model spent 36, and delivered 0.70 of the bare model's rate (docs/performance.md). In its own process the
-model never waits for the GIL, and the worker's other work runs beside it on the other core.
+building documents, the bulk write), and the worker fell well short of the bare model's rate
+(docs/performance.md). In its own process the model never waits for the GIL, and the worker's other work runs
+beside it on another core.
 
 The child ignores SIGINT and SIGTERM (the worker decides when to stop, after the batch in the model) and is
 killed by the kernel if the worker dies first, so a killed worker never leaves a model process behind.
@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from services.enrich.annotation import Annotation
-from services.enrich.annotator import Annotator, ModelFailure, ModelInput
-from services.enrich.enrichment import ArticleText, Enricher, UnprocessableArticle, model_inputs
-from services.enrich.language import LanguageIdentifier
+from services.enrich.nlp.annotation import Annotation
+from services.enrich.nlp.annotator import Annotator, ModelFailure, ModelInput
+from services.enrich.nlp.enrichment import ArticleText, Enricher, UnprocessableArticle, model_inputs
+from services.enrich.nlp.language import LanguageIdentifier
 from shared.documents import Enrichment, Pipeline
 
 log = logging.getLogger(__name__)

@@ -9,13 +9,12 @@ from shared.settings import BrokerSettings, DatabaseSettings
 
 
 class WorkerSettings(BrokerSettings, DatabaseSettings):
-    # Articles per nlp.pipe call and per bulk write. Tens, not spaCy's default 1000, which takes a worker
-    # past 2 GB on news articles; CPU per article flattens out from 8-16 on, memory grows beyond 16
-    # (docs/performance.md, `python -m benchmarks.batch_size`).
+    # Articles per nlp.pipe call and per bulk write. Tens, not spaCy's default 1000, which takes a worker's
+    # memory into gigabytes on news articles; past a dozen or so CPU per article stops falling while memory
+    # keeps growing (docs/performance.md, `python -m benchmarks.batch_size`).
     batch_size: int = Field(default=16, ge=1, le=256)
     # How long to wait for a batch to fill once the first message arrived. A busy queue fills batches at once
-    # whatever this is, so it only costs a lone article latency: 0.24 s from POST to stored at 50 ms, 0.41 s
-    # at 200 ms (docs/performance.md).
+    # whatever this is, so it only adds to a lone article's time from POST to stored (docs/performance.md).
     batch_wait_ms: int = Field(default=50, ge=0, le=10_000)
     # Unacked messages the broker may hand us; two batches, so the next batch is already local while the
     # current one is written (the worker keeps two in progress), and not more, so a crash returns few messages

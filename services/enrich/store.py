@@ -42,12 +42,12 @@ class ArticleStore:
     async def upsert(self, documents: Sequence[ArticleDocument]) -> None:
         """Store each document by id, unless a newer submission of the same article is stored already.
 
-        Nearly every document is new, so the batch is first inserted: an insert costs the database no query
-        (on SecantusDB 40% less CPU per article than the conditional replace below). The ids that exist
-        already fail with a duplicate key and are then replaced, matching only a stored version received no
-        later than this one; when a newer one is stored that filter misses, the upsert tries to insert, and
-        the duplicate-key error that follows means "keep the newer version" — so a redelivered older message
-        can never overwrite a correction.
+        Nearly every document is new, so the batch is first inserted: an insert costs the database no query,
+        and far less CPU per article than the conditional replace below. The ids that exist already fail with
+        a duplicate key and are then replaced, matching only a stored version received no later than this one;
+        when a newer one is stored that filter misses, the upsert tries to insert, and the duplicate-key error
+        that follows means "keep the newer version" — so a redelivered older message can never overwrite a
+        correction.
         """
         if not documents:
             return

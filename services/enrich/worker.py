@@ -9,7 +9,7 @@ redelivery, never loss; the upsert by id makes redelivery harmless.
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,11 +19,11 @@ from aio_pika.exceptions import AMQPError, ChannelInvalidStateError
 from pydantic import ValidationError
 from pymongo.errors import PyMongoError
 
-from services.enrich.documents import content_hash, enriched_document, failed_document
-from services.enrich.enrichment import ArticleText, UnprocessableArticle
 from services.enrich.model_process import ModelCrashed, NotStarted
+from services.enrich.nlp.enrichment import ArticleText, UnprocessableArticle
 from services.enrich.settings import WorkerSettings
-from services.enrich.store import ArticleStore
+from services.enrich.store import StoredVersion
+from services.enrich.stored_document import content_hash, enriched_document, failed_document
 from shared import broker, topology
 from shared.documents import ArticleDocument, Enrichment, Pipeline
 from shared.logs import article_context
@@ -35,8 +35,7 @@ log = logging.getLogger(__name__)
 BROKER_ERRORS = (AMQPError, ChannelInvalidStateError, ConnectionError, OSError)
 RECONNECT_DELAYS_S = (0.5, 1, 2, 5, 10)
 # Batches in progress at once: while one is written and acked, the next is already in the model (which runs
-# one batch at a time), so the model never waits for the database. Measured on the Wikinews corpus: the model
-# was busy 75-81% of the time with one batch at a time, 96% with two (see docs/performance.md).
+# one batch at a time), so the model does not sit idle while the database writes (docs/performance.md).
 BATCHES_IN_PROGRESS = 2
 
 
@@ -64,10 +63,26 @@ class BatchEnricher(Protocol):
         ...
 
 
+class DocumentStore(Protocol):
+    """Where documents are written (`ArticleStore` in the service; a stand-in in tests)."""
+
+    async def versions(self, ids: Iterable[str]) -> dict[str, StoredVersion]:
+        """What is stored for these ids, to tell whether a redelivered message needs any work."""
+        ...
+
+    async def upsert(self, documents: Sequence[ArticleDocument]) -> None:
+        """Raises `PyMongoError` when the database cannot take the write (the worker retries later)."""
+        ...
+
+
+Connect = Callable[[], Awaitable[AbstractConnection]]
+
+
 @dataclass
 class _Job:
     message: AbstractIncomingMessage
     submission: ArticleSubmitted
+    content_hash: str
 
 
 class _Session:
@@ -84,10 +99,19 @@ class _Session:
 
 
 class Worker:
-    def __init__(self, *, settings: WorkerSettings, enricher: BatchEnricher, store: ArticleStore) -> None:
+    def __init__(
+        self,
+        *,
+        settings: WorkerSettings,
+        enricher: BatchEnricher,
+        store: DocumentStore,
+        connect: Connect | None = None,
+    ) -> None:
+        """`connect` opens a broker connection (by default to `settings.rabbitmq_url`); tests pass a stand-in."""
         self._settings = settings
         self._enricher = enricher
         self._store = store
+        self._connect = connect or self._connect_to_rabbitmq
         self._pipeline = enricher.pipeline(worker=settings.worker_name)
         self._stop = asyncio.Event()
         self.consuming = False  # holds a consumer on the work queue right now
@@ -107,8 +131,12 @@ class Worker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=delay)
 
+    async def _connect_to_rabbitmq(self) -> AbstractConnection:
+        # Not robust: `run` reconnects by itself, and a lost connection returns the unacked messages at once.
+        return await broker.connect(self._settings.rabbitmq_url, name="enrich", robust=False)
+
     async def _consume(self, stop: asyncio.Event) -> None:
-        connection = await broker.connect(self._settings.rabbitmq_url, name="enrich", robust=False)
+        connection = await self._connect()
         try:
             channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
             await channel.set_qos(prefetch_count=self._settings.prefetch_count)
@@ -225,13 +253,14 @@ class Worker:
         if deliveries >= topology.DELIVERY_LIMIT - 1:
             reason = f"delivered {deliveries + 1} times without being acknowledged (workers crashed or stopped on it)"
             with article_context(submission.id):
+                document = failed_document(submission, reason, self._pipeline, content_hash=content_hash(submission))
                 try:
-                    await self._store.upsert([failed_document(submission, reason, self._pipeline)])
+                    await self._store.upsert([document])
                 except PyMongoError:
                     log.warning("could not record the failed article; parking it anyway")
                 await self._park(session, message, reason)
             return None
-        return _Job(message, submission)
+        return _Job(message, submission, content_hash(submission))
 
     async def _enrich(self, jobs: Sequence[_Job]) -> tuple[list[ArticleDocument], dict[str, str]]:
         """Documents to write for the batch, and the reasons of those that are parked instead."""
@@ -242,7 +271,7 @@ class Worker:
             if (
                 known is not None
                 and known.status == "enriched"
-                and known.content_hash == content_hash(job.submission)
+                and known.content_hash == job.content_hash
                 and known.pipeline_version == self._pipeline.version
             ):
                 continue  # a redelivery of work already done: ack without running the model again
@@ -262,9 +291,11 @@ class Worker:
             if isinstance(result, UnprocessableArticle):
                 reason = f"enrichment failed: {result}"[:500]
                 parked[job.submission.id] = reason
-                documents.append(failed_document(job.submission, reason, self._pipeline))
+                documents.append(failed_document(job.submission, reason, self._pipeline, content_hash=job.content_hash))
             else:
-                documents.append(enriched_document(job.submission, result, self._pipeline))
+                documents.append(
+                    enriched_document(job.submission, result, self._pipeline, content_hash=job.content_hash)
+                )
         return documents, parked
 
     async def _retry(self, session: _Session, job: _Job, reason: str) -> None:

@@ -19,9 +19,9 @@ from shared.documents import (
     Keyword,
     Mention,
     Pipeline,
-    Stats,
     Summary,
     SummarySentence,
+    TextStats,
 )
 from tests.servers import SEED_ARTICLE
 
@@ -122,9 +122,9 @@ def summarise(body: str, sentences: int = 2) -> Summary:
     )
 
 
-def stats_of(title: str, body: str) -> Stats:
+def stats_of(title: str, body: str) -> TextStats:
     words = len(re.findall(r"\w+", f"{title} {body}"))
-    return Stats(words=words, sentences=body.count("."), reading_time_minutes=round(words / 230, 2))
+    return TextStats(words=words, sentences=body.count("."), reading_time_minutes=round(words / 230, 2))
 
 
 def generated(n: int, rng: random.Random, *, namespace: str = "corpus", received_from: datetime) -> ArticleDocument:

@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,6 @@ import aio_pika
 import pytest
 from aio_pika.abc import AbstractChannel
 
-from services.enrich.enrichment import ArticleText, UnprocessableArticle
 from services.enrich.settings import WorkerSettings
 from services.enrich.store import ArticleStore
 from services.enrich.worker import Worker
@@ -28,14 +27,13 @@ from services.query.app import create_app
 from services.query.settings import QuerySettings
 from shared import database, topology
 from shared.articles import ArticleIn, article_id
-from shared.documents import Enrichment, Pipeline, Stats, Summary
 from shared.messages import ArticleSubmitted
 from tests.integration.conftest import API_KEYS, READ_KEY, serving
 from tests.servers import rabbitmq_vhost
+from tests.worker_doubles import REJECTED, ScriptedEnricher
 
 pytestmark = pytest.mark.integration
 
-REJECTED_TITLE = "The article this NLP rejects"
 WAIT_S = 60.0
 
 
@@ -96,34 +94,10 @@ async def test_the_broker_parks_a_message_returned_more_often_than_the_delivery_
     assert death["queue"] == topology.WORK_QUEUE
 
 
-class _RejectingEnricher:
-    """The NLP at its boundary: rejects one title, enriches the rest trivially (no model is loaded)."""
-
-    def pipeline(self, worker: str | None = None) -> Pipeline:
-        return Pipeline(version="test", model="none", model_version="0", worker=worker)
-
-    async def enrich_batch(
-        self, articles: Sequence[ArticleText], *, batch_size: int, stop: asyncio.Event
-    ) -> list[Enrichment | UnprocessableArticle]:
-        return [
-            UnprocessableArticle("the article has no words to analyse")
-            if article.title == REJECTED_TITLE
-            else Enrichment(
-                language="en",
-                language_source="detected",
-                entities=[],
-                summary=Summary(text=article.body, sentences=[]),
-                keywords=[],
-                stats=Stats(words=len(article.body.split()), sentences=1, reading_time_minutes=0.1),
-            )
-            for article in articles
-        ]
-
-
 async def test_an_article_the_nlp_rejects_is_parked_and_shown_as_failed(
     channel: AbstractChannel, vhost_url: str, mongodb_url: str, database_name: str
 ) -> None:
-    rejected = _submission(REJECTED_TITLE, "Some body that the model cannot handle.")
+    rejected = _submission(REJECTED, "Some body that the model cannot handle.")
     fine = _submission("An ordinary article", "The council met on Monday and agreed the budget.")
     settings = WorkerSettings(
         rabbitmq_url=vhost_url, mongodb_url=mongodb_url, mongodb_database=database_name, batch_wait_ms=50
@@ -132,7 +106,7 @@ async def test_an_article_the_nlp_rejects_is_parked_and_shown_as_failed(
     stop = asyncio.Event()
     try:
         store = ArticleStore(database.articles(database.database(client, settings)))
-        worker = Worker(settings=settings, enricher=_RejectingEnricher(), store=store)
+        worker = Worker(settings=settings, enricher=ScriptedEnricher(), store=store)
         running = asyncio.create_task(worker.run(stop))
         for submission in (rejected, fine):
             body = submission.model_dump_json().encode()
@@ -161,7 +135,7 @@ async def test_an_article_the_nlp_rejects_is_parked_and_shown_as_failed(
         enriched = (await http.get(f"/v1/articles/{fine.id}", headers={"X-API-Key": READ_KEY})).json()
     assert failed["status"] == "failed"
     assert failed["error"].startswith("enrichment failed: the article has no words")
-    assert failed["title"] == REJECTED_TITLE
+    assert failed["title"] == REJECTED
     assert enriched["status"] == "enriched"
 
 

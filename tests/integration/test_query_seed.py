@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from services.enrich.documents import enriched_document
-from services.enrich.enrichment import ArticleText, Enricher
+from services.enrich.nlp.enrichment import ArticleText, Enricher
+from services.enrich.stored_document import content_hash, enriched_document
 from shared.articles import ArticleIn, article_id
 from shared.documents import ArticleDocument
 from shared.layouts import parse_plain_text
@@ -32,7 +32,7 @@ def enriched_seed() -> ArticleDocument:
     )
     enricher = Enricher.load()
     enrichment = enricher.enrich(ArticleText(article.title, article.body, article.language))
-    return enriched_document(submission, enrichment, enricher.pipeline("test"))
+    return enriched_document(submission, enrichment, enricher.pipeline("test"), content_hash=content_hash(submission))
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from services.enrich.enrichment import ArticleText, Enricher
+from services.enrich.nlp.enrichment import ArticleText, Enricher
 from shared.layouts import parse_plain_text
 from tests.servers import CORPUS, SEED_ARTICLE
 

@@ -5,11 +5,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from services.enrich.annotator import Annotator
-from services.enrich.chunks import CHUNK_CHARS, split_into_chunks
-from services.enrich.enrichment import PIPELINE_VERSION, ArticleText, Enricher, UnprocessableArticle
-from services.enrich.language import LanguageIdentifier
-from services.enrich.stats import WORDS_PER_MINUTE, count_words
+from services.enrich.nlp.annotator import Annotator
+from services.enrich.nlp.chunks import CHUNK_CHARS, split_into_chunks
+from services.enrich.nlp.enrichment import PIPELINE_VERSION, ArticleText, Enricher, UnprocessableArticle
+from services.enrich.nlp.language import LanguageIdentifier
+from services.enrich.nlp.text_stats import WORDS_PER_MINUTE, count_words
 from shared.documents import Enrichment
 
 
@@ -19,6 +19,7 @@ def assert_offsets(article: ArticleText, result: Enrichment) -> None:
         for mention in entity.mentions:
             text = article.title if mention.field == "title" else article.body
             assert text[mention.start : mention.end] == mention.text
+    assert result.summary is not None
     pieces = [article.body[s.start : s.end] for s in result.summary.sentences]
     assert result.summary.text == " ".join(pieces)
     assert all(piece.strip() == piece and piece for piece in pieces)
@@ -42,6 +43,7 @@ def test_batch_gives_the_same_results_as_single_articles(
 
 def test_stats(enricher: Enricher, seed_article: ArticleText) -> None:
     stats = enricher.enrich(seed_article).stats
+    assert stats is not None
     assert stats.words == count_words(seed_article.body) > 300
     assert stats.sentences == 12  # one sentence a paragraph, two in two of them
     assert stats.reading_time_minutes == round(stats.words / WORDS_PER_MINUTE, 2)
@@ -152,5 +154,6 @@ def test_a_3_mb_article_is_processed_in_chunks(corpus_articles: list[ArticleText
     russia = next(e for e in result.entities if e.name == "Russia")
     assert russia.count == body.count("Russia") + 1  # every one, and the title
     assert russia.mentions[-1].start == body.rindex("Russia")
+    assert result.stats is not None
     assert result.stats.words == count_words(body)
     assert result.stats.sentences > 20_000

@@ -6,9 +6,9 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from services.enrich.annotation import annotate
-from services.enrich.entities import canonical_entities, slug
-from services.enrich.layout import ArticleLayout
+from services.enrich.nlp.annotation import annotate
+from services.enrich.nlp.entities import canonical_entities, slug
+from services.enrich.nlp.layout import ArticleLayout
 from shared.documents import Entity
 
 

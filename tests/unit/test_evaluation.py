@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from cli.evaluation import SUMMARY_BUDGET_WORDS, evaluate_ner, evaluate_summaries, read_conll
-from services.enrich.enrichment import Enricher
+from services.enrich.nlp.enrichment import Enricher
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CONLL = FIXTURES / "conll" / "sample.conll"

@@ -1,7 +1,7 @@
 """Key phrases from text alone."""
 
-from services.enrich.keywords import key_phrases
-from services.enrich.stopwords import listed_stop_words, stop_words
+from services.enrich.nlp.keywords import key_phrases
+from services.enrich.nlp.stopwords import listed_stop_words, stop_words
 
 STOP_WORDS = listed_stop_words("en")
 TITLE = "Peace talks resume in Geneva"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from services.enrich.enrichment import ArticleText, Enricher
-from services.enrich.language import LanguageIdentifier
+from services.enrich.nlp.enrichment import ArticleText, Enricher
+from services.enrich.nlp.language import LanguageIdentifier
 
 SAMPLES = {
     "en": "The city council approved a new budget for schools and roads on Tuesday evening after a long debate.",
@@ -61,6 +61,7 @@ def test_other_languages_get_no_entities_but_a_note_summary_and_stats(enricher: 
     assert result.language == code
     assert result.entities == []
     assert result.entities_note is not None and code in result.entities_note
-    assert result.summary.sentences and result.summary.text
+    assert result.summary is not None and result.summary.sentences and result.summary.text
+    assert result.stats is not None
     assert result.stats.words == len(SAMPLES[code].replace("'", " ").split()) or result.stats.words > 10
     assert result.keywords

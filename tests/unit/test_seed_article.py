@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from services.enrich.enrichment import ArticleText, Enricher
+from services.enrich.nlp.enrichment import ArticleText, Enricher
 from shared.documents import Enrichment, Entity
 from tests.servers import SEED_EXPECTED
 
@@ -76,6 +76,7 @@ def test_every_kuleba_and_qin_mention_resolves_to_the_person(enrichment: Enrichm
 
 def test_summary(enrichment: Enrichment, seed_article: ArticleText) -> None:
     rule = EXPECTED["summary"]
+    assert enrichment.summary is not None
     sentences = [seed_article.body[s.start : s.end] for s in enrichment.summary.sentences]
     assert any(sentence.startswith(rule["must_contain_sentence_starting_with"]) for sentence in sentences)
     assert 1 <= len(sentences) <= rule["max_sentences"]

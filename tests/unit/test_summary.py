@@ -2,8 +2,8 @@
 
 import re
 
-from services.enrich.stopwords import listed_stop_words
-from services.enrich.summary import summarise
+from services.enrich.nlp.stopwords import listed_stop_words
+from services.enrich.nlp.summary import summarise
 
 STOP_WORDS = listed_stop_words("en")
 

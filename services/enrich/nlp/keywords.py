@@ -5,7 +5,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from services.enrich.entities import ROLE_WORDS
+from services.enrich.nlp.entities import ROLE_WORDS
 from shared.documents import Keyword
 
 DEFAULT_KEYWORDS = 10

@@ -22,7 +22,7 @@ _NEWS_WORDS = frozenset(
 def listed_stop_words(language: str) -> frozenset[str]:
     """spaCy's stop list for the language, or empty where spaCy has none (Swahili, Somali, Xhosa, Shona...)."""
     # Only the stop-list file is run: importing the language package (`spacy.lang.fr`) builds its tokenizer
-    # exceptions, about 10 s for French.
+    # exceptions, which takes seconds for some languages.
     path = Path(spacy.lang.__file__).parent / language / "stop_words.py"
     spec = importlib.util.spec_from_file_location(f"_stop_words_{language}", path)
     if not language.isalpha() or not path.is_file() or spec is None or spec.loader is None:

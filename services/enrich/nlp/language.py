@@ -4,7 +4,7 @@ from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 # The languages our sources publish in, and their close neighbours so those are not mistaken for them
 # (Zulu beside Xhosa, Afrikaans beside Dutch). Low-accuracy mode (trigram models only) keeps all of them in
-# about 20 MB instead of 300+ MB for the full models; on article-length text it is as accurate.
+# a small fraction of the full models' memory; on article-length text it is as accurate.
 LANGUAGES = (
     Language.ENGLISH,
     Language.FRENCH,
@@ -28,7 +28,7 @@ LANGUAGES = (
     Language.TURKISH,
 )
 # Enough text to decide; the rest of a long article only costs time.
-SAMPLE_CHARS = 1_000  # about 170 words; lingua's time grows with the text (2.6 ms at 2,000 characters)
+SAMPLE_CHARS = 1_000  # about 170 words; lingua's time grows with the length of the text
 
 
 class LanguageIdentifier:

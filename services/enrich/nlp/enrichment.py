@@ -11,16 +11,16 @@ from typing import Literal
 
 from spacy.language import Language
 
-from services.enrich.annotation import Annotation
-from services.enrich.annotator import Annotator, ModelFailure, ModelInput
-from services.enrich.chunks import Chunk, split_into_chunks
-from services.enrich.entities import canonical_entities
-from services.enrich.keywords import key_phrases
-from services.enrich.language import LanguageIdentifier
-from services.enrich.layout import ArticleLayout
-from services.enrich.stats import article_stats
-from services.enrich.stopwords import stop_words
-from services.enrich.summary import DEFAULT_SENTENCES, summarise
+from services.enrich.nlp.annotation import Annotation
+from services.enrich.nlp.annotator import Annotator, ModelFailure, ModelInput
+from services.enrich.nlp.chunks import Chunk, split_into_chunks
+from services.enrich.nlp.entities import canonical_entities
+from services.enrich.nlp.keywords import key_phrases
+from services.enrich.nlp.language import LanguageIdentifier
+from services.enrich.nlp.layout import ArticleLayout
+from services.enrich.nlp.stopwords import stop_words
+from services.enrich.nlp.summary import DEFAULT_SENTENCES, summarise
+from services.enrich.nlp.text_stats import text_stats
 from shared.documents import Enrichment, Pipeline
 
 PIPELINE_VERSION = "1.0.0"
@@ -182,5 +182,5 @@ class Enricher:
                 layout.body, sentences, title=layout.title, stop_words=stops, count=self._summary_sentences
             ),
             keywords=key_phrases(layout.title, layout.body, stop_words=stops),
-            stats=article_stats(layout.body, sentences=len(sentences)),
+            stats=text_stats(layout.body, sentences=len(sentences)),
         )

@@ -3,8 +3,8 @@
 import re
 from dataclasses import dataclass
 
-# Well under spaCy's `nlp.max_length` (1,000,000). Smaller docs are also faster per character: 300k chars of news took
-# 11-20 s in 20k-char chunks against 20-28 s in 100k-char chunks (2 busy cores), and use less memory at a time.
+# Well under spaCy's `nlp.max_length`. Smaller docs are also faster per character (the model's work on a doc
+# grows faster than its length) and use less memory at a time.
 CHUNK_CHARS = 20_000
 
 _SENTENCE_END = re.compile("[.!?][\"'\u201d\u2019)\\]]*\\s+")

@@ -17,8 +17,8 @@ from typing import cast
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from services.enrich.annotation import FoundEntity
-from services.enrich.layout import ArticleLayout
+from services.enrich.nlp.annotation import FoundEntity
+from services.enrich.nlp.layout import ArticleLayout
 from shared.documents import ENTITY_LABELS, Entity, EntityLabel, Mention
 
 
