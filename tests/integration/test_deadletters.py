@@ -20,6 +20,8 @@ import aio_pika
 import pytest
 from aio_pika.abc import AbstractChannel
 
+from devstack.keys import API_KEYS, READ_KEY
+from devstack.rabbitmq import rabbitmq_vhost
 from services.enrich.enrichment import ArticleText, UnprocessableArticle
 from services.enrich.settings import WorkerSettings
 from services.enrich.store import ArticleStore
@@ -30,8 +32,7 @@ from shared import database, topology
 from shared.documents import Enrichment, Pipeline, Stats, Summary
 from shared.messages import ArticleSubmitted
 from shared.submission import ArticleIn, article_id
-from tests.integration.conftest import API_KEYS, READ_KEY, serving
-from tests.servers import rabbitmq_vhost
+from tests.integration.conftest import serving
 
 pytestmark = pytest.mark.integration
 

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from devstack.workspace import SEED_ARTICLE
 from services.enrich.documents import enriched_document
 from services.enrich.enrichment import ArticleText, Enricher
 from shared.documents import ArticleDocument
@@ -18,7 +19,6 @@ from shared.messages import ArticleSubmitted
 from shared.submission import ArticleIn, article_id, parse_plain_text
 from tests.integration.query_app import drop, query_settings, serving, store
 from tests.integration.query_data import corpus
-from tests.servers import SEED_ARTICLE
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

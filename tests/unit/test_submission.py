@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
+from devstack.workspace import SEED_ARTICLE
 from shared.submission import ArticleIn, article_id, parse_html, parse_plain_text
-from tests.servers import SEED_ARTICLE
 
 
 def test_seed_layout_splits_title_byline_and_body() -> None:
