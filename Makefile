@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SAMPLE ?= ../shared/fixtures/seed-article.txt
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format faults bench clean
+.PHONY: install run test unit lint format faults bench clean
 
 install: $(VENV)/.installed
 
@@ -23,6 +23,10 @@ run: install
 ## Lint, type-check, and run every test against a real RabbitMQ and a real MongoDB-protocol server.
 test: install lint
 	$(BIN)/pytest -m "not faults" $(PYTEST_ARGS)
+
+## Only the unit tests: no servers, seconds.
+unit: install
+	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import bare_model, end_to_end, ingest, query, report, scale_out
-from benchmarks.corpus import CORPUS_SIZE, CorpusArticle, cycled, load_articles
 from benchmarks.environment import environment
+from devstack.corpus import CORPUS_SIZE, CorpusArticle, cycled, load_articles
 from services.enrich.settings import WorkerSettings
 
 PARTS = ("model", "e2e", "scale", "ingest", "query")

@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from benchmarks.corpus import CorpusArticle
+from devstack.corpus import CorpusArticle
 from services.enrich.nlp.enrichment import ArticleText, Enricher, UnprocessableArticle
 
 WARM_UP_ARTICLES = 8

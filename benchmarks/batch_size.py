@@ -16,11 +16,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from benchmarks.corpus import CorpusArticle, load_articles
 from benchmarks.end_to_end import MODEL_LOAD_TIMEOUT_S
 from benchmarks.environment import Environment, environment
 from benchmarks.measure import percentile, wait_until
 from benchmarks.scale_out import drain
+from devstack.corpus import CorpusArticle, load_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 LONE_ARTICLES = 5

@@ -5,9 +5,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from benchmarks.corpus import CorpusArticle
 from benchmarks.environment import Environment
 from benchmarks.measure import CpuMeter, RssSampler, wait_until
+from devstack.corpus import CorpusArticle
 
 POLL_S = 0.1  # how often the stored count is read near the end (a count costs the database ~5 ms of CPU)
 FAR_POLL_S = 0.5  # ... and while many articles are still to come

@@ -14,13 +14,14 @@ from aio_pika.abc import AbstractChannel, AbstractConnection
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
-from benchmarks.corpus import CorpusArticle
 from benchmarks.http import HttpClient
-from cli.stack import ServiceProcess
+from devstack.corpus import CorpusArticle
+from devstack.keys import READ_KEY, WRITE_KEY
+from devstack.pipeline import RunningPipeline, running_pipeline
+from devstack.secantus import mongodb_server
+from devstack.stack import ServiceProcess
 from shared import topology
 from shared.database import Document
-from tests.pipeline import READ_KEY, WRITE_KEY, RunningPipeline, running_pipeline
-from tests.servers import mongodb_server
 
 # A rate limit is a policy, not a capacity: raised so that it never answers 429 while the benchmark measures.
 BENCH_RATE_LIMIT = "10000000/minute"

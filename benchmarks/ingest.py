@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from benchmarks.corpus import CorpusArticle
 from benchmarks.environment import Environment
 from benchmarks.measure import Run, interleaved, ratio, run_concurrently
+from devstack.corpus import CorpusArticle
 from services.ingest.settings import IngestSettings
 from shared import broker, topology
 from shared.articles import ArticleIn, article_id

@@ -12,10 +12,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from benchmarks.corpus import CorpusArticle
 from benchmarks.end_to_end import MODEL_LOAD_TIMEOUT_S, drain_timeout_s, stored_timeline
 from benchmarks.environment import Environment
 from benchmarks.measure import CpuMeter, RssSampler, alternated, ratio, wait_until
+from devstack.corpus import CorpusArticle
 
 STEADY_FROM, STEADY_TO = 0.1, 0.9
 ROUNDS = 2  # one worker then two, two then one

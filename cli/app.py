@@ -14,9 +14,16 @@ import httpx
 import typer
 from rich.progress import Progress
 
-from cli import client, local
+from cli import client
 from cli.inputs import InputError, article_files, parse_article_text, read_article
-from cli.stack import Stack, wait_ready
+from devstack import rabbitmq
+from devstack.errors import SetupError
+from devstack.keys import local_secret
+from devstack.pipeline import start_pipeline
+from devstack.ports import free_port
+from devstack.secantus import SecantusServer
+from devstack.stack import Stack
+from devstack.workspace import STATE_DIR_NAME, state_dir
 from shared.settings import BrokerSettings, DatabaseSettings
 
 app = typer.Typer(
@@ -29,12 +36,16 @@ eval_app = typer.Typer(help="Measure the enrichment against annotated data.", no
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(eval_app, name="eval")
 
-say = local.Say()
 BATCH_POST_SIZE = 500  # articles per POST /v1/articles:batch (the server takes up to 1,000)
 
 
+def say(message: str) -> None:
+    """Progress messages go to stderr, so stdout carries only documents."""
+    print(f"newsflow: {message}", file=sys.stderr, flush=True)
+
+
 def _broker_settings() -> BrokerSettings:
-    return BrokerSettings(rabbitmq_url=os.environ.get("NEWSFLOW_RABBITMQ_URL", local.DEFAULT_RABBITMQ_URL))
+    return BrokerSettings(rabbitmq_url=os.environ.get("NEWSFLOW_RABBITMQ_URL", rabbitmq.DEFAULT_URL))
 
 
 def _print_json(document: object) -> None:
@@ -51,29 +62,25 @@ def run(
 ) -> None:
     """Start the local stack (broker, database, ingest, query, workers) in the foreground until Ctrl-C."""
     base = Path.cwd()
-    rabbitmq_url = os.environ.get("NEWSFLOW_RABBITMQ_URL", local.DEFAULT_RABBITMQ_URL)
+    rabbitmq_url = os.environ.get("NEWSFLOW_RABBITMQ_URL", rabbitmq.DEFAULT_URL)
+    database = None
+    mongodb_url = os.environ.get("NEWSFLOW_MONGODB_URL")
     try:
-        local.ensure_rabbitmq(rabbitmq_url, say)
-    except local.SetupError as exc:
+        rabbitmq.ensure_rabbitmq(rabbitmq_url, say)
+        if not mongodb_url:
+            database = SecantusServer(state_dir(base) / "mongodb", free_port(27017))
+            say(f"no NEWSFLOW_MONGODB_URL: starting SecantusDB on {database.url} (data in {STATE_DIR_NAME}/)")
+            database.start()
+            mongodb_url = database.url
+    except SetupError as exc:
         say(str(exc))
         raise typer.Exit(1) from None
 
-    database_proc = None
-    mongodb_url = os.environ.get("NEWSFLOW_MONGODB_URL")
-    if not mongodb_url:
-        port = local.free_port(27017)
-        say(f"no NEWSFLOW_MONGODB_URL: starting SecantusDB on 127.0.0.1:{port} (data in {local.STATE_DIR_NAME}/)")
-        database_proc = local.start_secantus(local.state_dir(base) / "mongodb", port)
-        mongodb_url = f"mongodb://127.0.0.1:{port}"
-
-    ingest_port = os.environ.get("NEWSFLOW_INGEST_PORT", "8001")
-    query_port = os.environ.get("NEWSFLOW_QUERY_PORT", "8002")
     env = {
         "NEWSFLOW_RABBITMQ_URL": rabbitmq_url,
         "NEWSFLOW_MONGODB_URL": mongodb_url,
-        "NEWSFLOW_API_KEYS": os.environ.get("NEWSFLOW_API_KEYS") or local.local_secret("api-key", base),
-        "NEWSFLOW_CURSOR_SECRET": os.environ.get("NEWSFLOW_CURSOR_SECRET") or local.local_secret("cursor-secret", base),
-        "NEWSFLOW_QUERY_BASE_URL": f"http://127.0.0.1:{query_port}",
+        "NEWSFLOW_API_KEYS": os.environ.get("NEWSFLOW_API_KEYS") or local_secret("api-key", base),
+        "NEWSFLOW_CURSOR_SECRET": os.environ.get("NEWSFLOW_CURSOR_SECRET") or local_secret("cursor-secret", base),
     }
     stack = Stack(env=env)
     stopping = False
@@ -85,20 +92,20 @@ def run(
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     try:
-        ingest = stack.start("ingest", extra_env={"NEWSFLOW_PORT": ingest_port}, name="ingest")
-        query = stack.start("query", extra_env={"NEWSFLOW_PORT": query_port}, name="query")
-        for _ in range(workers):
-            stack.start("enrich")
-        wait_ready(f"http://127.0.0.1:{ingest_port}/readyz", processes=[ingest])
-        wait_ready(f"http://127.0.0.1:{query_port}/readyz", processes=[query])
+        ingest_url, query_url = start_pipeline(
+            stack,
+            ingest_port=int(os.environ.get("NEWSFLOW_INGEST_PORT", "8001")),
+            query_port=int(os.environ.get("NEWSFLOW_QUERY_PORT", "8002")),
+            workers=workers,
+        )
         say(
-            f"ready: ingest http://127.0.0.1:{ingest_port}, query http://127.0.0.1:{query_port}, "
-            f"{workers} worker(s); API key in {local.STATE_DIR_NAME}/api-key (or NEWSFLOW_API_KEYS)"
+            f"ready: ingest {ingest_url}, query {query_url}, "
+            f"{workers} worker(s); API key in {STATE_DIR_NAME}/api-key (or NEWSFLOW_API_KEYS)"
         )
         os.environ.update(
             {
-                "NEWSFLOW_INGEST_URL": f"http://127.0.0.1:{ingest_port}",
-                "NEWSFLOW_QUERY_URL": f"http://127.0.0.1:{query_port}",
+                "NEWSFLOW_INGEST_URL": ingest_url,
+                "NEWSFLOW_QUERY_URL": query_url,
                 "NEWSFLOW_API_KEYS": env["NEWSFLOW_API_KEYS"],
             }
         )
@@ -118,9 +125,8 @@ def run(
     finally:
         say("stopping…")
         stack.stop_all()
-        if database_proc is not None:
-            database_proc.terminate()
-            database_proc.wait(15)
+        if database is not None:
+            database.stop()
 
 
 def _post_and_wait(path: Path) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from cli.local import local_secret
+from devstack.keys import local_secret
 from shared.keys import Scope, parse_api_keys
 
 DEFAULT_INGEST_URL = "http://127.0.0.1:8001"

@@ -25,4 +25,4 @@ compose-local-images:
 ## Build and run the real compose file in a private Docker engine with 3 workers, post 300 articles, stop a
 ## worker mid-run, check nothing is lost, tear it all down; prints one `compose-smoke:` line.
 compose-smoke: install
-	@$(BIN)/python scripts/compose_smoke.py $(SMOKE_ARGS)
+	@$(BIN)/python -m scripts.compose_smoke $(SMOKE_ARGS)

@@ -1,6 +1,6 @@
 """The compose smoke test: the real docker-compose.yml, built and run in a Docker engine, end to end.
 
-    .venv/bin/python scripts/compose_smoke.py [--replicas 3] [--articles 300] [--keep]
+    .venv/bin/python -m scripts.compose_smoke [--replicas 3] [--articles 300] [--keep]
 
 Starts its own engine (scripts/docker-engine.sh) unless DOCKER_HOST is set, builds the local stand-in
 images (scripts/build-local-images.sh) and the three service images, brings the stack up with
@@ -23,7 +23,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,12 +34,10 @@ from pathlib import Path
 
 import httpx
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-from scripts.make_env import render  # noqa: E402 - run as a file, so the repository root is added first
-
-DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
-CORPUS_FOLDERS = ("wikinews", "wikinews-bulk")
+from devstack.corpus import CORPUS, FOLDERS, CorpusArticle, by_file_name, read_folder
+from devstack.ports import free_port
+from devstack.workspace import ROOT
+from scripts.make_env import render
 
 
 class SmokeFailure(Exception):
@@ -55,7 +52,7 @@ def run(args: Sequence[str], *, env: dict[str, str], capture: bool = False, chec
     result = subprocess.run(
         list(args),
         env=env,
-        cwd=REPO_ROOT,
+        cwd=ROOT,
         check=False,
         text=True,
         stdout=subprocess.PIPE if capture else sys.stderr,
@@ -66,31 +63,12 @@ def run(args: Sequence[str], *, env: dict[str, str], capture: bool = False, chec
     return result.stdout or ""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@dataclass
-class Article:
-    path: Path
-    title: str
-    body: str
-
-
-def load_articles(corpus: Path, count: int) -> list[Article]:
-    """The first `count` articles of the corpus (title line, blank line, body), in a stable order."""
-    articles = []
-    for folder in CORPUS_FOLDERS:
-        for path in sorted((corpus / folder).glob("*.txt")):
-            title, _, body = path.read_text(encoding="utf-8").partition("\n")
-            if title.strip() and body.strip():
-                articles.append(Article(path, title.strip(), body.strip()))
-            if len(articles) == count:
-                return articles
-    raise SmokeFailure(f"{corpus} holds only {len(articles)} usable articles, {count} asked for")
+def load_articles(corpus: Path, count: int) -> list[CorpusArticle]:
+    """The first `count` articles of the corpus, each folder in file-name order."""
+    articles = [article for folder in FOLDERS for article in by_file_name(read_folder(folder, corpus=corpus))]
+    if len(articles) < count:
+        raise SmokeFailure(f"{corpus} holds only {len(articles)} articles, {count} asked for")
+    return articles[:count]
 
 
 @dataclass
@@ -147,11 +125,11 @@ class Progress:
     failed: dict[str, str] = field(default_factory=dict)  # article id -> status other than enriched
 
 
-async def post_articles(client: httpx.AsyncClient, articles: list[Article], progress: Progress) -> None:
+async def post_articles(client: httpx.AsyncClient, articles: list[CorpusArticle], progress: Progress) -> None:
     """POST every article to ingest, retrying 429/503 after Retry-After, a few at a time."""
     slots = asyncio.Semaphore(8)
 
-    async def post(article: Article) -> None:
+    async def post(article: CorpusArticle) -> None:
         async with slots:
             for _attempt in range(30):
                 try:
@@ -212,7 +190,7 @@ async def exercise(
     ingest_url: str,
     query_url: str,
     api_key: str,
-    articles: list[Article],
+    articles: list[CorpusArticle],
     hostnames: list[str],
     stop_container: str,
     timeout_s: float,
@@ -272,7 +250,7 @@ def engine(keep: bool) -> Iterator[dict[str, str]]:
         log(f"using the engine at {env['DOCKER_HOST']}")
         yield env
         return
-    script = str(REPO_ROOT / "scripts" / "docker-engine.sh")
+    script = str(ROOT / "scripts" / "docker-engine.sh")
     output = run([script, "start"], env=env, capture=True)
     env["DOCKER_HOST"] = output.strip().splitlines()[-1].removeprefix("DOCKER_HOST=")
     log(f"started an engine at {env['DOCKER_HOST']}")
@@ -291,7 +269,7 @@ def smoke(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with engine(args.keep) as env, tempfile.TemporaryDirectory(prefix="newsflow-smoke-") as tmp:
         env_file = Path(tmp) / "smoke.env"
-        secrets_env = render((REPO_ROOT / ".env.example").read_text(encoding="utf-8"))
+        secrets_env = render((ROOT / ".env.example").read_text(encoding="utf-8"))
         ingest_port, query_port = free_port(), free_port()
         env_file.write_text(
             secrets_env + f"NEWSFLOW_INGEST_PORT={ingest_port}\nNEWSFLOW_QUERY_PORT={query_port}\n",
@@ -304,7 +282,7 @@ def smoke(args: argparse.Namespace) -> int:
         compose = Compose(project=args.project, env_file=env_file, env=env)
 
         t0 = time.monotonic()
-        run([str(REPO_ROOT / "scripts" / "build-local-images.sh")], env=env)
+        run([str(ROOT / "scripts" / "build-local-images.sh")], env=env)
         log(f"stand-in images ready in {time.monotonic() - t0:.0f} s")
         t0 = time.monotonic()
         compose("build")
@@ -369,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--replicas", type=int, default=3, help="enrich containers (default 3)")
     parser.add_argument("--articles", type=int, default=300, help="articles to post (default 300)")
-    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("NEWSFLOW_CORPUS", DEFAULT_CORPUS)))
+    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("NEWSFLOW_CORPUS", CORPUS)))
     parser.add_argument("--project", default="newsflow-smoke", help="compose project name")
     parser.add_argument("--health-timeout", type=float, default=300, help="seconds for the stack to be healthy")
     parser.add_argument("--enrich-timeout", type=float, default=600, help="seconds for every article to return")

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from pymongo import AsyncMongoClient
 
-from tests.servers import SEED_EXPECTED, mongodb_server, rabbitmq_vhost
+from devstack.rabbitmq import rabbitmq_vhost
+from devstack.secantus import mongodb_server
+from devstack.workspace import SEED_EXPECTED
 
 
 @pytest.fixture(scope="session")

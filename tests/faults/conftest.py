@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from devstack.pipeline import RunningPipeline, running_pipeline
+from devstack.secantus import SecantusServer, secantus_server
 from tests.faults.audit import Observer
-from tests.pipeline import RunningPipeline, running_pipeline
-from tests.servers import SecantusServer, secantus_server
 
 # The NLP does about ten articles a second per worker on two cores; two workers keep a scenario short.
 WORKERS = 2

@@ -1,33 +1,21 @@
-"""Distinct real articles from the shared Wikinews corpus (CC BY 2.5, Wikinews contributors).
-
-Each `.txt` file is the title, a blank line, then the body; `../shared/corpus/README.md` keeps the attribution.
-"""
+"""The fault suite's load: distinct real articles from the shared corpus, with some posted twice."""
 
 import random
-from pathlib import Path
 from typing import Any
 
+from devstack.corpus import by_file_name, read_folder
 from shared.articles import ArticleIn, article_id
-from tests.servers import CORPUS
 
 FOLDERS = ("wikinews-bulk", "wikinews")
-
-
-def _read(path: Path) -> dict[str, Any] | None:
-    title, _, body = path.read_text(encoding="utf-8").partition("\n")
-    if not title.strip() or not body.strip():
-        return None
-    return {"title": title.strip(), "body": body.strip(), "source": "Wikinews"}
 
 
 def distinct_articles() -> dict[str, dict[str, Any]]:
     """Every corpus article by the id ingest gives it, in a stable order; text repeated in two files counts once."""
     found: dict[str, dict[str, Any]] = {}
     for folder in FOLDERS:
-        for path in sorted((CORPUS / folder).glob("*.txt")):
-            fields = _read(path)
-            if fields is not None:
-                found.setdefault(article_id(ArticleIn.model_validate(fields)), fields)
+        for article in by_file_name(read_folder(folder)):
+            fields = {"title": article.title, "body": article.body, "source": "Wikinews"}
+            found.setdefault(article_id(ArticleIn.model_validate(fields)), fields)
     return found
 
 

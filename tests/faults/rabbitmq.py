@@ -1,16 +1,10 @@
 """Broker-side controls for fault tests, each confined to one vhost (the machine's broker is shared)."""
 
-import subprocess
-
+from devstack.rabbitmq import rabbitmqctl
 from shared import topology
 
 # Every queue that must be empty once the pipeline is idle: the work queue and each delay queue.
 TRANSIT_QUEUES = (topology.WORK_QUEUE, *(topology.retry_queue_name(n) for n in range(len(topology.RETRY_DELAYS_S))))
-
-
-def rabbitmqctl(*args: str) -> str:
-    done = subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, text=True, timeout=60)
-    return done.stdout
 
 
 def close_connections(vhost: str, reason: str = "fault test") -> None:

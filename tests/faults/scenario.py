@@ -3,11 +3,12 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from cli.stack import ServiceProcess
+from devstack.keys import WRITE_KEY
+from devstack.pipeline import RunningPipeline
+from devstack.stack import ServiceProcess
 from tests.faults.audit import Audit, Observer
 from tests.faults.corpus import submissions
 from tests.faults.load import Posted, post_articles
-from tests.pipeline import WRITE_KEY, RunningPipeline
 
 ARTICLES = 1_000
 # Posting is spread over this long, so the fault hits while articles still arrive and workers are busy.

@@ -9,13 +9,13 @@ import time
 
 import pytest
 
+from devstack.pipeline import RunningPipeline
+from devstack.secantus import SecantusServer
 from shared import topology
 from tests.faults.audit import Observer
 from tests.faults.poison import parked_messages, poison_messages, publish_straight_to_queue
 from tests.faults.rabbitmq import close_connections
 from tests.faults.scenario import run_scenario, start_worker
-from tests.pipeline import RunningPipeline
-from tests.servers import SecantusServer
 
 pytestmark = pytest.mark.faults
 

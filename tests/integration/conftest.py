@@ -9,11 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.servers import SecantusServer, secantus_server
-
-WRITE_KEY = "test-write-key-0123456789"
-READ_KEY = "test-read-key-0123456789"
-API_KEYS = f"{WRITE_KEY},{READ_KEY}:read"
+from devstack.secantus import SecantusServer, secantus_server
 
 
 @asynccontextmanager

@@ -8,14 +8,11 @@ import httpx
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient, ReplaceOne
 
+from devstack.keys import CURSOR_SECRET, READ_KEY, WRITE_KEY
 from services.query.app import create_app
 from services.query.settings import QuerySettings
 from shared.database import ARTICLES, to_mongo
 from shared.documents import ArticleDocument
-
-READ_KEY = "query-test-read-key-0123456789"
-WRITE_KEY = "query-test-write-key-0123456789"
-CURSOR_SECRET = "query-test-cursor-secret-0123456789abcdef"
 
 
 def query_settings(mongodb_url: str, database_name: str, **overrides: Any) -> QuerySettings:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from devstack.workspace import SEED_ARTICLE
 from shared.documents import (
     ArticleDocument,
     Entity,
@@ -23,7 +24,6 @@ from shared.documents import (
     SummarySentence,
     TextStats,
 )
-from tests.servers import SEED_ARTICLE
 
 RECEIVED_FROM = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 PIPELINE = Pipeline(version="1", model="en_core_web_sm", model_version="3.8.0", worker="worker-1")

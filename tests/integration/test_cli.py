@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import CORPUS, SEED_ARTICLE, free_port, rabbitmq_vhost
+from devstack.corpus import by_file_name, read_folder
+from devstack.ports import free_port
+from devstack.rabbitmq import rabbitmq_vhost
+from devstack.workspace import ROOT, SEED_ARTICLE
 
 pytestmark = pytest.mark.integration
 NEWSFLOW = [str(Path(sys.executable).parent / "newsflow")]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -103,10 +105,9 @@ def test_enrich_prints_one_document_per_input_in_order_and_fails_on_bad_input(tm
 def test_enrich_handles_a_3_mb_article_in_chunks(tmp_path: Path) -> None:
     bodies = []
     size = 0
-    for path in sorted((CORPUS / "wikinews-bulk").glob("*.txt")):
-        body = path.read_text().split("\n", 2)[-1].strip()
-        bodies.append(body)
-        size += len(body.encode()) + 2
+    for article in by_file_name(read_folder("wikinews-bulk")):
+        bodies.append(article.body)
+        size += len(article.body.encode()) + 2
         if size > 3_000_000:
             break
     big = tmp_path / "big.txt"

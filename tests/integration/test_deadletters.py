@@ -20,6 +20,8 @@ import aio_pika
 import pytest
 from aio_pika.abc import AbstractChannel
 
+from devstack.keys import API_KEYS, READ_KEY
+from devstack.rabbitmq import rabbitmq_vhost
 from services.enrich.settings import WorkerSettings
 from services.enrich.store import ArticleStore
 from services.enrich.worker import Worker
@@ -28,8 +30,7 @@ from services.query.settings import QuerySettings
 from shared import database, topology
 from shared.articles import ArticleIn, article_id
 from shared.messages import ArticleSubmitted
-from tests.integration.conftest import API_KEYS, READ_KEY, serving
-from tests.servers import rabbitmq_vhost
+from tests.integration.conftest import serving
 from tests.worker_doubles import REJECTED, ScriptedEnricher
 
 pytestmark = pytest.mark.integration

@@ -22,12 +22,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from devstack.keys import API_KEYS, WRITE_KEY
+from devstack.rabbitmq import rabbitmq_vhost
 from services.ingest.app import create_app as create_ingest
 from services.ingest.settings import IngestSettings
 from services.query.app import create_app as create_query
 from tests.integration import query_app, query_data
-from tests.integration.conftest import API_KEYS, WRITE_KEY
-from tests.servers import rabbitmq_vhost
 
 pytestmark = pytest.mark.integration
 

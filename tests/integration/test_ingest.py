@@ -8,12 +8,14 @@ import aio_pika
 import httpx
 import pytest
 
+from devstack.keys import API_KEYS, READ_KEY, WRITE_KEY
+from devstack.rabbitmq import rabbitmq_vhost
+from devstack.workspace import SEED_ARTICLE
 from services.ingest.app import create_app
 from services.ingest.settings import IngestSettings
 from shared import topology
 from shared.messages import ArticleSubmitted
-from tests.integration.conftest import API_KEYS, READ_KEY, WRITE_KEY, serving
-from tests.servers import SEED_ARTICLE, rabbitmq_vhost
+from tests.integration.conftest import serving
 
 pytestmark = pytest.mark.integration
 WRITE = {"X-API-Key": WRITE_KEY}

@@ -16,23 +16,16 @@ from fastapi import FastAPI
 from pymongo import AsyncMongoClient, monitoring
 from pymongo.errors import ExecutionTimeout
 
+from devstack.keys import READ_KEY, WRITE_KEY
+from devstack.ports import free_port
 from services.query import relevance
 from services.query.deps import get_repository
 from services.query.params import ArticleListParams, EntityListParams
 from services.query.repository import ArticleSort, RelatedSort, Repository
 from shared.documents import ArticleDocument
 from shared.search_terms import terms
-from tests.integration.query_app import (
-    READ_KEY,
-    WRITE_KEY,
-    all_pages,
-    drop,
-    query_settings,
-    serving,
-    store,
-)
+from tests.integration.query_app import all_pages, drop, query_settings, serving, store
 from tests.integration.query_data import RECEIVED_FROM, corpus, seed_article
-from tests.servers import free_port
 
 pytestmark = pytest.mark.integration
 

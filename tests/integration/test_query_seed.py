@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from devstack.workspace import SEED_ARTICLE
 from services.enrich.nlp.enrichment import ArticleText, Enricher
 from services.enrich.stored_document import content_hash, enriched_document
 from shared.articles import ArticleIn, article_id
@@ -19,7 +20,6 @@ from shared.layouts import parse_plain_text
 from shared.messages import ArticleSubmitted
 from tests.integration.query_app import drop, query_settings, serving, store
 from tests.integration.query_data import corpus
-from tests.servers import SEED_ARTICLE
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devstack.pipeline import RunningPipeline, running_pipeline
+from devstack.secantus import SecantusServer
 from tests.faults.rabbitmq import accept_connections, close_connections, refuse_connections
-from tests.pipeline import RunningPipeline, running_pipeline
-from tests.servers import SecantusServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 

@@ -5,7 +5,6 @@ query by its database pausing (SIGSTOP) while it waits for an answer.
 """
 
 import asyncio
-import secrets
 import signal
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -16,15 +15,17 @@ import httpx
 import pytest
 from pymongo import MongoClient
 
-from cli.stack import STOP_GRACE_S, ServiceProcess, Stack, wait_ready
+from devstack.keys import CURSOR_SECRET, READ_KEY, WRITE_KEY
+from devstack.ports import free_port
+from devstack.rabbitmq import rabbitmq_vhost
+from devstack.secantus import SecantusServer
+from devstack.stack import STOP_GRACE_S, ServiceProcess, Stack, wait_ready
+from devstack.workspace import SEED_ARTICLE
 from shared import database, topology
 from shared.documents import ArticleDocument
-from tests.servers import SEED_ARTICLE, SecantusServer, free_port, rabbitmq_vhost
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
-WRITE_KEY = "shutdown-write-key-" + secrets.token_hex(8)
-READ_KEY = "shutdown-read-key-" + secrets.token_hex(8)
 # How long the request stays in flight after the SIGTERM: well inside the grace period, long enough to matter.
 HELD_S = 2.0
 # Uvicorn re-raises the SIGTERM it handled once its graceful shutdown is done, so a clean stop reports
@@ -116,7 +117,7 @@ async def test_query_finishes_a_request_in_flight_then_exits(own_database: Secan
             "NEWSFLOW_MONGODB_URL": own_database.url,
             "NEWSFLOW_MONGODB_DATABASE": name,
             "NEWSFLOW_API_KEYS": f"{READ_KEY}:read",
-            "NEWSFLOW_CURSOR_SECRET": secrets.token_urlsafe(32),
+            "NEWSFLOW_CURSOR_SECRET": CURSOR_SECRET,
         },
     )
     assert own_database.proc is not None

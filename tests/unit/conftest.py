@@ -1,12 +1,11 @@
 """NLP fixtures: the real Enricher is loaded once per session (the model takes seconds and ~150 MB)."""
 
-from pathlib import Path
-
 import pytest
 
+from devstack.corpus import by_file_name, read_folder
+from devstack.workspace import SEED_ARTICLE
 from services.enrich.nlp.enrichment import ArticleText, Enricher
 from shared.layouts import parse_plain_text
-from tests.servers import CORPUS, SEED_ARTICLE
 
 
 @pytest.fixture(scope="session")
@@ -21,12 +20,7 @@ def seed_article() -> ArticleText:
     return ArticleText(title=str(fields["title"]), body=str(fields["body"]))
 
 
-def read_corpus_article(path: Path) -> ArticleText:
-    title, _, body = path.read_text().partition("\n\n")
-    return ArticleText(title=title.strip(), body=body.strip())
-
-
 @pytest.fixture(scope="session")
 def corpus_articles() -> list[ArticleText]:
     """A dozen real Wikinews articles (title, blank line, body)."""
-    return [read_corpus_article(path) for path in sorted((CORPUS / "wikinews").glob("*.txt"))[:12]]
+    return [ArticleText(title=a.title, body=a.body) for a in by_file_name(read_folder("wikinews"))[:12]]

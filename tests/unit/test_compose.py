@@ -14,11 +14,11 @@ import jsonschema  # type: ignore[import-untyped]  # no stubs in the dev group
 import pytest
 import yaml
 
-from cli.stack import service_command
-from tests.servers import SHARED
+from devstack.stack import service_command
+from devstack.workspace import ROOT, SHARED
 
-ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
+DOCKERFILE = "docker/Dockerfile"  # the one image recipe of the three services
 LOCAL_OVERRIDE = ROOT / "compose.local.yml"
 SCHEMA = SHARED / "schemas" / "compose-spec.json"
 
@@ -159,7 +159,7 @@ def hardening_problems(compose: dict[str, Any], dockerfiles: dict[str, str]) -> 
             problems.append(f"{name}: no healthcheck")
         dockerfile = (service.get("build") or {}).get("dockerfile")
         if dockerfile not in dockerfiles:
-            problems.append(f"{name}: not built from its own Dockerfile ({dockerfile})")
+            problems.append(f"{name}: not built from {' or '.join(dockerfiles)} ({dockerfile})")
         else:
             user = final_user(dockerfiles[dockerfile])
             if user is None or is_root(user):
@@ -171,9 +171,7 @@ def hardening_problems(compose: dict[str, Any], dockerfiles: dict[str, str]) -> 
 
 
 def dockerfiles() -> dict[str, str]:
-    return {
-        f"services/{name}/Dockerfile": (ROOT / "services" / name / "Dockerfile").read_text() for name in OUR_SERVICES
-    }
+    return {DOCKERFILE: (ROOT / DOCKERFILE).read_text()}
 
 
 def merge(base: Any, override: Any) -> Any:
@@ -221,16 +219,12 @@ def test_compose_file_is_hardened() -> None:
     assert hardening_problems(load_compose(), dockerfiles()) == []
 
 
-def test_service_dockerfiles_share_their_layers() -> None:
-    """Identical up to the source COPY, so the dependency layers are built once for all three images."""
-
-    def shared_part(text: str) -> list[str]:
-        lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-        return lines[: lines.index("COPY . /opt/app/") + 1]
-
-    parts = [shared_part(text) for text in dockerfiles().values()]
-    assert parts[0] == parts[1] == parts[2]
-    assert all(text.splitlines()[0].startswith("# Newsflow") for text in dockerfiles().values())
+def test_one_dockerfile_builds_the_three_services() -> None:
+    """Same recipe, context and arguments, so the three images share every layer; compose picks the command."""
+    services = load_compose()["services"]
+    builds = [services[name]["build"] for name in OUR_SERVICES]
+    assert all(build == {"context": ".", "dockerfile": DOCKERFILE, "args": builds[0]["args"]} for build in builds)
+    assert not list((ROOT / "services").glob("*/Dockerfile")), "a per-service Dockerfile is back"
 
 
 def test_every_required_variable_is_in_env_example() -> None:
@@ -304,8 +298,7 @@ def test_checker_reports_a_broken_compose_file(path: str, value: Any) -> None:
 @pytest.mark.parametrize("user_line", ["USER root", "USER 0:0", None])
 def test_checker_reports_a_dockerfile_ending_as_root(user_line: str | None) -> None:
     files = dockerfiles()
-    ingest = files["services/ingest/Dockerfile"].replace("USER 10001:10001", user_line or "")
-    files["services/ingest/Dockerfile"] = ingest
+    files[DOCKERFILE] = files[DOCKERFILE].replace("USER 10001:10001", user_line or "")
     assert any("ends as root" in problem for problem in hardening_problems(load_compose(), files))
 
 

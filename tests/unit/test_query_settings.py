@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from devstack.workspace import ROOT
 from services.query.settings import QuerySettings
-from tests.servers import ROOT
 
 BASE: dict[str, Any] = {"mongodb_url": "mongodb://127.0.0.1:1", "api_keys": "a-key-of-sixteen-chars-or-more:read"}
 

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
+from devstack.workspace import SEED_EXPECTED
 from services.enrich.nlp.enrichment import ArticleText, Enricher
 from shared.documents import Enrichment, Entity
-from tests.servers import SEED_EXPECTED
 
 EXPECTED: dict[str, Any] = json.loads(SEED_EXPECTED.read_text())
 PLACES = ("GPE", "LOC")

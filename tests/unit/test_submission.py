@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
+from devstack.workspace import SEED_ARTICLE
 from shared.articles import ArticleIn, article_id
 from shared.layouts import parse_html, parse_plain_text
-from tests.servers import SEED_ARTICLE
 
 
 def test_seed_layout_splits_title_byline_and_body() -> None:

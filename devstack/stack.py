@@ -1,4 +1,4 @@
-"""The local stack as processes: the same commands docker-compose.yml runs, started side by side.
+"""Service processes: the same commands docker-compose.yml runs, started side by side with one environment.
 
 Used by `newsflow run`, by the end-to-end and fault tests, and by the benchmark, so all of them exercise
 exactly what the compose services run.

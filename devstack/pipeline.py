@@ -1,6 +1,9 @@
-"""The whole pipeline as real processes (the compose commands) on a private vhost and database."""
+"""The local pipeline: ingest, query and enrichment workers as processes, with the commands compose runs.
 
-import secrets
+`start_pipeline` is how `newsflow run` and the tests start it; `running_pipeline` gives the tests and the
+benchmark one of their own, on a private RabbitMQ vhost and database, with the dev keys.
+"""
+
 import time
 import uuid
 from collections.abc import Iterator
@@ -13,11 +16,27 @@ import httpx
 from pymongo import MongoClient
 from pymongo.collection import Collection
 
-from cli.stack import ServiceProcess, Stack, wait_ready
-from tests.servers import free_port, rabbitmq_vhost
+from devstack.keys import API_KEYS, CURSOR_SECRET, READ_KEY, WRITE_KEY
+from devstack.ports import LOCALHOST, free_port
+from devstack.rabbitmq import rabbitmq_vhost
+from devstack.stack import ServiceProcess, Stack, wait_ready
 
-WRITE_KEY = "e2e-write-key-" + secrets.token_hex(8)
-READ_KEY = "e2e-read-key-" + secrets.token_hex(8)
+
+def start_pipeline(stack: Stack, *, ingest_port: int, query_port: int, workers: int) -> tuple[str, str]:
+    """Start ingest, query and `workers` workers on `stack`; return (ingest url, query url) once both are ready.
+
+    The caller stops the stack (`stop_all`), also when this raises.
+    """
+    ingest_url, query_url = f"http://{LOCALHOST}:{ingest_port}", f"http://{LOCALHOST}:{query_port}"
+    # The links in ingest's 202 answers point at this query service.
+    ingest_env = {"NEWSFLOW_PORT": str(ingest_port), "NEWSFLOW_QUERY_BASE_URL": query_url}
+    ingest = stack.start("ingest", extra_env=ingest_env, name="ingest")
+    query = stack.start("query", extra_env={"NEWSFLOW_PORT": str(query_port)}, name="query")
+    for _ in range(workers):
+        stack.start("enrich")
+    wait_ready(f"{ingest_url}/readyz", processes=[ingest])
+    wait_ready(f"{query_url}/readyz", processes=[query])
+    return ingest_url, query_url
 
 
 @dataclass
@@ -30,10 +49,6 @@ class RunningPipeline:
     mongodb_url: str
     database: str
     mongo: MongoClient[dict[str, Any]]
-
-    @property
-    def env(self) -> dict[str, str]:
-        return dict(self.stack.env)
 
     def http(self, key: str = WRITE_KEY) -> httpx.Client:
         return httpx.Client(headers={"X-API-Key": key}, timeout=30)
@@ -63,32 +78,28 @@ class RunningPipeline:
 def running_pipeline(
     mongodb_url: str, log_dir: Path, *, workers: int = 1, **extra_env: str
 ) -> Iterator[RunningPipeline]:
+    """The whole pipeline on a fresh vhost and database (dropped afterwards), its logs in `log_dir`."""
     with rabbitmq_vhost() as (amqp_url, vhost):
-        ingest_port, query_port = free_port(), free_port()
         database = f"newsflow_e2e_{uuid.uuid4().hex[:10]}"
         env = {
             "NEWSFLOW_RABBITMQ_URL": amqp_url,
             "NEWSFLOW_MONGODB_URL": mongodb_url,
             "NEWSFLOW_MONGODB_DATABASE": database,
-            "NEWSFLOW_API_KEYS": f"{WRITE_KEY},{READ_KEY}:read",
-            "NEWSFLOW_CURSOR_SECRET": secrets.token_urlsafe(32),
-            "NEWSFLOW_QUERY_BASE_URL": f"http://127.0.0.1:{query_port}",
+            "NEWSFLOW_API_KEYS": API_KEYS,
+            "NEWSFLOW_CURSOR_SECRET": CURSOR_SECRET,
             "NEWSFLOW_LOG_LEVEL": "INFO",
             **extra_env,
         }
         stack = Stack(env=env, log_dir=log_dir)
         mongo: MongoClient[dict[str, Any]] = MongoClient(mongodb_url, tz_aware=True)
         try:
-            ingest = stack.start("ingest", extra_env={"NEWSFLOW_PORT": str(ingest_port)}, name="ingest")
-            query = stack.start("query", extra_env={"NEWSFLOW_PORT": str(query_port)}, name="query")
-            for _ in range(workers):
-                stack.start("enrich")
-            wait_ready(f"http://127.0.0.1:{ingest_port}/readyz", processes=[ingest])
-            wait_ready(f"http://127.0.0.1:{query_port}/readyz", processes=[query])
+            ingest_url, query_url = start_pipeline(
+                stack, ingest_port=free_port(), query_port=free_port(), workers=workers
+            )
             yield RunningPipeline(
                 stack=stack,
-                ingest_url=f"http://127.0.0.1:{ingest_port}",
-                query_url=f"http://127.0.0.1:{query_port}",
+                ingest_url=ingest_url,
+                query_url=query_url,
                 rabbitmq_url=amqp_url,
                 vhost=vhost,
                 mongodb_url=mongodb_url,
