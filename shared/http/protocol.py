@@ -40,6 +40,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._refused = False
         self._head_deadline: TimerHandle | None = None
         self._linger: TimerHandle | None = None
+        self._refusal: tuple[HTTPStatus, str] | None = None
         self._arm_head_deadline()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -83,6 +84,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head = True  # whatever comes next is the next request's head
         self._head_bytes = 0
 
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self._refusal is not None and self.cycle.response_complete and not self.transport.is_closing():
+            self._refuse(*self._refusal)
+
     def _arm_head_deadline(self) -> None:
         self._head_deadline = self.loop.call_later(HEADER_TIMEOUT_S, self._head_too_slow)
 
@@ -102,9 +108,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if self._head_deadline is not None:
             self._head_deadline.cancel()
             self._head_deadline = None
+        self._refusal = None
         if self.cycle is not None and not self.cycle.response_complete:
-            # An earlier pipelined request is still being answered: an answer now would come out of order.
-            self.transport.close()
+            self._refusal = (status, detail)  # answers come in order: after the pipelined ones before it
             return
         body = json.dumps({"detail": detail}).encode()
         headers = [

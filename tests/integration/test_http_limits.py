@@ -180,6 +180,28 @@ def test_keep_alive_counts_each_head_on_its_own(ports: dict[str, int], service: 
             assert [answer.status for answer in parse(bytes(raw))] == [200]
 
 
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_later_request_on_the_connection_is_limited_like_the_first(ports: dict[str, int], service: str) -> None:
+    with socket.create_connection(("127.0.0.1", ports[service]), timeout=10) as sock:
+        sock.sendall(get())
+        first = bytearray()
+        while not first.endswith(b"}"):
+            first += sock.recv(65_536)
+        assert [answer.status for answer in parse(bytes(first))] == [200]
+        sock.sendall(get(headers={"X-Big": "a" * 65_536}))
+        second = bytearray()
+        while chunk := sock.recv(65_536):
+            second += chunk
+    assert_refused_as_too_large(bytes(second))
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_pipelined_oversized_head_is_refused_after_the_answers_before_it(ports: dict[str, int], service: str) -> None:
+    raw, _ = exchange(ports[service], get() + get(headers={"X-Big": "a" * 65_536}))
+    assert [answer.status for answer in parse(raw)] == [200, 431]
+    assert_refused_as_too_large(raw[raw.index(b"HTTP/1.1 431") :])
+
+
 @pytest.mark.slow
 def test_headers_that_trickle_in_are_cut_at_the_deadline(ports: dict[str, int]) -> None:
     def trickle(port: int) -> tuple[bytes, float]:
