@@ -28,6 +28,8 @@ HEADER_TIMEOUT_S = 10.0
 # After a refusal the server stops sending and reads (and drops) what the client is still sending for
 # this long, so the client sees the answer instead of a reset from closing with unread data.
 LINGER_S = 1.0
+TOO_LARGE = f"request line and headers exceed the limit of {MAX_HEADER_BYTES} bytes"
+TOO_SLOW = f"request line and headers not received within {HEADER_TIMEOUT_S:g} s"
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -56,7 +58,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         while start < len(data):
             room = MAX_HEADER_BYTES - self._head_bytes if self._in_head else MAX_HEADER_BYTES
             if room <= 0:
-                self._refuse(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, self._too_large())
+                self._refuse(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, TOO_LARGE)
                 return
             piece = data[start : start + room]
             start += len(piece)
@@ -95,12 +97,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def _head_too_slow(self) -> None:
         self._head_deadline = None
         if self._in_head and not self._refused:
-            detail = f"request line and headers not received within {HEADER_TIMEOUT_S:g} s"
-            self._refuse(HTTPStatus.REQUEST_TIMEOUT, detail)
-
-    @staticmethod
-    def _too_large() -> str:
-        return f"request line and headers exceed the limit of {MAX_HEADER_BYTES} bytes"
+            self._refuse(HTTPStatus.REQUEST_TIMEOUT, TOO_SLOW)
 
     def _refuse(self, status: HTTPStatus, detail: str) -> None:
         """Answer with the services' JSON error body, stop reading into the parser, close after lingering."""
