@@ -109,7 +109,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if self.cycle is not None and not self.cycle.response_complete:
             self._refusal = (status, detail)  # answers come in order: after the pipelined ones before it
             return
-        body = json.dumps({"detail": detail}).encode()
+        body = json.dumps({"detail": detail}, separators=(",", ":")).encode()  # as the apps' JSONResponse
         headers = [
             *self.server_state.default_headers,
             *((name.encode(), value.encode()) for name, value in SafeHeaders.HEADERS),
