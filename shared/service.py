@@ -9,7 +9,8 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 
 from shared.api import compact_errors
-from shared.http.protocol import MAX_HEADER_BYTES, BoundedHttpToolsProtocol
+from shared.http.protocol import MAX_HEADER_BYTES as MAX_HEADER_BYTES  # still importable from here
+from shared.http.protocol import BoundedHttpToolsProtocol
 from shared.logs import configure_logging
 
 S = TypeVar("S")
