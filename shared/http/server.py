@@ -3,15 +3,14 @@
 import uvicorn
 from fastapi import FastAPI
 
+from shared.http.protocol import MAX_HEADER_BYTES as MAX_HEADER_BYTES  # still importable from here
+from shared.http.protocol import BoundedHttpToolsProtocol
 from shared.logs import configure_logging
 
 # Docker sends SIGKILL 10 s after SIGTERM; in-flight requests get most of that to finish.
 GRACEFUL_SHUTDOWN_S = 8
-# Request line plus headers; more is refused by h11 with a 400 before the app sees anything (h11's default,
-# pinned here so an upgrade cannot raise it silently).
-MAX_HEADER_BYTES = 16 * 1024
-# An idle keep-alive connection is closed after this. Uvicorn has no timeout for a request that arrives
-# slowly once it has started (slow headers or body): that needs a reverse proxy (docs/security.md).
+# An idle keep-alive connection is closed after this. Slow headers are cut by the protocol's own deadline;
+# a slow body by the app's read timeout.
 KEEP_ALIVE_S = 5
 
 
@@ -23,6 +22,9 @@ def serve(app: FastAPI, *, service: str, host: str, port: int, log_level: str) -
         port=port,
         log_config=None,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        # httptools (installed for speed) has no head limit of its own: the protocol adds it (431).
+        http=BoundedHttpToolsProtocol,
+        # The same limit if h11 were ever chosen instead (it answers 400).
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         timeout_keep_alive=KEEP_ALIVE_S,
         server_header=False,  # no software version for a scanner to match against
