@@ -6,10 +6,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.ingest.publisher import ArticlePublisher
-from services.ingest.rate_limit import RateLimit
 from services.ingest.routes import router
 from services.ingest.settings import IngestSettings
 from shared.api import AccessPolicy, install_error_handlers
+from shared.rate_limit import RateLimit
 
 
 def create_app(settings: IngestSettings) -> FastAPI:

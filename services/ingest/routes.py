@@ -20,13 +20,13 @@ from services.ingest.formats import (
     validate_item,
 )
 from services.ingest.publisher import ArticlePublisher
-from services.ingest.rate_limit import RateLimit
 from services.ingest.settings import IngestSettings
 from shared.api import FieldError, read_body, require
 from shared.broker import PublishFailed
 from shared.keys import ApiKey, Scope
 from shared.logs import article_context
 from shared.messages import ArticleSubmitted
+from shared.rate_limit import RateLimit
 from shared.submission import ArticleIn, article_id
 
 log = logging.getLogger(__name__)
