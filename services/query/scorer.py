@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from services.query import relevance
 
 CHUNK = 50
-DEFAULT_THREADS = 2
+DEFAULT_THREADS = 1
 DEFAULT_BUDGET_S = 3.0
 
 
