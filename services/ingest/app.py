@@ -7,11 +7,11 @@ from fastapi import FastAPI
 
 from services.ingest.errors import install_ingest_error_handlers
 from services.ingest.publisher import ArticlePublisher
-from services.ingest.rate_limit import RateLimit
 from services.ingest.routes import articles, health
 from services.ingest.settings import IngestSettings
 from shared.http.application import service_app
 from shared.http.auth import AccessPolicy
+from shared.rate_limit import RateLimit
 
 
 def create_app(settings: IngestSettings) -> FastAPI:

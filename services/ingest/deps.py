@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import Depends
 
 from services.ingest.publisher import ArticlePublisher
-from services.ingest.rate_limit import RateLimit
 from services.ingest.settings import IngestSettings
 from shared.http.auth import require
 from shared.http.state import app_state
 from shared.keys import ApiKey, Scope
+from shared.rate_limit import RateLimit
 
 get_settings = app_state("settings", IngestSettings)
 get_publisher = app_state("publisher", ArticlePublisher)

@@ -8,9 +8,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pymongo.errors import ConnectionFailure, ExecutionTimeout
 
+from services.query.admission import ExpensiveReads
+from services.query.cache_control import NoStore
 from services.query.cursor import CursorCodec, InvalidCursor
 from services.query.repository import Repository
 from services.query.routes import articles, entities, health, stats
+from services.query.scorer import RelevanceScorer, ScoringTimeout
 from services.query.settings import QuerySettings
 from shared.database import connect, database, ensure_indexes
 from shared.http.auth import AccessPolicy
@@ -23,6 +26,7 @@ def create_app(settings: QuerySettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         client = connect(settings)
+        scorer = RelevanceScorer(threads=settings.relevance_threads, budget_s=settings.relevance_budget_ms / 1000)
         try:
             db = database(client, settings)
             await ensure_indexes(db)
@@ -32,9 +36,11 @@ def create_app(settings: QuerySettings) -> FastAPI:
                 relevance_candidates=settings.relevance_candidates,
                 related_candidates=settings.related_candidates,
                 stats_values=settings.stats_values,
+                scorer=scorer,
             )
             yield
         finally:
+            scorer.close()
             await client.close()
 
     app = FastAPI(
@@ -46,11 +52,19 @@ def create_app(settings: QuerySettings) -> FastAPI:
     app.state.settings = settings
     app.state.access = AccessPolicy(settings.api_keys, public_reads=settings.public_reads)
     app.state.cursors = CursorCodec(settings.cursor_secret.get_secret_value())
+    app.state.expensive_reads = ExpensiveReads(
+        concurrency=settings.expensive_reads,
+        wait_s=settings.expensive_read_wait_ms / 1000,
+        rate_limit=settings.read_rate_limit,
+    )
+    app.state.query_names = {}  # route id -> its query parameters (`deps.known_parameters`)
     install_error_handlers(app)
+    if not settings.public_reads:
+        app.add_middleware(NoStore, prefix="/v1/")
     _install_query_error_handlers(app, settings.query_timeout_ms)
-    app.include_router(health.router)
-    for router in (articles.router, entities.router, stats.router):
-        app.include_router(router, prefix="/v1")
+    # Each router carries its whole prefix, so a route's path is the one the OpenAPI document lists.
+    for router in (health.router, articles.router, entities.router, stats.router):
+        app.include_router(router)
     return app
 
 
@@ -62,7 +76,14 @@ def _install_query_error_handlers(app: FastAPI, timeout_ms: int) -> None:
     @app.exception_handler(ExecutionTimeout)
     async def _timeout(request: Request, _: ExecutionTimeout) -> JSONResponse:
         log.warning("query exceeded %d ms on %s", timeout_ms, request.url.path)
-        return JSONResponse({"detail": f"the query took longer than {timeout_ms} ms; narrow it"}, status_code=503)
+        detail = f"the query took longer than {timeout_ms} ms; narrow it"
+        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(ScoringTimeout)
+    async def _scoring_timeout(request: Request, exc: ScoringTimeout) -> JSONResponse:
+        log.warning("%s on %s", exc, request.url.path)
+        detail = f"ranking by relevance took longer than {exc.budget_s:g} s; narrow the query or retry later"
+        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(ConnectionFailure)
     async def _unavailable(request: Request, exc: ConnectionFailure) -> JSONResponse:

@@ -1,14 +1,20 @@
 """Dependencies the routes take as parameters; tests may swap them with `app.dependency_overrides`."""
 
-from typing import Annotated
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.routing import APIRoute
 
+from services.query.admission import ExpensiveReads
 from services.query.cursor import CursorCodec, Position, fingerprint
 from services.query.params import ListParams
 from services.query.repository import Repository
-from shared.http.auth import require
+from shared.http.auth import AccessPolicy, require
 from shared.keys import Scope
+
+MAX_NAMED_UNKNOWN = 5
 
 
 # Async, because FastAPI runs a plain `def` dependency in its thread pool: a thread hop per request.
@@ -25,6 +31,68 @@ async def get_cursors(request: Request) -> CursorCodec:
 RepositoryDep = Annotated[Repository, Depends(get_repository)]
 CursorsDep = Annotated[CursorCodec, Depends(get_cursors)]
 read_access = Depends(require(Scope.READ))
+
+
+def reader(request: Request) -> str:
+    """Who a read is counted against: its key, or its client address when reads need none."""
+    policy: AccessPolicy = request.app.state.access
+    presented = request.headers.get("X-API-Key")
+    if presented and not policy.public_reads:  # checked by `read_access`, which runs first
+        return f"key:{presented}"
+    # A public reader could send a new made-up key with every request; its address it cannot change as freely.
+    return f"address:{request.client.host if request.client else 'unknown'}"
+
+
+class Admission:
+    """This request's way into the expensive reads (`ExpensiveReads.admit`)."""
+
+    def __init__(self, request: Request) -> None:
+        self._reads: ExpensiveReads = request.app.state.expensive_reads
+        self._reader = reader(request)
+
+    def slot(self) -> AbstractAsyncContextManager[None]:
+        return self._reads.admit(self._reader)
+
+
+async def get_admission(request: Request) -> Admission:
+    return Admission(request)
+
+
+AdmissionDep = Annotated[Admission, Depends(get_admission)]
+
+
+async def _expensive_read(admission: AdmissionDep) -> AsyncIterator[None]:
+    async with admission.slot():
+        yield
+
+
+# For a route that is expensive whatever its parameters; the slot is released before the answer is sent.
+expensive_read = Depends(_expensive_read, scope="function")
+
+
+def _query_names(request: Request) -> frozenset[str]:
+    """The query parameters the OpenAPI document lists for the route that matched (computed once per route)."""
+    route: APIRoute = request.scope["route"]
+    known: dict[str, frozenset[str]] = request.app.state.query_names
+    if route.unique_id not in known:
+        paths: dict[str, dict[str, Any]] = request.app.openapi()["paths"]
+        operations = paths.get(route.path_format, {})
+        parameters = [
+            p for method in route.methods or () for p in operations.get(method.lower(), {}).get("parameters", [])
+        ]
+        known[route.unique_id] = frozenset(p["name"] for p in parameters if p["in"] == "query")
+    return known[route.unique_id]
+
+
+async def _known_parameters(request: Request) -> None:
+    # A misspelt filter (`entitiy=`) silently ignored would answer everything, as if it had matched.
+    unknown = sorted(set(request.query_params) - _query_names(request))
+    if unknown:
+        named = ", ".join(name[:40] for name in unknown[:MAX_NAMED_UNKNOWN])
+        raise HTTPException(422, f"unknown query parameter: {named}; /docs lists the parameters of each operation")
+
+
+known_parameters = Depends(_known_parameters)
 
 
 class Pages:

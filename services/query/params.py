@@ -1,20 +1,24 @@
 """Query-string parameters, validated at the edge: typed, bounded, patterned, before any query is built.
 
-Only the fields declared here are read; anything else in the query string (`source[$regex]=...`) is ignored.
+Only the fields declared here are read; anything else in the query string (`source[$regex]=...`, a misspelt
+`entitiy=`) is refused with 422 naming it (`deps.known_parameters`).
 """
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import HTTPException
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints
 
 from services.query.cursor import MAX_CURSOR_CHARS
 from services.query.repository import ArticleFilter, ArticleSort, EntityFilter, RelatedSort
 from shared.documents import EntityLabel, Status
-from shared.search_terms import terms
+from shared.search_terms import normalise, terms
 
 MAX_Q_CHARS = 200
+# NFKD can expand one character 18-fold (U+FDFA): `q` is bounded again once normalised.
+MAX_Q_NORMALISED_CHARS = 400
 MAX_ENTITY_PARAMS = 10
 MAX_Q_TERMS = 20
 # `<label>:<slug>`; a slug keeps letters that have no ASCII form ("gpe:łodz"), and repeats get "-2".
@@ -31,6 +35,21 @@ def _utc(moment: datetime | None) -> datetime | None:
         raise ValueError("out of range") from None
 
 
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _whole_day(value: object) -> object:
+    """An end given as a date without a time includes that day: `published_to=2023-03-17` ends at 18 March 00:00."""
+    if isinstance(value, str) and _DATE_ONLY.fullmatch(value):
+        try:
+            return datetime.fromisoformat(value) + timedelta(days=1)
+        except ValueError:  # e.g. 2023-02-30, reported by the datetime validation
+            return value
+        except OverflowError:  # 9999-12-31
+            raise ValueError("out of range") from None
+    return value
+
+
 def _printable(text: str | None) -> str | None:
     # NUL cannot be in a BSON regex (nor is any control character part of a name or a word).
     if text is not None and not text.isprintable():
@@ -40,6 +59,8 @@ def _printable(text: str | None) -> str | None:
 
 EntityId = Annotated[str, StringConstraints(pattern=ENTITY_ID_PATTERN, max_length=120)]
 Moment = Annotated[datetime | None, AfterValidator(_utc)]
+End = Annotated[datetime | None, BeforeValidator(_whole_day), AfterValidator(_utc)]
+END = "exclusive; a date without a time includes that whole day; without a zone means UTC"
 Text = Annotated[str | None, AfterValidator(_printable)]
 Limit = Annotated[int, Field(ge=1, le=100, description="items per page")]
 Cursor = Annotated[
@@ -69,10 +90,12 @@ class ArticleListParams(ListParams):
     language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$", description="ISO 639-1")
     status: Status | None = None
     published_from: Moment = Field(default=None, description="inclusive; without a zone means UTC")
-    published_to: Moment = Field(default=None, description="exclusive")
+    published_to: End = Field(default=None, description=END)
     sort: ArticleSort = Field(default=ArticleSort.RECEIVED_AT, description="newest first; `relevance` needs `q`")
 
     def to_filter(self) -> ArticleFilter:
+        if self.q is not None and len(normalise(self.q)) > MAX_Q_NORMALISED_CHARS:
+            raise HTTPException(422, f"q is longer than {MAX_Q_NORMALISED_CHARS} characters once normalised (NFKD)")
         words = tuple(terms(self.q)) if self.q is not None else ()
         if self.q is not None and not words:
             raise HTTPException(422, "q has no words to search for")
@@ -98,7 +121,7 @@ class EntityListParams(ListParams):
         default=None, min_length=1, max_length=100, description="start of the name or an alias, case-insensitive"
     )
     published_from: Moment = Field(default=None, description="count only articles published from (inclusive)")
-    published_to: Moment = Field(default=None, description="count only articles published before (exclusive)")
+    published_to: End = Field(default=None, description=f"count only articles published before ({END})")
 
     def to_filter(self) -> EntityFilter:
         return EntityFilter(

@@ -12,8 +12,19 @@ class QuerySettings(HttpSettings, DatabaseSettings):
     cursor_secret: SecretStr = Field(min_length=32, description="at least 32 characters, e.g. `openssl rand -hex 32`")
     # Server-side `maxTimeMS` on every query and aggregation; a slower one answers 503.
     query_timeout_ms: int = Field(default=5_000, ge=100, le=120_000)
-    # Relevance is scored in Python over at most this many newest matching articles.
-    relevance_candidates: int = Field(default=1_000, ge=10, le=20_000)
+    # Relevance is scored in Python over at most this many newest matching articles, off the event loop.
+    relevance_candidates: int = Field(default=1_000, ge=10, le=5_000)
+    # Scoring stops after this long, and the request answers 503 with Retry-After.
+    relevance_budget_ms: int = Field(default=3_000, ge=100, le=60_000)
+    # One thread leaves the other cores to the event loop and the database; requests take turns by chunks.
+    relevance_threads: int = Field(default=1, ge=1, le=32, description="threads that score relevance")
+    # Relevance, /v1/stats and the /v1/entities reads run at most this many at once (about one per core: each
+    # keeps one busy, here or in the database); one waiting longer than `expensive_read_wait_ms` for its turn
+    # answers 503 with Retry-After.
+    expensive_reads: int = Field(default=2, ge=1, le=256)
+    expensive_read_wait_ms: int = Field(default=500, ge=0, le=60_000)
+    # Expensive reads per key (per client address when reads are public); beyond it 429 with Retry-After.
+    read_rate_limit: str = Field(default="600/minute", pattern=r"^\d+\s*/\s*(second|minute|hour)$")
     # Lift is computed for at most this many of the entities that co-occur most often.
     related_candidates: int = Field(default=1_000, ge=10, le=20_000)
     # Each breakdown of /v1/stats lists at most this many values (the most frequent).

@@ -93,7 +93,8 @@ async def test_entities_are_ranked_by_article_count_across_pages(client: httpx.A
         ({"q": "u", "label": "ORG"}, {"prefix": "u", "label": "ORG"}),
         (
             {"published_from": "2023-06-01", "published_to": "2023-09-01"},
-            {"start": datetime(2023, 6, 1, tzinfo=UTC), "end": datetime(2023, 9, 1, tzinfo=UTC)},
+            # A date alone as the end includes that day.
+            {"start": datetime(2023, 6, 1, tzinfo=UTC), "end": datetime(2023, 9, 2, tzinfo=UTC)},
         ),
         ({"q": "ch", "published_from": "2023-03-17"}, {"prefix": "ch", "start": datetime(2023, 3, 17, tzinfo=UTC)}),
     ],

@@ -2,8 +2,11 @@
 
 import math
 
-from services.query.relevance import TITLE_WEIGHT, score, words
-from shared.search_terms import terms
+import pytest
+
+from services.query.relevance import MAX_SCORED_CHARS, TITLE_WEIGHT, normal_start, score, words
+from services.query.scorer import RelevanceScorer, ScoringTimeout
+from shared.search_terms import normalise, terms
 
 
 def test_words_normalise_like_search_terms_but_keep_repeats() -> None:
@@ -25,3 +28,30 @@ def test_score_is_weighted_term_frequency_over_the_square_root_of_length() -> No
 def test_a_title_hit_outranks_a_body_hit_and_a_shorter_text_a_longer_one() -> None:
     assert score(("talks",), title="talks", body="x y") > score(("talks",), title="x", body="talks y")
     assert score(("talks",), title="x", body="talks") > score(("talks",), title="x", body="talks and more words")
+
+
+def test_only_the_normalised_start_of_a_text_is_scored() -> None:
+    text = "Ünïcode café " * 2_000
+    assert normal_start(text) == normalise(text)[:MAX_SCORED_CHARS]
+    assert words(text) == words(text[:MAX_SCORED_CHARS]) != words(text[: MAX_SCORED_CHARS - 100])
+    # One U+FDFA is 18 characters once decomposed: the bound holds after that expansion.
+    expanding = "\ufdfa" * 20_000
+    assert len(normal_start(expanding)) == MAX_SCORED_CHARS
+    assert normal_start(expanding) == normalise(expanding[:1_000])[:MAX_SCORED_CHARS]
+
+
+async def test_the_scorer_scores_in_order_and_stops_at_its_budget() -> None:
+    texts = [("Peace talks", "peace now"), ("x", "y"), ("Café", "in Zürich")] * 40
+    scorer = RelevanceScorer(threads=1, budget_s=5)
+    try:
+        assert await scorer.scores(("peace", "cafe"), texts) == [
+            score(("peace", "cafe"), title=title, body=body) for title, body in texts
+        ]
+    finally:
+        scorer.close()
+    starved = RelevanceScorer(threads=1, budget_s=0.000_001)
+    try:
+        with pytest.raises(ScoringTimeout):
+            await starved.scores(("peace",), [("\ufdfa" * 10_000, "\ufdfa" * 10_000)] * 500)
+    finally:
+        starved.close()

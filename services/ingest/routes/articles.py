@@ -11,7 +11,6 @@ from services.ingest.deps import PublisherDep, RateLimitDep, SettingsDep, WriteK
 from services.ingest.errors import BrokerUnavailable, InvalidArticle, RateLimited
 from services.ingest.formats import BATCH_TYPES, SINGLE_TYPES, media_type, parse_article, split_batch, validate_item
 from services.ingest.publisher import ArticlePublisher
-from services.ingest.rate_limit import RateLimit
 from services.ingest.schemas import (
     ARTICLE_BODY,
     BATCH_BODY,
@@ -29,6 +28,7 @@ from shared.http.errors import FieldError
 from shared.keys import ApiKey
 from shared.logs import article_context
 from shared.messages import ArticleSubmitted
+from shared.rate_limit import RateLimit
 
 log = logging.getLogger(__name__)
 router = APIRouter()

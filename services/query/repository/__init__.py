@@ -17,6 +17,7 @@ from services.query.repository.filters import ArticleFilter, ArticleSort, Entity
 from services.query.repository.stats import article_stats
 from services.query.repository.timed import TimedArticles
 from services.query.schemas import ArticleItem, EntityDetail, EntityItem, RelatedEntities, Stats
+from services.query.scorer import RelevanceScorer
 from shared.database import Document
 
 __all__ = ["ArticleFilter", "ArticleSort", "EntityFilter", "RelatedSort", "Repository", "article_filter"]
@@ -33,8 +34,10 @@ class Repository:
         relevance_candidates: int,
         related_candidates: int,
         stats_values: int,
+        scorer: RelevanceScorer | None = None,
     ) -> None:
         self._articles = TimedArticles(db, timeout_ms=timeout_ms)
+        self._scorer = scorer or RelevanceScorer()
         self._relevance_candidates = relevance_candidates
         self._related_candidates = related_candidates
         self._stats_values = stats_values
@@ -52,7 +55,12 @@ class Repository:
         """A page of articles and the position after it (None on the last page)."""
         if sort is ArticleSort.RELEVANCE:
             return await relevance_page(
-                self._articles, spec, limit=limit, position=position, candidates=self._relevance_candidates
+                self._articles,
+                self._scorer,
+                spec,
+                limit=limit,
+                position=position,
+                candidates=self._relevance_candidates,
             )
         return await article_page(self._articles, spec, sort, limit=limit, position=position)
 

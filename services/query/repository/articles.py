@@ -16,6 +16,7 @@ from services.query.repository.filters import (
 )
 from services.query.repository.timed import TimedArticles
 from services.query.schemas import TOP_ENTITIES, ArticleItem, EntityRef
+from services.query.scorer import RelevanceScorer
 from shared.database import Document
 
 _ITEM_FIELDS = ["title", "source", "published_at", "received_at", "status", "summary.text"]
@@ -70,11 +71,14 @@ async def article_page(
     return page, Position(after=(None if key is None else to_ms(key), last["_id"]))
 
 
-RELEVANCE_BODY_CHARS = 20_000
-
-
 async def relevance_page(
-    articles: TimedArticles, spec: ArticleFilter, *, limit: int, position: Position | None, candidates: int
+    articles: TimedArticles,
+    scorer: RelevanceScorer,
+    spec: ArticleFilter,
+    *,
+    limit: int,
+    position: Position | None,
+    candidates: int,
 ) -> Page:
     """Scores the newest `candidates` matches in Python (`$text` is not on every MongoDB-protocol server).
 
@@ -84,14 +88,13 @@ async def relevance_page(
     query = article_filter(spec)
     if position is not None and position.as_of is not None:
         query = both(query, {"received_at": {"$lte": from_ms(position.as_of)}})
-    # Only the start of each body is scored: news puts its words up front, and 1,000 candidates of up to
-    # 1 MiB each would otherwise hold a gigabyte per request.
-    projection = {"title": 1, "body": {"$substrCP": ["$body", 0, RELEVANCE_BODY_CHARS]}, "received_at": 1}
+    # Only the start of each body is scored, so only that is read: 1,000 candidates of up to 1 MiB each
+    # would otherwise hold a gigabyte per request.
+    body = {"$substrCP": ["$body", 0, relevance.MAX_SCORED_CHARS]}
+    projection = {"title": 1, "body": body, "received_at": 1}
     found = await _first_page(articles, query, ArticleSort.RECEIVED_AT, projection, candidates).to_list()
-    scored = sorted(
-        ((relevance.score(spec.terms, title=doc["title"], body=doc["body"]), doc["_id"]) for doc in found),
-        reverse=True,
-    )
+    scores = await scorer.scores(spec.terms, [(doc["title"], doc["body"]) for doc in found])
+    scored = sorted(zip(scores, (doc["_id"] for doc in found), strict=True), reverse=True)
     if position is None:
         as_of = max((to_ms(doc["received_at"]) for doc in found), default=None)
     else:

@@ -1,15 +1,17 @@
 """`/v1/articles`: one stored article, and filtered, sorted, paginated listings."""
 
+from contextlib import nullcontext
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import Response
 
-from services.query.deps import PagesDep, RepositoryDep, read_access
+from services.query.deps import AdmissionDep, PagesDep, RepositoryDep, known_parameters, read_access
 from services.query.params import ArticleListParams
+from services.query.repository import ArticleSort
 from services.query.schemas import ARTICLE_FIELDS, ArticleFields, ArticlePage, article_json
 
-router = APIRouter(prefix="/articles", tags=["articles"], dependencies=[read_access])
+router = APIRouter(prefix="/v1/articles", tags=["articles"], dependencies=[read_access, known_parameters])
 
 ArticleId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$", description="16 lowercase hex digits; otherwise 422")]
 Fields = Annotated[
@@ -22,13 +24,15 @@ Fields = Annotated[
 ]
 
 
-@router.get("", responses={400: {}, 503: {}})
+@router.get("", responses={400: {}, 429: {}, 503: {}})
 async def list_articles(
-    params: Annotated[ArticleListParams, Query()], repository: RepositoryDep, pages: PagesDep
+    params: Annotated[ArticleListParams, Query()], repository: RepositoryDep, pages: PagesDep, admission: AdmissionDep
 ) -> ArticlePage:
     """Articles matching every given filter, newest first unless `sort` says otherwise."""
     spec = params.to_filter()
-    items, position = await repository.articles(spec, params.sort, limit=params.limit, position=pages.position(params))
+    position = pages.position(params)
+    async with admission.slot() if params.sort is ArticleSort.RELEVANCE else nullcontext():
+        items, position = await repository.articles(spec, params.sort, limit=params.limit, position=position)
     return ArticlePage(items=items, next_cursor=pages.next_cursor(params, position))
 
 

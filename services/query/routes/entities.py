@@ -4,17 +4,23 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from services.query.deps import PagesDep, RepositoryDep, read_access
+from services.query.deps import PagesDep, RepositoryDep, expensive_read, known_parameters, read_access
 from services.query.params import ENTITY_ID_PATTERN, EntityListParams, RelatedParams
 from services.query.schemas import EntityDetail, EntityPage, RelatedEntities
 
-router = APIRouter(prefix="/entities", tags=["entities"], dependencies=[read_access])
+router = APIRouter(
+    prefix="/v1/entities", tags=["entities"], dependencies=[read_access, known_parameters, expensive_read]
+)
 
 EntityId = Annotated[str, Path(pattern=ENTITY_ID_PATTERN, max_length=120, description="e.g. `person:qin-gang`")]
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no article mentions this entity"}, 503: {}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "no article mentions this entity"},
+    429: {},
+    503: {},
+}
 
 
-@router.get("", responses={400: {}, 503: {}})
+@router.get("", responses={400: {}, 429: {}, 503: {}})
 async def list_entities(
     params: Annotated[EntityListParams, Query()], repository: RepositoryDep, pages: PagesDep
 ) -> EntityPage:

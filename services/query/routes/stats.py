@@ -2,13 +2,13 @@
 
 from fastapi import APIRouter
 
-from services.query.deps import RepositoryDep, read_access
+from services.query.deps import RepositoryDep, expensive_read, known_parameters, read_access
 from services.query.schemas import Stats
 
-router = APIRouter(tags=["stats"], dependencies=[read_access])
+router = APIRouter(prefix="/v1", tags=["stats"], dependencies=[read_access, known_parameters, expensive_read])
 
 
-@router.get("/stats", responses={503: {}})
+@router.get("/stats", responses={429: {}, 503: {}})
 async def stats(repository: RepositoryDep) -> Stats:
     """Article counts by status, language, source and entity label."""
     return await repository.stats()

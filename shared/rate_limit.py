@@ -1,4 +1,4 @@
-"""Per-API-key request rate limit on ingest (moving window, in process memory)."""
+"""Request rate limit per key (moving window, in process memory); ingest and query each hold their own."""
 
 import hashlib
 import math
