@@ -24,7 +24,8 @@ def create_app(settings: QuerySettings) -> FastAPI:
         client = connect(settings)
         try:
             db = database(client, settings)
-            await ensure_indexes(db)
+            if settings.create_indexes:
+                await ensure_indexes(db)
             app.state.repository = Repository(
                 db,
                 timeout_ms=settings.query_timeout_ms,
