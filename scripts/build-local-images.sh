@@ -127,12 +127,12 @@ if ! image_exists "$RABBITMQ_IMAGE"; then
         'CMD ["/usr/sbin/rabbitmq-server"]'
 fi
 
-if ! image_exists "$MONGO_IMAGE"; then
-    log "building $MONGO_IMAGE"
-    # The host network: PyPI is reached the way the host reaches it.
-    docker build --network host --build-arg "BASE_IMAGE=$PYTHON_IMAGE" -t "$MONGO_IMAGE" \
-        -f "$repo_root/docker/mongo-standin/Dockerfile" "$repo_root/docker/mongo-standin" >&2
-fi
+# Built every time (the layer cache makes an unchanged build instant), so a changed entry point is never
+# left out of the image.
+log "building $MONGO_IMAGE"
+# The host network: PyPI is reached the way the host reaches it.
+docker build --network host --build-arg "BASE_IMAGE=$PYTHON_IMAGE" -t "$MONGO_IMAGE" \
+    -f "$repo_root/docker/mongo-standin/Dockerfile" "$repo_root/docker/mongo-standin" >&2
 
 if ! image_exists "$NGINX_IMAGE"; then
     bootstrap_tarball trixie nginx,curl,ca-certificates "$cache_dir/nginx-trixie.tar" customise_nginx

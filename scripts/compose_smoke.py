@@ -394,7 +394,7 @@ def smoke(args: argparse.Namespace) -> int:
         ca_file = tls_dir / "ca.crt"
         env_file.write_text(
             secrets_env
-            + f"NEWSFLOW_INGEST_PORT={ingest_port}\nNEWSFLOW_QUERY_PORT={query_port}\n"
+            + f"NEWSFLOW_PROXY_INGEST_PORT={ingest_port}\nNEWSFLOW_PROXY_QUERY_PORT={query_port}\n"
             + f"NEWSFLOW_QUERY_BASE_URL=https://127.0.0.1:{query_port}\nNEWSFLOW_TLS_DIR={tls_dir}\n",
             encoding="utf-8",
         )
