@@ -153,8 +153,13 @@ class Progress:
     failed: dict[str, str] = field(default_factory=dict)  # article id -> status other than enriched
 
 
-async def post_articles(client: httpx.AsyncClient, articles: list[Article], progress: Progress) -> None:
-    """POST every article to ingest, retrying 429/503 after Retry-After, a few at a time."""
+async def post_articles(
+    client: httpx.AsyncClient, articles: list[Article], progress: Progress, *, query_url: str
+) -> None:
+    """POST every article to ingest, retrying 429/503 after Retry-After, a few at a time.
+
+    Each answer must link to the article where clients reach it: the proxy's query port.
+    """
     slots = asyncio.Semaphore(8)
 
     async def post(article: Article) -> None:
@@ -170,7 +175,10 @@ async def post_articles(client: httpx.AsyncClient, articles: list[Article], prog
                     continue
                 if response.status_code != 202:
                     raise SmokeFailure(f"POST {article.path.name}: {response.status_code} {response.text[:200]}")
-                progress.ids[response.json()["id"]] = article.path
+                accepted = response.json()
+                if not accepted["links"]["article"].startswith(f"{query_url}/v1/articles/"):
+                    raise SmokeFailure(f"POST {article.path.name}: links to {accepted['links']['article']}")
+                progress.ids[accepted["id"]] = article.path
                 return
             raise SmokeFailure(f"POST {article.path.name}: still refused after 30 attempts")
 
@@ -233,7 +241,7 @@ async def exercise(
         httpx.AsyncClient(base_url=ingest_url, headers=headers, timeout=30, verify=str(ca_file)) as ingest,
         httpx.AsyncClient(base_url=query_url, headers=headers, timeout=30, verify=str(ca_file)) as query,
     ):
-        posting = asyncio.create_task(post_articles(ingest, articles, progress))
+        posting = asyncio.create_task(post_articles(ingest, articles, progress, query_url=query_url))
         deadline = time.monotonic() + timeout_s
         last_status, last_logged = "", 0.0
         while time.monotonic() < deadline:
