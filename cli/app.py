@@ -44,6 +44,24 @@ def say(message: str) -> None:
     print(f"newsflow: {message}", file=sys.stderr, flush=True)
 
 
+@app.callback()
+def options(
+    ca_bundle: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="NEWSFLOW_CA_BUNDLE",
+            exists=True,
+            dir_okay=False,
+            help="CA certificates to trust for HTTPS, e.g. the compose proxy's development CA (.data/tls/ca.crt)",
+        ),
+    ] = None,
+) -> None:
+    """Options for every command."""
+    if ca_bundle is not None:
+        # The HTTP client reads it there (cli/client.py), as it does when only the variable is set.
+        os.environ["NEWSFLOW_CA_BUNDLE"] = str(ca_bundle)
+
+
 def _broker_settings() -> BrokerSettings:
     return BrokerSettings(rabbitmq_url=os.environ.get("NEWSFLOW_RABBITMQ_URL", rabbitmq.DEFAULT_URL))
 

@@ -1,6 +1,7 @@
 """Talking to a running Newsflow over HTTP: where it is and which key to use."""
 
 import os
+import ssl
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -32,8 +33,15 @@ def query_url() -> str:
     return os.environ.get("NEWSFLOW_QUERY_URL", DEFAULT_QUERY_URL).rstrip("/")
 
 
+def tls_verification() -> ssl.SSLContext | bool:
+    """The CA certificates NEWSFLOW_CA_BUNDLE names (e.g. compose's development CA), else the system's."""
+    if bundle := os.environ.get("NEWSFLOW_CA_BUNDLE"):
+        return ssl.create_default_context(cafile=bundle)
+    return True
+
+
 def http_client(key: str | None = None) -> httpx.Client:
-    return httpx.Client(headers={"X-API-Key": key or api_key()}, timeout=60)
+    return httpx.Client(headers={"X-API-Key": key or api_key()}, timeout=60, verify=tls_verification())
 
 
 def post_batch(client: httpx.Client, articles: list[dict[str, Any]], *, attempts: int = 10) -> dict[str, Any]:

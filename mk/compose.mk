@@ -5,11 +5,15 @@ SMOKE_ARGS ?=
 
 .PHONY: env compose-up compose-down compose-local-images compose-smoke
 
-## Write .env with random secrets for docker compose, when it is missing (an existing .env is kept).
-env: .env
+## Write .env with random secrets and a development TLS certificate for the proxy, when missing (existing
+## ones are kept).
+env: .env .data/tls/server.crt
 
 .env:
 	python3 scripts/make_env.py
+
+.data/tls/server.crt:
+	python3 scripts/dev_certificates.py
 
 ## Build and start the stack in the background (official images; needs a registry and a Docker engine).
 compose-up: env

@@ -5,6 +5,7 @@
 #   newsflow-local/python:3.11   python:3.11-slim  -> debootstrap bookworm (python3 3.11, python3-venv)
 #   newsflow-local/rabbitmq:4    rabbitmq:4-management -> debootstrap trixie + rabbitmq-server 4.0
 #   newsflow-local/mongo:secantusdb   mongo:8     -> SecantusDB (MongoDB wire protocol) on the Python base
+#   newsflow-local/nginx:1       nginx:1.27       -> debootstrap trixie + nginx, curl
 #
 # The debootstrapped root filesystems are cached as tarballs under .data/docker/ (git-ignored), so a second
 # run only re-imports them. Needs root (debootstrap, chroot) and a running engine (DOCKER_HOST).
@@ -19,6 +20,7 @@ export DOCKER_HOST="${DOCKER_HOST:-unix://${NEWSFLOW_DOCKER_RUN:-/tmp/newsflow-d
 PYTHON_IMAGE="${NEWSFLOW_LOCAL_PYTHON_IMAGE:-newsflow-local/python:3.11}"
 RABBITMQ_IMAGE="${NEWSFLOW_LOCAL_RABBITMQ_IMAGE:-newsflow-local/rabbitmq:4}"
 MONGO_IMAGE="${NEWSFLOW_LOCAL_MONGO_IMAGE:-newsflow-local/mongo:secantusdb}"
+NGINX_IMAGE="${NEWSFLOW_LOCAL_NGINX_IMAGE:-newsflow-local/nginx:1}"
 # The CA bundle the build trusts for PyPI (this machine's; TLS may be intercepted on the way out).
 CA_BUNDLE="${NEWSFLOW_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 
@@ -83,6 +85,13 @@ customise_rabbitmq() {
     chroot "$dir" chown -R 999:999 /etc/rabbitmq /var/lib/rabbitmq /var/log/rabbitmq
 }
 
+customise_nginx() {
+    local dir=$1
+    # Compose mounts its own nginx.conf and runs the proxy as 101:101 (the official image's nginx user);
+    # Debian's site configuration and log files are not used.
+    rm -rf "$dir/etc/nginx/sites-enabled" "$dir/etc/nginx/sites-available" "$dir/etc/nginx/conf.d"
+}
+
 import_tarball() {
     local tarball=$1 image=$2
     shift 2
@@ -118,11 +127,19 @@ if ! image_exists "$RABBITMQ_IMAGE"; then
         'CMD ["/usr/sbin/rabbitmq-server"]'
 fi
 
-if ! image_exists "$MONGO_IMAGE"; then
-    log "building $MONGO_IMAGE"
-    # The host network: PyPI is reached the way the host reaches it.
-    docker build --network host --build-arg "BASE_IMAGE=$PYTHON_IMAGE" -t "$MONGO_IMAGE" \
-        -f "$repo_root/docker/mongo-standin/Dockerfile" "$repo_root/docker/mongo-standin" >&2
+# Built every time (the layer cache makes an unchanged build instant), so a changed entry point is never
+# left out of the image.
+log "building $MONGO_IMAGE"
+# The host network: PyPI is reached the way the host reaches it.
+docker build --network host --build-arg "BASE_IMAGE=$PYTHON_IMAGE" -t "$MONGO_IMAGE" \
+    -f "$repo_root/docker/mongo-standin/Dockerfile" "$repo_root/docker/mongo-standin" >&2
+
+if ! image_exists "$NGINX_IMAGE"; then
+    bootstrap_tarball trixie nginx,curl,ca-certificates "$cache_dir/nginx-trixie.tar" customise_nginx
+    import_tarball "$cache_dir/nginx-trixie.tar" "$NGINX_IMAGE" \
+        'ENV LANG=C.UTF-8' \
+        'EXPOSE 8443 9443' \
+        'CMD ["nginx", "-g", "daemon off;"]'
 fi
 
-log "ready: $PYTHON_IMAGE $RABBITMQ_IMAGE $MONGO_IMAGE"
+log "ready: $PYTHON_IMAGE $RABBITMQ_IMAGE $MONGO_IMAGE $NGINX_IMAGE"

@@ -4,13 +4,17 @@
 
 Starts its own engine (scripts/docker-engine.sh) unless DOCKER_HOST is set, builds the local stand-in
 images (scripts/build-local-images.sh) and the three service images, brings the stack up with
-`--scale enrich=N` (docker-compose.yml + compose.local.yml, a throw-away env file with random secrets,
-free host ports), posts articles from the shared corpus to ingest, stops one enrich container while work is
-still pending, and checks that every article comes back enriched through the query service and that every
-worker enriched some. Then it tears everything down — containers, network, volumes and, when it started the
-engine, the engine and its data-root — and prints one line on stdout:
+`--scale enrich=N` (docker-compose.yml + compose.local.yml, a throw-away env file with random secrets, a
+throw-away development CA and certificate, free host ports). Through the proxy only, over TLS checked
+against that CA: it checks that the proxy refuses a header that never ends, a body over ingest's limit and
+/metrics, and that the services' accounts hold no more than they need (ingest's broker user cannot
+consume, the query service's database user cannot write); then posts articles from the shared corpus to
+ingest, stops one enrich container while work is still pending, and checks that every article comes back
+enriched through the query service and that every worker enriched some. Then it tears everything down —
+containers, network, volumes and, when it started the engine, the engine and its data-root — and prints
+one line on stdout:
 
-    compose-smoke: enrich_replicas=3 posted=N enriched=N per_replica=a,b,c lost=0
+    compose-smoke: enrich_replicas=3 posted=N enriched=N per_replica=a,b,c lost=0 proxy=ok least_privilege=ok
 
 Progress and timings go to stderr. Exit status 0 only when nothing was lost and every worker took part.
 """
@@ -23,6 +27,8 @@ import contextlib
 import json
 import os
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -37,6 +43,7 @@ import httpx
 from devstack.corpus import CORPUS, FOLDERS, CorpusArticle, by_file_name, read_folder
 from devstack.ports import free_port
 from devstack.workspace import ROOT
+from scripts.dev_certificates import write_certificates
 from scripts.make_env import render
 
 
@@ -125,8 +132,13 @@ class Progress:
     failed: dict[str, str] = field(default_factory=dict)  # article id -> status other than enriched
 
 
-async def post_articles(client: httpx.AsyncClient, articles: list[CorpusArticle], progress: Progress) -> None:
-    """POST every article to ingest, retrying 429/503 after Retry-After, a few at a time."""
+async def post_articles(
+    client: httpx.AsyncClient, articles: list[CorpusArticle], progress: Progress, *, query_url: str
+) -> None:
+    """POST every article to ingest, retrying 429/503 after Retry-After, a few at a time.
+
+    Each answer must link to the article where clients reach it: the proxy's query port.
+    """
     slots = asyncio.Semaphore(8)
 
     async def post(article: CorpusArticle) -> None:
@@ -142,7 +154,10 @@ async def post_articles(client: httpx.AsyncClient, articles: list[CorpusArticle]
                     continue
                 if response.status_code != 202:
                     raise SmokeFailure(f"POST {article.path.name}: {response.status_code} {response.text[:200]}")
-                progress.ids[response.json()["id"]] = article.path
+                accepted = response.json()
+                if not accepted["links"]["article"].startswith(f"{query_url}/v1/articles/"):
+                    raise SmokeFailure(f"POST {article.path.name}: links to {accepted['links']['article']}")
+                progress.ids[accepted["id"]] = article.path
                 return
             raise SmokeFailure(f"POST {article.path.name}: still refused after 30 attempts")
 
@@ -189,6 +204,7 @@ async def exercise(
     *,
     ingest_url: str,
     query_url: str,
+    ca_file: Path,
     api_key: str,
     articles: list[CorpusArticle],
     hostnames: list[str],
@@ -201,10 +217,10 @@ async def exercise(
     pending_at_stop = -1
     stop_task: asyncio.Task[str] | None = None
     async with (
-        httpx.AsyncClient(base_url=ingest_url, headers=headers, timeout=30) as ingest,
-        httpx.AsyncClient(base_url=query_url, headers=headers, timeout=30) as query,
+        httpx.AsyncClient(base_url=ingest_url, headers=headers, timeout=30, verify=str(ca_file)) as ingest,
+        httpx.AsyncClient(base_url=query_url, headers=headers, timeout=30, verify=str(ca_file)) as query,
     ):
-        posting = asyncio.create_task(post_articles(ingest, articles, progress))
+        posting = asyncio.create_task(post_articles(ingest, articles, progress, query_url=query_url))
         deadline = time.monotonic() + timeout_s
         last_status, last_logged = "", 0.0
         while time.monotonic() < deadline:
@@ -242,6 +258,95 @@ async def exercise(
     )
 
 
+# The proxy's limits (docker/nginx/nginx.conf): a header must be complete within 10 s, a body at most 16 MiB.
+HEADER_TIMEOUT_S = 10
+MAX_BODY_BYTES = 16 * 1_048_576
+
+# Run inside the ingest container, with its own broker account: taking a message must be refused.
+INGEST_CONSUMES = """
+import asyncio, os, aio_pika
+from aiormq.exceptions import ChannelAccessRefused
+async def main():
+    async with await aio_pika.connect(os.environ["NEWSFLOW_RABBITMQ_URL"]) as connection:
+        queue = await (await connection.channel()).get_queue("newsflow.articles", ensure=True)
+        try:
+            await queue.get(no_ack=False, fail=False)
+        except ChannelAccessRefused:
+            return print("refused")
+        print("allowed")
+asyncio.run(main())
+"""
+# Run inside the query container, with its own database account: any write must be refused (code 13).
+QUERY_WRITES = """
+import os, pymongo
+from pymongo.errors import OperationFailure
+client = pymongo.MongoClient(os.environ["NEWSFLOW_MONGODB_URL"], serverSelectionTimeoutMS=5000)
+try:
+    client[os.environ["NEWSFLOW_MONGODB_DATABASE"]]["articles"].insert_one({"_id": "compose-smoke-write"})
+except OperationFailure as exc:
+    print("refused" if exc.code == 13 else f"failed with code {exc.code}")
+else:
+    print("allowed")
+"""
+
+
+def tls_connection(port: int, ca_file: Path) -> ssl.SSLSocket:
+    context = ssl.create_default_context(cafile=str(ca_file))
+    sock = socket.create_connection(("127.0.0.1", port), timeout=HEADER_TIMEOUT_S * 3)
+    return context.wrap_socket(sock, server_hostname="127.0.0.1")
+
+
+def proxy_problems(*, ingest_port: int, query_port: int, ca_file: Path, api_key: str) -> list[str]:
+    """What the proxy lets through that it should refuse, over raw TLS connections."""
+    problems = []
+    with tls_connection(ingest_port, ca_file) as conn:
+        # A header that never ends must not hold the connection open beyond the header timeout.
+        started = time.monotonic()
+        conn.sendall(b"POST /v1/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: ")
+        try:
+            while conn.recv(4096):
+                pass
+        except (TimeoutError, ssl.SSLError, OSError) as exc:
+            if isinstance(exc, TimeoutError):
+                problems.append(f"an unfinished header kept its connection for {time.monotonic() - started:.0f} s")
+        waited = time.monotonic() - started
+        log(f"proxy closed an unfinished header after {waited:.1f} s")
+        if waited > HEADER_TIMEOUT_S + 5:
+            problems.append(f"an unfinished header was closed only after {waited:.0f} s")
+    with tls_connection(ingest_port, ca_file) as conn:
+        # Over ingest's limit: refused on the headers alone, before any of the body is read.
+        conn.sendall(
+            b"POST /v1/articles:batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
+            + f"X-API-Key: {api_key}\r\nContent-Length: {MAX_BODY_BYTES + 1}\r\n\r\n".encode()
+        )
+        status = conn.recv(4096).split(b"\r\n", 1)[0].decode(errors="replace")
+        log(f"proxy answered a {MAX_BODY_BYTES + 1}-byte body with {status!r}")
+        if " 413 " not in f"{status} ":
+            problems.append(f"a body over {MAX_BODY_BYTES} bytes was answered {status!r}, not 413")
+    for port in (ingest_port, query_port):
+        with httpx.Client(verify=str(ca_file), timeout=10) as client:
+            response = client.get(f"https://127.0.0.1:{port}/metrics")
+            if response.status_code != 404:
+                problems.append(f"/metrics on {port} answered {response.status_code}, not 404")
+    return problems
+
+
+def privilege_problems(compose: Compose) -> list[str]:
+    """Each service account tried at what it must not do, from inside its own container."""
+    problems = []
+    for service, script, what in (
+        ("ingest", INGEST_CONSUMES, "ingest's broker user consuming the work queue"),
+        ("query", QUERY_WRITES, "the query service's database user writing"),
+    ):
+        container = compose.container_ids(service)[0]
+        outcome = run(["docker", "exec", container, "python", "-c", script], env=compose.env, capture=True, check=False)
+        result = (outcome.strip().splitlines() or ["no output"])[-1]
+        log(f"{what}: {result}")
+        if result != "refused":
+            problems.append(f"{what}: {result}, not refused")
+    return problems
+
+
 @contextlib.contextmanager
 def engine(keep: bool) -> Iterator[dict[str, str]]:
     """The environment that reaches a Docker engine: the caller's DOCKER_HOST, or one we start and purge."""
@@ -271,8 +376,13 @@ def smoke(args: argparse.Namespace) -> int:
         env_file = Path(tmp) / "smoke.env"
         secrets_env = render((ROOT / ".env.example").read_text(encoding="utf-8"))
         ingest_port, query_port = free_port(), free_port()
+        tls_dir = Path(tmp) / "tls"
+        write_certificates(tls_dir)
+        ca_file = tls_dir / "ca.crt"
         env_file.write_text(
-            secrets_env + f"NEWSFLOW_INGEST_PORT={ingest_port}\nNEWSFLOW_QUERY_PORT={query_port}\n",
+            secrets_env
+            + f"NEWSFLOW_PROXY_INGEST_PORT={ingest_port}\nNEWSFLOW_PROXY_QUERY_PORT={query_port}\n"
+            + f"NEWSFLOW_QUERY_BASE_URL=https://127.0.0.1:{query_port}\nNEWSFLOW_TLS_DIR={tls_dir}\n",
             encoding="utf-8",
         )
         settings = dict(
@@ -291,8 +401,10 @@ def smoke(args: argparse.Namespace) -> int:
         try:
             t0 = time.monotonic()
             compose("up", "-d", "--scale", f"enrich={args.replicas}")
-            wait_healthy(compose, ["rabbitmq", "mongo", "ingest", "query", "enrich"], args.health_timeout)
+            wait_healthy(compose, ["rabbitmq", "mongo", "ingest", "query", "enrich", "proxy"], args.health_timeout)
             log(f"stack healthy in {time.monotonic() - t0:.0f} s")
+            hardening = proxy_problems(ingest_port=ingest_port, query_port=query_port, ca_file=ca_file, api_key=api_key)
+            privileges = privilege_problems(compose)
             enrich_ids = compose.container_ids("enrich")
             if len(enrich_ids) != args.replicas:
                 raise SmokeFailure(f"{len(enrich_ids)} enrich containers, {args.replicas} expected")
@@ -301,8 +413,9 @@ def smoke(args: argparse.Namespace) -> int:
             outcome = asyncio.run(
                 exercise(
                     compose,
-                    ingest_url=f"http://127.0.0.1:{ingest_port}",
-                    query_url=f"http://127.0.0.1:{query_port}",
+                    ingest_url=f"https://127.0.0.1:{ingest_port}",
+                    query_url=f"https://127.0.0.1:{query_port}",
+                    ca_file=ca_file,
                     api_key=api_key,
                     articles=articles,
                     hostnames=hostnames,
@@ -323,10 +436,11 @@ def smoke(args: argparse.Namespace) -> int:
     log(f"total {time.monotonic() - started:.0f} s (service image build {build_s:.0f} s)")
     print(
         f"compose-smoke: enrich_replicas={args.replicas} posted={outcome.posted} enriched={outcome.enriched} "
-        f"per_replica={','.join(map(str, outcome.per_replica))} lost={outcome.lost}",
+        f"per_replica={','.join(map(str, outcome.per_replica))} lost={outcome.lost} "
+        f"proxy={'ok' if not hardening else 'FAILED'} least_privilege={'ok' if not privileges else 'FAILED'}",
         flush=True,
     )
-    problems = []
+    problems = [*hardening, *privileges]
     if outcome.posted != len(articles):
         problems.append(f"{len(articles) - outcome.posted} articles share an id with another (duplicates)")
     if outcome.lost:

@@ -47,6 +47,9 @@ class BrokerSettings(ServiceSettings):
     # The work queue's length bound (backpressure): beyond it RabbitMQ refuses publishes and ingest answers
     # 503. Every process declares the queue with the same arguments, so they must agree on this value.
     queue_max_length: int = Field(default=100_000, ge=100, le=10_000_000)
+    # false: the topology was declared by a setup step (compose), so look it up passively and need no
+    # configure permission on the broker.
+    declare_topology: bool = True
 
 
 class DatabaseSettings(ServiceSettings):
@@ -56,6 +59,8 @@ class DatabaseSettings(ServiceSettings):
         description="MongoDB connection string, e.g. mongodb://user:pass@host:27017"
     )
     mongodb_database: str = Field(default="newsflow", pattern=r"^[A-Za-z0-9_-]{1,63}$")
+    # false: a setup step created the indexes (compose), so a read-only database user is enough.
+    create_indexes: bool = True
 
 
 class HttpSettings(ServiceSettings):

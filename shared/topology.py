@@ -1,5 +1,9 @@
 """Broker topology, declared in one place by every process that touches it (declaring is idempotent).
 
+Where a setup step declared it already (compose: `python -m services.setup` with the administrator account),
+the services look it up passively instead (`passive=True`): a passive declare needs no configure permission,
+so their broker users need none.
+
     ingest ──publish──▶ [newsflow] ──article──▶ (newsflow.articles, quorum, bounded)
                                                      │ worker acks after the DB write
                      ┌── delivery limit / poison ────┤
@@ -71,7 +75,10 @@ def _dead_letters_to(exchange: str, routing_key: str) -> FieldTable:
     }
 
 
-async def declare_topology(channel: AbstractChannel, *, max_length: int) -> Topology:
+async def declare_topology(channel: AbstractChannel, *, max_length: int, passive: bool = False) -> Topology:
+    """Declare every exchange, queue and binding; with `passive`, only check that those a service uses exist."""
+    if passive:
+        return await _existing_topology(channel)
     exchange = await channel.declare_exchange(EXCHANGE, ExchangeType.DIRECT, durable=True)
     dead_exchange = await channel.declare_exchange(DEAD_EXCHANGE, ExchangeType.DIRECT, durable=True)
     retry_exchange = await channel.declare_exchange(RETRY_EXCHANGE, ExchangeType.DIRECT, durable=True)
@@ -98,3 +105,14 @@ async def declare_topology(channel: AbstractChannel, *, max_length: int) -> Topo
         await retry_queue.bind(retry_exchange, retry_routing_key(attempt))
 
     return Topology(exchange, dead_exchange, retry_exchange, work_queue, dead_queue)
+
+
+async def _existing_topology(channel: AbstractChannel) -> Topology:
+    """The topology a setup step declared; a missing exchange or queue closes the channel (404 NOT_FOUND)."""
+    return Topology(
+        exchange=await channel.get_exchange(EXCHANGE, ensure=True),
+        dead_exchange=await channel.get_exchange(DEAD_EXCHANGE, ensure=True),
+        retry_exchange=await channel.get_exchange(RETRY_EXCHANGE, ensure=True),
+        work_queue=await channel.get_queue(WORK_QUEUE, ensure=True),
+        dead_queue=await channel.get_queue(DEAD_QUEUE, ensure=True),
+    )

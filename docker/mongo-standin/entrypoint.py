@@ -3,8 +3,8 @@
 At first start (empty /data/db) with MONGO_INITDB_ROOT_USERNAME and MONGO_INITDB_ROOT_PASSWORD set, it
 runs a temporary server on loopback (another port, so the healthcheck cannot see it), creates the root
 user and — the job of docker/mongo/initdb/10-newsflow-user.js on the real image — the least-privilege
-application user (readWrite on MONGO_INITDB_DATABASE), stops it, then serves 0.0.0.0:27017 with
-authentication required. Without a root user it serves without authentication, as mongo does.
+users (NEWSFLOW_DB_USER readWrite, NEWSFLOW_DB_READ_USER read on MONGO_INITDB_DATABASE), stops it, then
+serves 0.0.0.0:27017 with authentication required. Without a root user it serves without authentication, as mongo does.
 """
 
 import os
@@ -48,14 +48,12 @@ def create_users(root_user: str, root_password: str) -> None:
         wait_until_up(client, proc)
         client.admin.command("createUser", root_user, pwd=root_password, roles=[{"role": "root", "db": "admin"}])
         log(f"created root user {root_user!r}")
-        app_user = os.environ.get("NEWSFLOW_DB_USER")
-        app_password = os.environ.get("NEWSFLOW_DB_PASSWORD")
         database = os.environ.get("MONGO_INITDB_DATABASE") or "newsflow"
-        if app_user and app_password:
-            client[database].command(
-                "createUser", app_user, pwd=app_password, roles=[{"role": "readWrite", "db": database}]
-            )
-            log(f"created application user {app_user!r} (readWrite on {database!r})")
+        for prefix, role in (("NEWSFLOW_DB", "readWrite"), ("NEWSFLOW_DB_READ", "read")):
+            user, password = os.environ.get(f"{prefix}_USER"), os.environ.get(f"{prefix}_PASSWORD")
+            if user and password:
+                client[database].command("createUser", user, pwd=password, roles=[{"role": role, "db": database}])
+                log(f"created user {user!r} ({role} on {database!r})")
     finally:
         client.close()
         proc.terminate()

@@ -27,7 +27,8 @@ async def main(settings: WorkerSettings) -> None:
     client = database.connect(settings)
     try:
         db = database.database(client, settings)
-        await database.ensure_indexes(db)
+        if settings.create_indexes:
+            await database.ensure_indexes(db)
         worker = Worker(settings=settings, enricher=enricher, store=ArticleStore(database.articles(db)))
         log.info("worker %s ready", settings.worker_name)
         if settings.heartbeat_file is None:

@@ -140,7 +140,9 @@ class Worker:
         try:
             channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
             await channel.set_qos(prefetch_count=self._settings.prefetch_count)
-            topo = await topology.declare_topology(channel, max_length=self._settings.queue_max_length)
+            topo = await topology.declare_topology(
+                channel, max_length=self._settings.queue_max_length, passive=not self._settings.declare_topology
+            )
             session = _Session(connection, channel, topo)
             consumer_tag = await topo.work_queue.consume(session.inbox.put, no_ack=False)
             self.consuming = True

@@ -17,7 +17,9 @@ from shared.rate_limit import RateLimit
 def create_app(settings: IngestSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.publisher = await ArticlePublisher.open(settings.rabbitmq_url, max_length=settings.queue_max_length)
+        app.state.publisher = await ArticlePublisher.open(
+            settings.rabbitmq_url, max_length=settings.queue_max_length, declare=settings.declare_topology
+        )
         try:
             yield
         finally:

@@ -20,10 +20,10 @@ class ArticlePublisher:
         self._topology = topo
 
     @classmethod
-    async def open(cls, url: str, *, max_length: int) -> "ArticlePublisher":
+    async def open(cls, url: str, *, max_length: int, declare: bool = True) -> "ArticlePublisher":
         connection = await broker.connect(url, name="ingest")
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-        topo = await topology.declare_topology(channel, max_length=max_length)
+        topo = await topology.declare_topology(channel, max_length=max_length, passive=not declare)
         return cls(connection, channel, topo)
 
     @property

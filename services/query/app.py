@@ -29,7 +29,8 @@ def create_app(settings: QuerySettings) -> FastAPI:
         scorer = RelevanceScorer(threads=settings.relevance_threads, budget_s=settings.relevance_budget_ms / 1000)
         try:
             db = database(client, settings)
-            await ensure_indexes(db)
+            if settings.create_indexes:
+                await ensure_indexes(db)
             app.state.repository = Repository(
                 db,
                 timeout_ms=settings.query_timeout_ms,

@@ -1,8 +1,9 @@
 """docker-compose.yml: valid Compose Spec, the same commands the tests start, and hardened by default.
 
 `hardening_problems` is the checker; the tests at the bottom feed it broken copies of the real file to show
-it would catch each kind of regression (default credentials, published broker or database ports, root
-containers, unscalable workers, dependencies that do not wait for health).
+it would catch each kind of regression (default credentials, published ports other than the proxy's, root
+containers, unscalable workers, dependencies that do not wait for health, services sharing an account or
+holding more rights than they need).
 """
 
 import copy
@@ -27,7 +28,15 @@ OUR_SERVICES = {
     "enrich": ["python", "-m", "services.enrich"],
     "query": ["python", "-m", "services.query"],
 }
-PUBLISHING_SERVICES = {"ingest", "query"}
+# The one-shot step that holds the administrator's rights, and the command it runs.
+SETUP = ("setup", ["python", "-m", "services.setup"])
+# Only the reverse proxy publishes ports; ingest and query are behind it.
+PUBLISHING_SERVICES = {"proxy"}
+# Containers of images we do not build: each drops every capability and cannot gain privileges.
+INFRASTRUCTURE = ("rabbitmq", "mongo", "proxy")
+# Broker and database account of each long-running service: the variable holding its user name.
+BROKER_ACCOUNTS = {"ingest": "RABBITMQ_INGEST_USER", "enrich": "RABBITMQ_ENRICH_USER"}
+DATABASE_ACCOUNTS = {"enrich": "MONGO_APP_USER", "query": "MONGO_QUERY_USER"}
 # Broker and database ports (AMQP, AMQPS, management, Prometheus, Erlang distribution, epmd, MongoDB).
 INFRASTRUCTURE_PORTS = {5671, 5672, 15672, 15692, 25672, 4369, 27017}
 
@@ -128,7 +137,7 @@ def hardening_problems(compose: dict[str, Any], dockerfiles: dict[str, str]) -> 
             problems.append(f"{name}: command mentions guest")
         ports = published_ports(service)
         if ports and name not in PUBLISHING_SERVICES:
-            problems.append(f"{name}: publishes ports {[port for _, port in ports]} (only ingest and query may)")
+            problems.append(f"{name}: publishes ports {[port for _, port in ports]} (only the proxy may)")
         problems += [f"{name}: publishes broker/database port {p}" for _, p in ports if p in INFRASTRUCTURE_PORTS]
         if service.get("network_mode") == "host":
             problems.append(f"{name}: network_mode host exposes every port")
@@ -139,15 +148,7 @@ def hardening_problems(compose: dict[str, Any], dockerfiles: dict[str, str]) -> 
             problems.append(f"{name}: no user: (would run as the image's user, possibly root)")
         elif is_root(str(user)):
             problems.append(f"{name}: runs as root ({user})")
-        depends_on = service.get("depends_on") or {}
-        if isinstance(depends_on, list):
-            problems.append(f"{name}: depends_on without condition: service_healthy")
-        else:
-            for dependency, condition in depends_on.items():
-                if (condition or {}).get("condition") != "service_healthy":
-                    problems.append(f"{name}: depends on {dependency} without condition: service_healthy")
-                if "healthcheck" not in services.get(dependency, {}):
-                    problems.append(f"{name}: depends on {dependency}, which has no healthcheck")
+        problems += dependency_problems(name, service, services)
     for name, command in OUR_SERVICES.items():
         if name not in services:
             problems.append(f"{name}: missing")
@@ -167,6 +168,69 @@ def hardening_problems(compose: dict[str, Any], dockerfiles: dict[str, str]) -> 
     enrich = services.get("enrich", {})
     if "container_name" in enrich or enrich.get("ports"):
         problems.append("enrich: container_name or ports would stop `--scale enrich=N`")
+    for name in INFRASTRUCTURE:
+        service = services.get(name, {})
+        if "ALL" not in (service.get("cap_drop") or []):
+            problems.append(f"{name}: keeps the default capabilities (cap_drop: [ALL])")
+        if "no-new-privileges:true" not in (service.get("security_opt") or []):
+            problems.append(f"{name}: may gain privileges (security_opt: no-new-privileges:true)")
+    return problems + least_privilege_problems(services, dockerfiles)
+
+
+def dependency_problems(name: str, service: dict[str, Any], services: dict[str, dict[str, Any]]) -> list[str]:
+    """Every dependency is waited for: healthy, or for the one-shot setup step, completed successfully."""
+    depends_on = service.get("depends_on") or {}
+    if isinstance(depends_on, list):
+        return [f"{name}: depends_on without condition: service_healthy"]
+    problems = []
+    for dependency, condition in depends_on.items():
+        wanted = "service_completed_successfully" if dependency == SETUP[0] else "service_healthy"
+        if (condition or {}).get("condition") != wanted:
+            problems.append(f"{name}: depends on {dependency} without condition: {wanted}")
+        if wanted == "service_healthy" and "healthcheck" not in services.get(dependency, {}):
+            problems.append(f"{name}: depends on {dependency}, which has no healthcheck")
+    return problems
+
+
+def account_variable(url: str) -> str:
+    """The variable that names the user of a `scheme://${USER:?}:${PASSWORD:?}@host` URL ('' if none)."""
+    user = (url_credentials(url) or ("",))[0]
+    found = VARIABLE.match(user)
+    return found.group(1) if found else ""
+
+
+def least_privilege_problems(services: dict[str, dict[str, Any]], dockerfiles: dict[str, str]) -> list[str]:
+    """Each service its own broker and database account; only the setup step declares or creates indexes."""
+    problems: list[str] = []
+    name, command = SETUP
+    setup = services.get(name)
+    if setup is None:
+        return [f"{name}: missing (the services would need configure rights to declare the topology)"]
+    if setup.get("command") != command:
+        problems.append(f"{name}: command is {setup.get('command')!r}, not {command!r}")
+    if str(setup.get("restart")) != "no":
+        problems.append(f"{name}: a one-shot step must not restart")
+    if (setup.get("build") or {}).get("dockerfile") not in dockerfiles:
+        problems.append(f"{name}: not built from a service Dockerfile")
+    for service_name, variable in BROKER_ACCOUNTS.items():
+        env = environment_of(services.get(service_name, {}))
+        if account_variable(env.get("NEWSFLOW_RABBITMQ_URL", "")) != variable:
+            problems.append(f"{service_name}: the broker URL's user is not {variable} (its own account)")
+        if env.get("NEWSFLOW_DECLARE_TOPOLOGY") != "false":
+            problems.append(f"{service_name}: declares the topology (needs configure; NEWSFLOW_DECLARE_TOPOLOGY)")
+    for service_name, variable in DATABASE_ACCOUNTS.items():
+        env = environment_of(services.get(service_name, {}))
+        if account_variable(env.get("NEWSFLOW_MONGODB_URL", "")) != variable:
+            problems.append(f"{service_name}: the database URL's user is not {variable}")
+        if env.get("NEWSFLOW_CREATE_INDEXES") != "false":
+            problems.append(f"{service_name}: creates indexes (needs more than read; NEWSFLOW_CREATE_INDEXES)")
+    read_user = VARIABLE.match(environment_of(services.get("mongo", {})).get("NEWSFLOW_DB_READ_USER", ""))
+    if read_user is None or read_user.group(1) != DATABASE_ACCOUNTS["query"]:
+        problems.append("mongo: does not create the query service's read-only user (NEWSFLOW_DB_READ_USER)")
+    for service_name in (*BROKER_ACCOUNTS, *DATABASE_ACCOUNTS):
+        depends_on = services.get(service_name, {}).get("depends_on") or {}
+        if SETUP[0] not in depends_on:
+            problems.append(f"{service_name}: starts without waiting for {SETUP[0]}")
     return problems
 
 
@@ -201,7 +265,7 @@ def test_local_override_only_swaps_images_and_base(validator: jsonschema.Draft7V
     override: dict[str, Any] = yaml.safe_load(LOCAL_OVERRIDE.read_text())
     merged = merge(load_compose(), override)
     assert [e.message for e in validator.iter_errors(merged)] == []
-    for name in OUR_SERVICES:
+    for name in [*OUR_SERVICES, SETUP[0]]:
         assert set(override["services"].get(name, {})) <= {"build"}, name
         assert set(override["services"].get(name, {}).get("build", {})) <= {"args", "network"}, name
     assert hardening_problems(merged, dockerfiles()) == []
@@ -278,6 +342,23 @@ MUTATIONS: list[tuple[str, Any]] = [
     ("enrich.depends_on.mongo.condition", "service_started"),
     ("ingest.command", ["uvicorn", "services.ingest.app:app"]),
     ("rabbitmq-management.ports", ["15672:15672"]),
+    ("ingest.ports", ["127.0.0.1:8001:8001"]),
+    ("query.ports", ["127.0.0.1:8002:8002"]),
+    ("rabbitmq.cap_drop", None),
+    ("mongo.security_opt", None),
+    ("proxy.cap_drop", []),
+    ("proxy.user", None),
+    ("ingest.environment.NEWSFLOW_RABBITMQ_URL", "amqp://${RABBITMQ_USER:?x}:${RABBITMQ_PASSWORD:?x}@rabbitmq:5672/"),
+    ("enrich.environment.NEWSFLOW_RABBITMQ_URL", "amqp://${RABBITMQ_INGEST_USER:?x}:${RABBITMQ_INGEST_PASSWORD:?x}@r/"),
+    ("query.environment.NEWSFLOW_MONGODB_URL", "mongodb://${MONGO_APP_USER:?x}:${MONGO_APP_PASSWORD:?x}@mongo/n"),
+    ("ingest.environment.NEWSFLOW_DECLARE_TOPOLOGY", None),
+    ("enrich.environment.NEWSFLOW_DECLARE_TOPOLOGY", "true"),
+    ("query.environment.NEWSFLOW_CREATE_INDEXES", None),
+    ("mongo.environment.NEWSFLOW_DB_READ_USER", None),
+    ("enrich.depends_on.setup", None),
+    ("query.depends_on.setup.condition", "service_started"),
+    ("setup.restart", "unless-stopped"),
+    ("setup.command", ["python", "-m", "services.enrich"]),
 ]
 
 
@@ -307,3 +388,43 @@ def test_secrets_stay_out_of_git_and_images() -> None:
     rules = [line for line in (ROOT / ".dockerignore").read_text().splitlines() if line and line[0] != "#"]
     assert rules[0] == "*", "the build context is an allow-list"
     assert not any(rule.startswith("!") and ".env" in rule for rule in rules)
+
+
+def test_service_broker_accounts_have_no_configure_permission() -> None:
+    from services.setup import accounts
+
+    for permissions in (accounts.INGEST, accounts.ENRICH):
+        assert permissions.configure == accounts.NOTHING
+    assert accounts.INGEST.read == accounts.NOTHING, "ingest consumes nothing"
+
+
+NGINX_CONF = ROOT / "docker" / "nginx" / "nginx.conf"
+NGINX_LOCATIONS = ROOT / "docker" / "nginx" / "newsflow-locations.conf"
+
+
+def nginx_directives(text: str) -> dict[str, list[str]]:
+    """Each directive's values, in order of appearance (comments dropped)."""
+    found: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        words = line.split("#")[0].strip().rstrip(";").split(None, 1)
+        if len(words) == 2:
+            found.setdefault(words[0], []).append(words[1])
+    return found
+
+
+def test_proxy_limits_match_the_services() -> None:
+    from services.ingest.settings import IngestSettings
+
+    conf = nginx_directives(NGINX_CONF.read_text())
+    ingest_limit = IngestSettings.model_fields["max_batch_bytes"].default
+    assert conf["client_max_body_size"][0] == f"{ingest_limit // 1_048_576}m"
+    for directive in ("client_header_timeout", "client_body_timeout", "send_timeout", "large_client_header_buffers"):
+        assert directive in conf, directive
+    assert conf["limit_conn"], "no connection limit"
+    assert [listen.split()[0] for listen in conf["listen"]] == ["8443", "9443"]
+    assert all(listen.endswith(" ssl") for listen in conf["listen"])
+    assert conf["set"] == ["$service http://ingest:8001", "$service http://query:8002"]
+    locations = NGINX_LOCATIONS.read_text()
+    assert re.search(r"location ~ \^/metrics\(/\|\$\) \{\s*return 404;", locations)
+    compose_ports = [port for _, port in published_ports(load_compose()["services"]["proxy"])]
+    assert compose_ports == [8443, 9443]

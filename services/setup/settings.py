@@ -1,0 +1,27 @@
+"""Setup settings (environment variables prefixed `NEWSFLOW_`): the administrator's addresses and the
+accounts to create."""
+
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field, SecretStr
+
+from shared.settings import BrokerSettings, DatabaseSettings
+
+
+class SetupSettings(BrokerSettings, DatabaseSettings):
+    # NEWSFLOW_RABBITMQ_URL carries the administrator account; the management API takes the same one.
+    rabbitmq_management_url: str = Field(pattern=r"^https?://\S+$", description="e.g. http://rabbitmq:15672")
+    ingest_broker_user: str = Field(min_length=1, max_length=100)
+    ingest_broker_password: SecretStr = Field(min_length=16)
+    enrich_broker_user: str = Field(min_length=1, max_length=100)
+    enrich_broker_password: SecretStr = Field(min_length=16)
+
+    @property
+    def rabbitmq_vhost(self) -> str:
+        """The virtual host of NEWSFLOW_RABBITMQ_URL (`/` when the URL names none, as AMQP clients do)."""
+        return unquote(urlsplit(self.rabbitmq_url).path.removeprefix("/")) or "/"
+
+    @property
+    def rabbitmq_admin(self) -> tuple[str, str]:
+        parts = urlsplit(self.rabbitmq_url)
+        return unquote(parts.username or ""), unquote(parts.password or "")
