@@ -9,7 +9,7 @@ from benchmarks.environment import Environment
 from benchmarks.measure import CpuMeter, RssSampler, wait_until
 from devstack.corpus import CorpusArticle
 
-POLL_S = 0.1  # how often the stored count is read near the end (a count costs the database ~5 ms of CPU)
+POLL_S = 0.1  # how often the stored count is read near the end (each count costs the database CPU)
 FAR_POLL_S = 0.5  # ... and while many articles are still to come
 MODEL_LOAD_TIMEOUT_S = 180
 NEAR_THE_END = 32  # articles: two batches of the default size

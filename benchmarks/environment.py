@@ -57,8 +57,8 @@ class Environment:
         return self.mongo[self.pipeline.database]["articles"]
 
     async def stored(self) -> int:
-        # Not count_documents({}): SecantusDB reads every document for it (22 ms of its CPU at 500 articles),
-        # and polling that ten times a second took a fifth of a core from the system being measured.
+        # Not count_documents({}): SecantusDB reads every document for it, and polling that ten times a
+        # second would take CPU from the system being measured.
         return await self.articles.estimated_document_count()
 
     async def has_stored(self, count: int) -> bool:

@@ -127,9 +127,9 @@ class RssSampler:
     """Samples the resident memory of some processes and their children in a background thread; keeps each
     one's peak (a worker's peak includes its model process)."""
 
-    # Finding a process's children reads every process's /proc entry: at each 100 ms sample that took 5% of
-    # a core from the system being measured, so the families are looked up once a second and their memory
-    # (one small file each) read at every sample.
+    # Finding a process's children reads every process's /proc entry, too costly at every sample for the
+    # system being measured, so the families are looked up once a second and their memory (one small file
+    # each) read at every sample.
     FAMILY_REFRESH_S = 1.0
 
     def __init__(self, pids: Callable[[], Iterable[int]], *, interval_s: float = 0.1) -> None:

@@ -11,7 +11,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 class RateLimit:
     # The asyncio flavour of `limits`: its expiry runs as a task on the event loop. The threaded one starts a
-    # timer thread every 10 ms whose lock contention stalled the loop (p99 19 ms, docs/performance.md).
+    # timer thread whose lock contention stalls the event loop (docs/performance.md).
     def __init__(self, rule: str) -> None:
         self._item = parse(rule)
         self._limiter = MovingWindowRateLimiter(MemoryStorage())

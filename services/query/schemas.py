@@ -202,8 +202,8 @@ def article_json(stored: dict[str, Any], fields: tuple[str, ...]) -> bytes:
     stored before it existed gets its default).
 
     Not validated again: the worker is the only writer and stores a validated `ArticleDocument` (`to_mongo`),
-    and validating it on every read, then serialising through `json.dumps`, took a third of the service's CPU
-    on get-by-id (docs/performance.md). The contract tests (`test_fuzz.py`) check every answer against the
+    and validating it on every read, then serialising through `json.dumps`, was the largest cost of get-by-id
+    (docs/performance.md). The contract tests (`test_fuzz.py`) check every answer against the
     schema all the same.
     """
     chosen = {"id": stored["_id"]}
