@@ -18,7 +18,7 @@ from cli import client
 from cli.inputs import InputError, article_files, parse_article_text, read_article
 from devstack import rabbitmq
 from devstack.errors import SetupError
-from devstack.keys import local_secret
+from devstack.keys import LOCAL_KEY_NAME, local_secret
 from devstack.pipeline import start_pipeline
 from devstack.ports import free_port
 from devstack.secantus import SecantusServer
@@ -97,7 +97,8 @@ def run(
     env = {
         "NEWSFLOW_RABBITMQ_URL": rabbitmq_url,
         "NEWSFLOW_MONGODB_URL": mongodb_url,
-        "NEWSFLOW_API_KEYS": os.environ.get("NEWSFLOW_API_KEYS") or local_secret("api-key", base),
+        "NEWSFLOW_API_KEYS": os.environ.get("NEWSFLOW_API_KEYS")
+        or f"{LOCAL_KEY_NAME}:{local_secret('api-key', base)}:write",
         "NEWSFLOW_CURSOR_SECRET": os.environ.get("NEWSFLOW_CURSOR_SECRET") or local_secret("cursor-secret", base),
     }
     stack = Stack(env=env)
@@ -220,7 +221,9 @@ def enrich(paths: Annotated[list[Path], typer.Argument(help="article files (.txt
             _print_json({"input": str(path), "error": str(exc)})
             failed = True
             continue
-        submission = ArticleSubmitted(id=article_id(article), article=article, received_at=datetime.now(UTC))
+        submission = ArticleSubmitted(
+            id=article_id(article, LOCAL_KEY_NAME), owner=LOCAL_KEY_NAME, article=article, received_at=datetime.now(UTC)
+        )
         [result] = enricher.enrich_batch([ArticleText(article.title, article.body, article.language)])
         if isinstance(result, UnprocessableArticle):
             _print_json({"input": str(path), "error": f"enrichment failed: {result}"})
