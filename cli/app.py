@@ -296,7 +296,7 @@ def keys_list(
 @keys_app.command("new")
 def keys_new(
     name: Annotated[str, typer.Argument(help="who the key is for; a rotation keeps the old key's name")],
-    scope: Annotated[Scope, typer.Option(help="what the key may do; admin may act on any owner's articles")] = Scope.WRITE,
+    scope: Annotated[Scope, typer.Option(help="admin may act on any owner's articles")] = Scope.WRITE,
 ) -> None:
     """Print a new `NAME:SECRET:scope` entry to add to NEWSFLOW_API_KEYS (comma-separated), then restart."""
     from cli.keyfile import new_entry
