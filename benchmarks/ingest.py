@@ -15,6 +15,7 @@ from typing import Any
 from benchmarks.environment import Environment
 from benchmarks.measure import Run, interleaved, ratio, run_concurrently
 from devstack.corpus import CorpusArticle
+from devstack.keys import WRITER
 from services.ingest.settings import IngestSettings
 from shared import broker, topology
 from shared.articles import ArticleIn, article_id
@@ -80,7 +81,7 @@ async def measure(env: Environment, articles: Sequence[CorpusArticle], *, in_fli
     messages = []
     for article in articles:
         validated = ArticleIn.model_validate(article.payload)
-        submitted = ArticleSubmitted(id=article_id(validated), article=validated, received_at=now)
+        submitted = ArticleSubmitted(id=article_id(validated, WRITER), owner=WRITER, article=validated, received_at=now)
         messages.append((submitted.id, submitted.model_dump_json().encode()))
     batch_in_flight = _publish_concurrency()
 

@@ -18,12 +18,13 @@ from cli import client
 from cli.inputs import InputError, article_files, parse_article_text, read_article
 from devstack import rabbitmq
 from devstack.errors import SetupError
-from devstack.keys import local_secret
+from devstack.keys import LOCAL_KEY_NAME, local_secret
 from devstack.pipeline import start_pipeline
 from devstack.ports import free_port
 from devstack.secantus import SecantusServer
 from devstack.stack import Stack
 from devstack.workspace import STATE_DIR_NAME, state_dir
+from shared.keys import Scope
 from shared.settings import BrokerSettings, DatabaseSettings
 
 app = typer.Typer(
@@ -33,8 +34,10 @@ app = typer.Typer(
 )
 dlq_app = typer.Typer(help="Inspect and replay the dead-letter queue.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure the enrichment against annotated data.", no_args_is_help=True)
+keys_app = typer.Typer(help="List API keys by name, and make new ones (docs/security.md).", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(eval_app, name="eval")
+app.add_typer(keys_app, name="keys")
 
 BATCH_POST_SIZE = 500  # articles per POST /v1/articles:batch (the server takes up to 1,000)
 
@@ -97,7 +100,8 @@ def run(
     env = {
         "NEWSFLOW_RABBITMQ_URL": rabbitmq_url,
         "NEWSFLOW_MONGODB_URL": mongodb_url,
-        "NEWSFLOW_API_KEYS": os.environ.get("NEWSFLOW_API_KEYS") or local_secret("api-key", base),
+        "NEWSFLOW_API_KEYS": os.environ.get("NEWSFLOW_API_KEYS")
+        or f"{LOCAL_KEY_NAME}:{local_secret('api-key', base)}:write",
         "NEWSFLOW_CURSOR_SECRET": os.environ.get("NEWSFLOW_CURSOR_SECRET") or local_secret("cursor-secret", base),
     }
     stack = Stack(env=env)
@@ -220,7 +224,9 @@ def enrich(paths: Annotated[list[Path], typer.Argument(help="article files (.txt
             _print_json({"input": str(path), "error": str(exc)})
             failed = True
             continue
-        submission = ArticleSubmitted(id=article_id(article), article=article, received_at=datetime.now(UTC))
+        submission = ArticleSubmitted(
+            id=article_id(article, LOCAL_KEY_NAME), owner=LOCAL_KEY_NAME, article=article, received_at=datetime.now(UTC)
+        )
         [result] = enricher.enrich_batch([ArticleText(article.title, article.body, article.language)])
         if isinstance(result, UnprocessableArticle):
             _print_json({"input": str(path), "error": f"enrichment failed: {result}"})
@@ -238,9 +244,70 @@ def reenrich() -> None:
     from cli.reenrichment import republish_outdated
     from services.enrich.nlp.enrichment import PIPELINE_VERSION
 
-    db_settings = DatabaseSettings(mongodb_url=os.environ.get("NEWSFLOW_MONGODB_URL", "mongodb://127.0.0.1:27017"))
-    count = asyncio.run(republish_outdated(_broker_settings(), db_settings, PIPELINE_VERSION))
+    count = asyncio.run(republish_outdated(_broker_settings(), _database_settings(), PIPELINE_VERSION))
     say(f"re-published {count} article(s) for enrichment with pipeline {PIPELINE_VERSION}")
+
+
+def _database_settings() -> DatabaseSettings:
+    return DatabaseSettings(mongodb_url=os.environ.get("NEWSFLOW_MONGODB_URL", "mongodb://127.0.0.1:27017"))
+
+
+@app.command("migrate-owners")
+def migrate_owners(
+    owner: Annotated[str, typer.Option(help="the key name that owns the articles stored before key names")],
+) -> None:
+    """Give articles stored before key names an owner and move them to that owner's ids (safe to run again)."""
+    from cli.ownership import assign_owner
+    from shared import database
+    from shared.keys import KEY_NAME
+
+    if not KEY_NAME.match(owner):
+        say("--owner must be a key name: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise typer.Exit(2)
+
+    async def migrate() -> None:
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        try:
+            result = await assign_owner(database.articles(database.database(mongo, settings)), owner)
+        finally:
+            await mongo.close()
+        say(f"{result.moved} article(s) now owned by {owner!r}; {result.superseded} superseded by a newer post")
+
+    asyncio.run(migrate())
+
+
+@keys_app.command("list")
+def keys_list(
+    env_file: Annotated[Path, typer.Option(help="read when NEWSFLOW_API_KEYS is not set")] = Path(".env"),
+) -> None:
+    """Show each key's name, scope and a fingerprint of its secret (never the secret)."""
+    from cli.keyfile import configured_keys
+
+    try:
+        keys = configured_keys(env_file)
+    except ValueError as exc:
+        say(str(exc))
+        raise typer.Exit(1) from None
+    for key in keys:
+        _print_json({"name": key.name, "scope": key.scope.value, "fingerprint": key.fingerprint})
+
+
+@keys_app.command("new")
+def keys_new(
+    name: Annotated[str, typer.Argument(help="who the key is for; a rotation keeps the old key's name")],
+    scope: Annotated[Scope, typer.Option(help="admin may act on any owner's articles")] = Scope.WRITE,
+) -> None:
+    """Print a new `NAME:SECRET:scope` entry to add to NEWSFLOW_API_KEYS (comma-separated), then restart."""
+    from cli.keyfile import new_entry
+
+    try:
+        entry = new_entry(name, scope)
+    except ValueError as exc:
+        say(str(exc))
+        raise typer.Exit(2) from None
+    print(entry)
+    say("add it to NEWSFLOW_API_KEYS in .env (comma-separated) and restart ingest and query")
 
 
 @dlq_app.command("list")

@@ -27,7 +27,9 @@ async def republish_outdated(
                 | ({"language": document.language} if document.language_source == "declared" else {})
             )
             # The original arrival time is kept, so the upsert's "newer wins" rule still lets this replace it.
-            message = ArticleSubmitted(id=document.id, article=article, received_at=document.received_at)
+            message = ArticleSubmitted(
+                id=document.id, owner=document.owner, article=article, received_at=document.received_at
+            )
             await broker.publish_confirmed(
                 topo.exchange,
                 broker.persistent_message(message.model_dump_json().encode(), message_id=message.id),

@@ -11,7 +11,25 @@ from devstack.workspace import state_dir
 
 WRITE_KEY = "dev-write-key-" + secrets.token_hex(8)
 READ_KEY = "dev-read-key-" + secrets.token_hex(8)
-API_KEYS = f"{WRITE_KEY},{READ_KEY}:read"  # NEWSFLOW_API_KEYS: a key without a scope may write
+# A second client that writes, and an administrator: the ownership tests need both.
+OTHER_WRITE_KEY = "dev-other-key-" + secrets.token_hex(8)
+ADMIN_KEY = "dev-admin-key-" + secrets.token_hex(8)
+# The key names, which own the articles their keys submit (`shared.keys`).
+WRITER = "writer"
+OTHER_WRITER = "other-writer"
+READER = "reader"
+ADMIN = "admin"
+# NEWSFLOW_API_KEYS: an entry without a scope may write.
+API_KEYS = ",".join(
+    (
+        f"{WRITER}:{WRITE_KEY}",
+        f"{READER}:{READ_KEY}:read",
+        f"{OTHER_WRITER}:{OTHER_WRITE_KEY}",
+        f"{ADMIN}:{ADMIN_KEY}:admin",
+    )
+)
+# The name `newsflow run` gives the key it creates in `.newsflow/api-key`.
+LOCAL_KEY_NAME = "local"
 CURSOR_SECRET = secrets.token_urlsafe(32)
 
 

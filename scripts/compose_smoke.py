@@ -388,7 +388,7 @@ def smoke(args: argparse.Namespace) -> int:
         settings = dict(
             line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line and line[0] != "#"
         )
-        api_key = settings["NEWSFLOW_API_KEYS"].split(",")[0].removesuffix(":write")
+        api_key = settings["NEWSFLOW_API_KEYS"].split(",")[0].split(":")[1]  # NAME:SECRET[:scope]
         compose = Compose(project=args.project, env_file=env_file, env=env)
 
         t0 = time.monotonic()

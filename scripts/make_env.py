@@ -17,7 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def random_value(name: str) -> str:
     """A fresh secret for the variable `name`; URL-safe, so it can sit inside an amqp:// or mongodb:// URL."""
     if name == "NEWSFLOW_API_KEYS":
-        return f"{secrets.token_urlsafe(32)}:write,{secrets.token_urlsafe(32)}:read"
+        return f"writer:{secrets.token_urlsafe(32)}:write,reader:{secrets.token_urlsafe(32)}:read"
     return secrets.token_urlsafe(32)
 
 

@@ -79,11 +79,12 @@ def _normalised(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def article_id(article: ArticleIn) -> str:
-    """Deterministic 16-hex id: a re-post of the same article (or a correction of it) keeps its id.
+def article_id(article: ArticleIn, owner: str) -> str:
+    """Deterministic 16-hex id: a re-post of the same article (or a correction of it) by its owner keeps its id.
 
     The identity is the publisher's own id when given, else the URL, else the text itself, so a `.txt` and a
-    `.json` of the same article agree.
+    `.json` of the same article agree. It is scoped by the owner (the name of the key that submitted it), so
+    another client's post of the same URL is another article and never replaces this one.
     """
     if article.external_id is not None:
         identity = f"external\x1f{_normalised(article.source or '')}\x1f{article.external_id}"
@@ -91,4 +92,5 @@ def article_id(article: ArticleIn) -> str:
         identity = f"url\x1f{article.url}"
     else:
         identity = f"text\x1f{_normalised(article.title)}\x1f{_normalised(article.body)}"
-    return hashlib.sha256(identity.encode()).hexdigest()[:16]
+    # The name cannot hold the separator (`shared.keys.KEY_NAME`), so no two owners share an identity.
+    return hashlib.sha256(f"{owner}\x1e{identity}".encode()).hexdigest()[:16]

@@ -85,9 +85,14 @@ class Pipeline(_Model):
 
 
 class _ArticleHead(_Model):
-    """The first fields of a stored article: its id, its status and what the client sent."""
+    """The first fields of a stored article: its id, its owner, its status and what the client sent."""
 
     id: str
+    owner: str | None = Field(
+        default=None,
+        description="the name of the API key that submitted it; null only for articles stored before key names "
+        "until `newsflow migrate-owners` ran",
+    )
     status: Status
     title: str
     body: str
@@ -98,8 +103,8 @@ class _ArticleHead(_Model):
 
 
 # The bases are listed last-first because pydantic orders fields from the most basic class up: a document
-# reads id, status and what the client sent, then the enrichment, then the provenance below (the order the
-# query API serves; tests/unit/test_stored_document.py holds it).
+# reads id, owner, status and what the client sent, then the enrichment, then the provenance below (the order
+# the query API serves; tests/unit/test_stored_document.py holds it).
 class ArticleDocument(Enrichment, _ArticleHead):
     """One stored article. `status` is `failed` (with `error`) when it was dead-lettered."""
 

@@ -21,5 +21,8 @@ class ArticleSubmitted(BaseModel):
 
     schema_version: Literal[1] = 1
     id: str = ArticleId
+    # The name of the key that submitted it (`shared.keys`); `id` derives from it. Absent only in messages
+    # an ingest without key names queued, which the worker stores without an owner.
+    owner: str | None = None
     article: ArticleIn
     received_at: datetime

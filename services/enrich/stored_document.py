@@ -18,6 +18,7 @@ def _submitted(submission: ArticleSubmitted) -> dict[str, Any]:
     article = submission.article
     return {
         "id": submission.id,
+        "owner": submission.owner,
         "title": article.title,
         "body": article.body,
         "source": article.source,

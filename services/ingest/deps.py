@@ -2,13 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, HTTPException, Request
 
 from services.ingest.publisher import ArticlePublisher
 from services.ingest.settings import IngestSettings
 from shared.http.auth import require
 from shared.http.state import app_state
-from shared.keys import ApiKey, Scope
+from shared.keys import KEY_NAME, ApiKey, Scope
 from shared.rate_limit import RateLimit
 
 get_settings = app_state("settings", IngestSettings)
@@ -19,3 +19,18 @@ SettingsDep = Annotated[IngestSettings, Depends(get_settings)]
 PublisherDep = Annotated[ArticlePublisher, Depends(get_publisher)]
 RateLimitDep = Annotated[RateLimit, Depends(get_rate_limit)]
 WriteKey = Annotated[ApiKey, Depends(require(Scope.WRITE))]
+
+# An `admin` key may submit as another owner (to correct or replace that owner's articles); no other key may.
+OWNER_HEADER = "X-Newsflow-Owner"
+
+
+def article_owner(request: Request, key: ApiKey) -> str:
+    """The key name the request's articles belong to: the key's own, or the one an `admin` key names."""
+    named = request.headers.get(OWNER_HEADER)
+    if named is None:
+        return key.name
+    if not key.allows(Scope.ADMIN):
+        raise HTTPException(403, f"only an admin key may send {OWNER_HEADER}")
+    if not KEY_NAME.match(named):
+        raise HTTPException(400, f"{OWNER_HEADER} must be a key name (letters, digits, '.', '_', '-')")
+    return named

@@ -11,9 +11,11 @@ from shared.keys import ApiKey, Scope, find_key
 # Two schemes on the same header, so the OpenAPI document says which scope each operation needs.
 KEY_HEADERS = {
     Scope.READ: APIKeyHeader(
-        name="X-API-Key", scheme_name="ReadKey", auto_error=False, description="a `read` or `write` key"
+        name="X-API-Key", scheme_name="ReadKey", auto_error=False, description="a `read`, `write` or `admin` key"
     ),
-    Scope.WRITE: APIKeyHeader(name="X-API-Key", scheme_name="WriteKey", auto_error=False, description="a `write` key"),
+    Scope.WRITE: APIKeyHeader(
+        name="X-API-Key", scheme_name="WriteKey", auto_error=False, description="a `write` or `admin` key"
+    ),
 }
 
 

@@ -4,6 +4,7 @@ import random
 from typing import Any
 
 from devstack.corpus import by_file_name, read_folder
+from devstack.keys import WRITER
 from shared.articles import ArticleIn, article_id
 
 FOLDERS = ("wikinews-bulk", "wikinews")
@@ -15,7 +16,7 @@ def distinct_articles() -> dict[str, dict[str, Any]]:
     for folder in FOLDERS:
         for article in by_file_name(read_folder(folder)):
             fields = {"title": article.title, "body": article.body, "source": "Wikinews"}
-            found.setdefault(article_id(ArticleIn.model_validate(fields)), fields)
+            found.setdefault(article_id(ArticleIn.model_validate(fields), WRITER), fields)
     return found
 
 

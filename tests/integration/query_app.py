@@ -8,7 +8,7 @@ import httpx
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient, ReplaceOne
 
-from devstack.keys import CURSOR_SECRET, READ_KEY, WRITE_KEY
+from devstack.keys import API_KEYS, CURSOR_SECRET, READ_KEY
 from services.query.app import create_app
 from services.query.settings import QuerySettings
 from shared.database import ARTICLES, to_mongo
@@ -19,7 +19,7 @@ def query_settings(mongodb_url: str, database_name: str, **overrides: Any) -> Qu
     values: dict[str, Any] = {
         "mongodb_url": mongodb_url,
         "mongodb_database": database_name,
-        "api_keys": f"{READ_KEY}:read,{WRITE_KEY}:write",
+        "api_keys": API_KEYS,
         "cursor_secret": CURSOR_SECRET,
     }
     return QuerySettings(**(values | overrides))

@@ -20,7 +20,7 @@ import aio_pika
 import pytest
 from aio_pika.abc import AbstractChannel
 
-from devstack.keys import API_KEYS, READ_KEY
+from devstack.keys import API_KEYS, READ_KEY, WRITER
 from devstack.rabbitmq import rabbitmq_vhost
 from services.enrich.settings import WorkerSettings
 from services.enrich.store import ArticleStore
@@ -56,7 +56,9 @@ async def channel(vhost_url: str) -> AsyncIterator[AbstractChannel]:
 
 def _submission(title: str, body: str) -> ArticleSubmitted:
     article = ArticleIn(title=title, body=body)
-    return ArticleSubmitted(id=article_id(article), article=article, received_at=datetime.now(UTC))
+    return ArticleSubmitted(
+        id=article_id(article, WRITER), owner=WRITER, article=article, received_at=datetime.now(UTC)
+    )
 
 
 async def _publish(channel: AbstractChannel, exchange: str, key: str, body: bytes, **properties: Any) -> None:

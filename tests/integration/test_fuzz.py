@@ -77,7 +77,7 @@ ingest = schemathesis.openapi.from_dict(
     create_ingest(IngestSettings(rabbitmq_url="amqp://unused", api_keys=API_KEYS)).openapi()
 )
 query = schemathesis.openapi.from_dict(
-    create_query(query_app.query_settings("mongodb://unused", "unused", api_keys=WRITE_KEY)).openapi()
+    create_query(query_app.query_settings("mongodb://unused", "unused", api_keys=API_KEYS)).openapi()
 )
 
 
@@ -91,7 +91,7 @@ def ingest_app() -> Iterator[FastAPI]:
 def query_app_with_data(mongodb_url: str) -> Iterator[FastAPI]:
     database = f"newsflow_fuzz_{uuid.uuid4().hex[:8]}"
     asyncio.run(query_app.store(mongodb_url, database, query_data.corpus(40)))
-    yield create_query(query_app.query_settings(mongodb_url, database, api_keys=WRITE_KEY))
+    yield create_query(query_app.query_settings(mongodb_url, database, api_keys=API_KEYS))
     asyncio.run(query_app.drop(mongodb_url, database))
 
 

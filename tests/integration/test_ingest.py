@@ -8,10 +8,11 @@ import aio_pika
 import httpx
 import pytest
 
-from devstack.keys import API_KEYS, READ_KEY, WRITE_KEY
+from devstack.keys import ADMIN, ADMIN_KEY, API_KEYS, OTHER_WRITE_KEY, OTHER_WRITER, READ_KEY, WRITE_KEY, WRITER
 from devstack.rabbitmq import rabbitmq_vhost
 from devstack.workspace import SEED_ARTICLE
 from services.ingest.app import create_app
+from services.ingest.deps import OWNER_HEADER
 from services.ingest.settings import IngestSettings
 from shared import topology
 from shared.messages import ArticleSubmitted
@@ -19,10 +20,11 @@ from tests.integration.conftest import serving
 
 pytestmark = pytest.mark.integration
 WRITE = {"X-API-Key": WRITE_KEY}
+ARTICLE = {"title": "Talks resume", "body": "Delegates met in Geneva on Tuesday."}
 
 
 def _settings(rabbitmq_url: str, **overrides: Any) -> IngestSettings:
-    return IngestSettings(rabbitmq_url=rabbitmq_url, api_keys=API_KEYS, **overrides)
+    return IngestSettings(**({"rabbitmq_url": rabbitmq_url, "api_keys": API_KEYS} | overrides))
 
 
 @pytest.fixture
@@ -159,3 +161,30 @@ async def test_full_queue_answers_503_with_retry_after_then_recovers() -> None:
 async def test_health_and_readiness(ingest: httpx.AsyncClient) -> None:
     assert (await ingest.get("/healthz")).json() == {"status": "ok"}
     assert (await ingest.get("/readyz")).status_code == 200
+
+
+async def test_during_a_rotation_both_secrets_submit_as_the_same_name(rabbitmq_url: str) -> None:
+    rotated = "dev-rotated-key-0123456789abcdef"
+    keys = f"{API_KEYS},{WRITER}:{rotated}"
+    await _drain(rabbitmq_url)
+    async with serving(create_app(_settings(rabbitmq_url, api_keys=keys))) as ingest:
+        ids = {
+            (await ingest.post("/v1/articles", json=ARTICLE, headers={"X-API-Key": key})).json()["id"]
+            for key in (WRITE_KEY, rotated)
+        }
+        other = await ingest.post("/v1/articles", json=ARTICLE, headers={"X-API-Key": OTHER_WRITE_KEY})
+    assert len(ids) == 1 and other.json()["id"] not in ids
+    owners = [ArticleSubmitted.model_validate_json(message.body).owner for message in await _drain(rabbitmq_url)]
+    assert owners == [WRITER, WRITER, OTHER_WRITER]
+
+
+async def test_only_an_admin_key_submits_as_another_owner(ingest: httpx.AsyncClient, rabbitmq_url: str) -> None:
+    await _drain(rabbitmq_url)
+    as_writer = {OWNER_HEADER: WRITER}
+    refused = await ingest.post("/v1/articles:batch", json=[ARTICLE], headers={**WRITE, **as_writer})
+    bad_name = await ingest.post("/v1/articles", json=ARTICLE, headers={"X-API-Key": ADMIN_KEY, OWNER_HEADER: "a b"})
+    batch = await ingest.post("/v1/articles:batch", json=[ARTICLE], headers={"X-API-Key": ADMIN_KEY, **as_writer})
+    own = await ingest.post("/v1/articles", json=ARTICLE, headers={"X-API-Key": ADMIN_KEY})
+    assert (refused.status_code, bad_name.status_code, batch.status_code, own.status_code) == (403, 400, 202, 202)
+    owners = [ArticleSubmitted.model_validate_json(message.body).owner for message in await _drain(rabbitmq_url)]
+    assert owners == [WRITER, ADMIN]

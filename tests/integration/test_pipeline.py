@@ -12,10 +12,13 @@ import aio_pika
 import psutil
 import pytest
 
-from devstack.keys import READ_KEY
+from devstack.keys import ADMIN_KEY, API_KEYS, OTHER_WRITE_KEY, OTHER_WRITER, READ_KEY, WRITER
 from devstack.pipeline import RunningPipeline, running_pipeline
+from devstack.ports import free_port
+from devstack.stack import wait_ready
 from devstack.workspace import SEED_ARTICLE
 from services.enrich import heartbeat
+from services.ingest.deps import OWNER_HEADER
 from shared import topology
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
@@ -128,6 +131,62 @@ def test_a_correction_under_the_same_url_replaces_the_article(pipeline: RunningP
     assert document["title"].endswith("(corrected)")
     assert "three weeks" in document["body"]
     assert pipeline.collection().count_documents({"url": url}) == 1
+
+
+def test_another_key_posting_the_same_url_makes_its_own_article_and_only_an_admin_may_replace(
+    pipeline: RunningPipeline,
+) -> None:
+    url = "https://news.example.org/2024/owned-by-the-writer"
+    original = {
+        "title": "Dam opens to traffic",
+        "url": url,
+        "body": "The new dam in Lyon opened on Friday, officials said.",
+    }
+    with pipeline.http() as client:
+        mine = client.post(f"{pipeline.ingest_url}/v1/articles", json=original).json()["id"]
+    stored = pipeline.wait_for(mine)
+    assert stored["owner"] == WRITER
+
+    hijack = original | {"title": "Dam collapses", "body": "The dam in Lyon collapsed on Friday, a rival feed said."}
+    with pipeline.http(OTHER_WRITE_KEY) as other:
+        theirs = other.post(f"{pipeline.ingest_url}/v1/articles", json=hijack).json()["id"]
+        as_owner = other.post(f"{pipeline.ingest_url}/v1/articles", json=hijack, headers={OWNER_HEADER: WRITER})
+    assert theirs != mine
+    assert as_owner.status_code == 403  # only an admin key may submit as another owner
+    assert pipeline.wait_for(theirs)["owner"] == OTHER_WRITER
+    with pipeline.http(READ_KEY) as reader:
+        assert reader.get(f"{pipeline.query_url}/v1/articles/{mine}").json() == stored  # untouched, to the byte
+    assert pipeline.collection().count_documents({"url": url}) == 2
+
+    corrected = original | {"title": "Dam opens to traffic (corrected)"}
+    with pipeline.http(ADMIN_KEY) as admin:
+        replaced = admin.post(f"{pipeline.ingest_url}/v1/articles", json=corrected, headers={OWNER_HEADER: WRITER})
+    assert replaced.status_code == 202 and replaced.json()["id"] == mine
+    deadline = time.monotonic() + 60
+    while (document := pipeline.wait_for(mine))["title"] != corrected["title"] and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert (document["title"], document["owner"]) == (corrected["title"], WRITER)
+    assert pipeline.collection().count_documents({"url": url}) == 2
+
+
+def test_a_revoked_key_gets_401_and_the_other_keys_keep_working(pipeline: RunningPipeline) -> None:
+    """Revoking is removing the key's entry and restarting: here a second ingest started without the writer's."""
+    revoked = ",".join(entry for entry in API_KEYS.split(",") if not entry.startswith(f"{WRITER}:"))
+    port = free_port()
+    restarted = pipeline.stack.start(
+        "ingest", extra_env={"NEWSFLOW_PORT": str(port), "NEWSFLOW_API_KEYS": revoked}, name="ingest-revoked"
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(f"{url}/readyz", processes=[restarted])
+        article = {"title": "Ferry timetable changes", "body": "The ferry to Manly runs every half hour from Monday."}
+        with pipeline.http() as writer, pipeline.http(OTHER_WRITE_KEY) as other:
+            assert writer.post(f"{url}/v1/articles", json=article).status_code == 401
+            accepted = other.post(f"{url}/v1/articles", json=article)
+        assert accepted.status_code == 202
+        assert pipeline.wait_for(accepted.json()["id"])["owner"] == OTHER_WRITER
+    finally:
+        restarted.stop()
 
 
 async def test_poison_messages_are_parked_with_a_reason(pipeline: RunningPipeline) -> None:

@@ -25,7 +25,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from devstack.corpus import FOLDERS, read_folder
-from devstack.keys import CURSOR_SECRET, READ_KEY, WRITE_KEY
+from devstack.keys import API_KEYS, CURSOR_SECRET, READ_KEY, WRITE_KEY
 from devstack.ports import free_port
 from devstack.stack import Stack, wait_ready
 from shared.database import ARTICLES, ensure_indexes, to_mongo
@@ -85,7 +85,7 @@ def query_process(mongodb_url: str, database_name: str, log: Path, **settings: s
     env = {
         "NEWSFLOW_MONGODB_URL": mongodb_url,
         "NEWSFLOW_MONGODB_DATABASE": database_name,
-        "NEWSFLOW_API_KEYS": f"{READ_KEY}:read,{WRITE_KEY}:write",
+        "NEWSFLOW_API_KEYS": API_KEYS,
         "NEWSFLOW_CURSOR_SECRET": CURSOR_SECRET,
         "NEWSFLOW_PORT": str(port),
         "NEWSFLOW_LOG_LEVEL": "WARNING",

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from devstack.keys import WRITER
 from devstack.workspace import SEED_ARTICLE
 from services.enrich.nlp.enrichment import ArticleText, Enricher
 from services.enrich.stored_document import content_hash, enriched_document
@@ -28,7 +29,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 def enriched_seed() -> ArticleDocument:
     article = ArticleIn.model_validate(parse_plain_text(SEED_ARTICLE.read_text()))
     submission = ArticleSubmitted(
-        id=article_id(article), article=article, received_at=datetime(2026, 11, 27, 9, 0, 0, 120_000, tzinfo=UTC)
+        id=article_id(article, WRITER),
+        owner=WRITER,
+        article=article,
+        received_at=datetime(2026, 11, 27, 9, 0, 0, 120_000, tzinfo=UTC),
     )
     enricher = Enricher.load()
     enrichment = enricher.enrich(ArticleText(article.title, article.body, article.language))

@@ -7,6 +7,7 @@ their lifespans, against a RabbitMQ vhost of this module's own and the session's
 import asyncio
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -33,7 +34,7 @@ from tests.integration.conftest import serving
 pytestmark = pytest.mark.integration
 
 OTHER_WRITE_KEY = "test-second-write-key-0123456789"
-KEYS = f"{WRITE_KEY},{OTHER_WRITE_KEY},{READ_KEY}:read"
+KEYS = f"writer:{WRITE_KEY},second-writer:{OTHER_WRITE_KEY},reader:{READ_KEY}:read"
 WRONG_KEY = "test-wrong-key-0123456789"
 MIB = 1_048_576
 ARTICLE = {"title": "Talks resume", "body": "Delegates met in Geneva on Tuesday."}
@@ -632,10 +633,14 @@ async def test_api_keys_never_reach_the_logs(
 @pytest.mark.parametrize(
     ("keys", "reason"),
     [
-        (f"{WRITE_KEY},short-secret", "at least 16 characters"),
-        (f"{WRITE_KEY}:read,{WRITE_KEY}:write", "appears twice"),
-        ("secret with spaces inside", "visible ASCII"),
-        ("sécret-non-ascii-0123456789", "visible ASCII"),
+        (f"writer:{WRITE_KEY},short:short-secret", "at least 16 characters"),
+        (f"reader:{WRITE_KEY}:read,writer:{WRITE_KEY}:write", "appears twice"),
+        ("spaces:secret with spaces inside", "visible ASCII"),
+        ("accents:sécret-non-ascii-0123456789", "visible ASCII"),
+        # The format before keys had names is refused, naming the new one.
+        (WRITE_KEY, "NAME:SECRET"),
+        (f"{WRITE_KEY}:write", "NAME:SECRET"),
+        (f"bad name:{WRITE_KEY}", "key name"),
     ],
 )
 def test_a_rejected_configuration_says_why_without_printing_the_keys(
@@ -647,5 +652,6 @@ def test_a_rejected_configuration_says_why_without_printing_the_keys(
         load_settings(IngestSettings, "ingest")
     printed = capsys.readouterr()
     assert "NEWSFLOW_API_KEYS" in printed.err and reason in printed.err
-    for secret in (*keys.split(","), WRITE_KEY, "broker-secret"):
+    given = [part for part in re.split("[,:]", keys) if len(part) >= len("short-secret")]  # the secrets, not names
+    for secret in (*given, WRITE_KEY, "broker-secret"):
         assert secret not in printed.out + printed.err

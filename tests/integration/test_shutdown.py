@@ -15,7 +15,7 @@ import httpx
 import pytest
 from pymongo import MongoClient
 
-from devstack.keys import CURSOR_SECRET, READ_KEY, WRITE_KEY
+from devstack.keys import CURSOR_SECRET, READ_KEY, READER, WRITE_KEY, WRITER
 from devstack.ports import free_port
 from devstack.rabbitmq import rabbitmq_vhost
 from devstack.secantus import SecantusServer
@@ -58,7 +58,7 @@ async def _exit_code(process: ServiceProcess, signalled_at: float) -> tuple[int,
 
 
 async def test_ingest_finishes_an_upload_in_flight_then_exits(vhost_url: str) -> None:
-    ingest, url = _start("ingest", {"NEWSFLOW_RABBITMQ_URL": vhost_url, "NEWSFLOW_API_KEYS": WRITE_KEY})
+    ingest, url = _start("ingest", {"NEWSFLOW_RABBITMQ_URL": vhost_url, "NEWSFLOW_API_KEYS": f"{WRITER}:{WRITE_KEY}"})
     signalled = asyncio.Event()
     article = SEED_ARTICLE.read_bytes()
 
@@ -116,7 +116,7 @@ async def test_query_finishes_a_request_in_flight_then_exits(own_database: Secan
             "NEWSFLOW_RABBITMQ_URL": "amqp://unused:unused@127.0.0.1:5672/",
             "NEWSFLOW_MONGODB_URL": own_database.url,
             "NEWSFLOW_MONGODB_DATABASE": name,
-            "NEWSFLOW_API_KEYS": f"{READ_KEY}:read",
+            "NEWSFLOW_API_KEYS": f"{READER}:{READ_KEY}:read",
             "NEWSFLOW_CURSOR_SECRET": CURSOR_SECRET,
         },
     )

@@ -305,12 +305,15 @@ def test_every_required_variable_is_in_env_example() -> None:
 
 def test_make_env_fills_every_secret(tmp_path: Path) -> None:
     from scripts.make_env import main
+    from shared.keys import parse_api_keys
 
     output = tmp_path / ".env"
     assert main(["--output", str(output)]) == 0
     values = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line and line[0] != "#")
     secrets = {name: value for name, value in values.items() if SECRET_NAME.search(name)}
     assert secrets and all(len(value) >= 32 for value in secrets.values())
+    keys = parse_api_keys(values["NEWSFLOW_API_KEYS"])  # the format the services accept
+    assert [(key.name, key.scope.value) for key in keys] == [("writer", "write"), ("reader", "read")]
     first = output.read_text()
     assert main(["--output", str(output)]) == 0
     assert output.read_text() == first, "an existing .env must be left alone"

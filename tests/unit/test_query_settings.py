@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from devstack.workspace import ROOT
 from services.query.settings import QuerySettings
 
-BASE: dict[str, Any] = {"mongodb_url": "mongodb://127.0.0.1:1", "api_keys": "a-key-of-sixteen-chars-or-more:read"}
+BASE: dict[str, Any] = {"mongodb_url": "mongodb://127.0.0.1:1", "api_keys": "dash:a-key-of-sixteen-chars-or-more:read"}
 
 
 def test_defaults_and_secret_handling() -> None:

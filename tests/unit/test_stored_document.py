@@ -24,6 +24,7 @@ from shared.messages import ArticleSubmitted
 SUBMITTED = ArticleSubmitted.model_validate(
     {
         "id": "0123456789abcdef",
+        "owner": "feed",
         "received_at": "2026-01-02T03:04:05Z",
         "article": {
             "title": "A title",
@@ -56,8 +57,8 @@ PIPELINE = Pipeline(version="1", model="m", model_version="v", worker="w")
 HASH = "3bfadd664b7d5869ec4d5ba2fbd765e7f59da8d463fe1644ae05a4c4c179e08f"
 
 ENRICHED_JSON = (
-    '{"id":"0123456789abcdef","status":"enriched","title":"A title","body":"Body text here. Second.","source":"S",'
-    '"url":"https://x.y/z","external_id":"e1","published_at":"2025-01-01T00:00:00Z","language":"en",'
+    '{"id":"0123456789abcdef","owner":"feed","status":"enriched","title":"A title","body":"Body text here. Second.",'
+    '"source":"S","url":"https://x.y/z","external_id":"e1","published_at":"2025-01-01T00:00:00Z","language":"en",'
     '"language_source":"detected","entities":[{"id":"person:a","name":"A","label":"PERSON","aliases":[],"count":1,'
     '"salience":0.5,"mentions":[{"field":"title","start":0,"end":1,"text":"A"}]}],"entities_note":null,'
     '"summary":{"text":"Body text here.","sentences":[{"start":0,"end":15}]},"keywords":[{"text":"body","score":0.5}],'
@@ -66,14 +67,14 @@ ENRICHED_JSON = (
     f'"content_hash":"{HASH}","received_at":"2026-01-02T03:04:05Z","enriched_at":"2026-01-02T03:04:06Z","error":null}}'
 )
 FAILED_JSON = (
-    '{"id":"0123456789abcdef","status":"failed","title":"A title","body":"Body text here. Second.","source":"S",'
-    '"url":"https://x.y/z","external_id":"e1","published_at":"2025-01-01T00:00:00Z","language":null,'
+    '{"id":"0123456789abcdef","owner":"feed","status":"failed","title":"A title","body":"Body text here. Second.",'
+    '"source":"S","url":"https://x.y/z","external_id":"e1","published_at":"2025-01-01T00:00:00Z","language":null,'
     '"language_source":null,"entities":[],"entities_note":null,"summary":null,"keywords":[],"stats":null,'
     '"pipeline":{"version":"1","model":"m","model_version":"v","worker":"w"},'
     f'"content_hash":"{HASH}","received_at":"2026-01-02T03:04:05Z","enriched_at":null,"error":"boom"}}'
 )
 STORED_KEYS = [
-    *("status", "title", "body", "source", "url", "external_id", "published_at"),
+    *("owner", "status", "title", "body", "source", "url", "external_id", "published_at"),
     *("language", "language_source", "entities", "entities_note", "summary", "keywords", "stats"),
     *("pipeline", "content_hash", "received_at", "enriched_at", "error", "_id", "search_terms"),
 ]
@@ -122,7 +123,7 @@ def test_the_content_hash_covers_what_the_client_sent_and_nothing_else() -> None
 
 def test_every_enrichment_field_is_a_document_field_declared_once() -> None:
     assert list(ArticleDocument.model_fields) == [
-        *("id", "status", "title", "body", "source", "url", "external_id", "published_at"),
+        *("id", "owner", "status", "title", "body", "source", "url", "external_id", "published_at"),
         *Enrichment.model_fields,
         *("pipeline", "content_hash", "received_at", "enriched_at", "error"),
     ]

@@ -33,17 +33,34 @@ def test_same_article_as_txt_and_json_gets_the_same_id() -> None:
     from_txt = ArticleIn.model_validate(parse_plain_text(SEED_ARTICLE.read_text()))
     as_json = ArticleIn.model_validate_json(from_txt.model_dump_json())
     reflowed = ArticleIn(title=from_txt.title, body=from_txt.body.replace("\n\n", "\n"), source="China Daily")
-    assert article_id(from_txt) == article_id(as_json) == article_id(reflowed)
-    assert len(article_id(from_txt)) == 16 and int(article_id(from_txt), 16) >= 0
+    assert article_id(from_txt, "feed") == article_id(as_json, "feed") == article_id(reflowed, "feed")
+    assert len(article_id(from_txt, "feed")) == 16 and int(article_id(from_txt, "feed"), 16) >= 0
 
 
 def test_url_and_external_id_identify_corrections() -> None:
     first = ArticleIn(title="T", body="Version one.", url="https://example.org/a")
     corrected = ArticleIn(title="T (updated)", body="Version two.", url="https://example.org/a")
-    assert article_id(first) == article_id(corrected)
+    assert article_id(first, "feed") == article_id(corrected, "feed")
     by_ext = ArticleIn(title="X", body="Y", source="Wire", external_id="42")
-    assert article_id(by_ext) == article_id(ArticleIn(title="Z", body="W", source="Wire", external_id="42"))
-    assert article_id(by_ext) != article_id(ArticleIn(title="X", body="Y", source="Other", external_id="42"))
+    same_ext = ArticleIn(title="Z", body="W", source="Wire", external_id="42")
+    assert article_id(by_ext, "feed") == article_id(same_ext, "feed")
+    assert article_id(by_ext, "feed") != article_id(
+        ArticleIn(title="X", body="Y", source="Other", external_id="42"), "feed"
+    )
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        ArticleIn(title="T", body="B", url="https://example.org/a"),
+        ArticleIn(title="T", body="B", source="Wire", external_id="42"),
+        ArticleIn(title="T", body="B"),
+    ],
+)
+def test_the_same_article_from_another_owner_is_another_article(article: ArticleIn) -> None:
+    """Ids are visible in the query API: were they the same for every key, any key could replace any article."""
+    assert article_id(article, "feed") != article_id(article, "other-feed")
+    assert article_id(article, "feed") != article_id(article, "feed.")  # no name is a prefix of another's identity
 
 
 @pytest.mark.parametrize(

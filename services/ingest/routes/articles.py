@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from services.ingest.deps import PublisherDep, RateLimitDep, SettingsDep, WriteKey
+from services.ingest.deps import PublisherDep, RateLimitDep, SettingsDep, WriteKey, article_owner
 from services.ingest.errors import BrokerUnavailable, InvalidArticle, RateLimited
 from services.ingest.formats import BATCH_TYPES, SINGLE_TYPES, media_type, parse_article, split_batch, validate_item
 from services.ingest.publisher import ArticlePublisher
@@ -45,6 +45,7 @@ async def submit_article(
     request: Request, key: WriteKey, settings: SettingsDep, publisher: PublisherDep, rate_limit: RateLimitDep
 ) -> Accepted:
     """Accept one article (JSON, the plain-text sample layout, or an HTML page) for enrichment."""
+    owner = article_owner(request, key)
     kind, raw = await _receive(
         request, key, rate_limit, SINGLE_TYPES, settings.max_article_bytes, settings.body_timeout_s
     )
@@ -54,7 +55,7 @@ async def submit_article(
         # In a worker thread: a megabyte of HTML takes trafilatura seconds, which must not stall other requests.
         article = await run_in_threadpool(parse_article, raw, kind)
     try:
-        identifier = await _publish(publisher, article)
+        identifier = await _publish(publisher, article, owner)
     except PublishFailed as exc:
         log.warning("publish failed: %s", exc)
         raise BrokerUnavailable(str(exc)) from None
@@ -72,6 +73,7 @@ async def submit_batch(
     request: Request, key: WriteKey, settings: SettingsDep, publisher: PublisherDep, rate_limit: RateLimitDep
 ) -> BatchAccepted:
     """Accept up to 1,000 articles (JSON array or NDJSON); each is accepted or rejected on its own."""
+    owner = article_owner(request, key)
     kind, raw = await _receive(request, key, rate_limit, BATCH_TYPES, settings.max_batch_bytes, settings.body_timeout_s)
     valid, rejected = await run_in_threadpool(_validate_batch, raw, kind, settings.max_batch_articles)
 
@@ -80,7 +82,7 @@ async def submit_batch(
     async def publish_one(article: ArticleIn) -> str:
         async with gate:
             # One line per article would be a hundred per request: these are at DEBUG, the batch at INFO.
-            return await _publish(publisher, article, level=logging.DEBUG)
+            return await _publish(publisher, article, owner, level=logging.DEBUG)
 
     outcomes = await asyncio.gather(*(publish_one(article) for _, article in valid), return_exceptions=True)
     accepted: list[BatchItem] = []
@@ -127,8 +129,10 @@ def _links(settings: IngestSettings, article: str) -> dict[str, str]:
     return {"article": f"{settings.query_base_url.rstrip('/')}/v1/articles/{article}"}
 
 
-async def _publish(publisher: ArticlePublisher, article: ArticleIn, *, level: int = logging.INFO) -> str:
-    message = ArticleSubmitted(id=article_id(article), article=article, received_at=datetime.now(UTC))
+async def _publish(publisher: ArticlePublisher, article: ArticleIn, owner: str, *, level: int = logging.INFO) -> str:
+    message = ArticleSubmitted(
+        id=article_id(article, owner), owner=owner, article=article, received_at=datetime.now(UTC)
+    )
     with article_context(message.id):
         await publisher.publish(message)
         log.log(level, "article queued")
