@@ -9,3 +9,11 @@ def test_terms_are_case_and_accent_insensitive_and_distinct() -> None:
 def test_operators_are_just_words() -> None:
     assert terms('{"$gt": ""}') == ["gt"]
     assert terms(".*") == []
+
+
+def test_an_expanding_text_is_indexed_up_to_a_bounded_length_of_normalised_text() -> None:
+    # U+FDFA expands 18-fold under NFKD: a megabyte of it would be 18 million characters to index.
+    text = "\ufdfa " * 500_000 + "needle"
+    assert "needle" not in terms(text)
+    assert "needle" in terms(text, limit=len(normalise(text)))
+    assert terms("plain words " * 50_000 + "needle")[-1] == "needle"  # an ordinary long body is indexed whole
