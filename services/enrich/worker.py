@@ -1,10 +1,11 @@
 """The enrichment worker: the only place that knows about acknowledgements.
 
 For each batch: decode → skip what is stored already → enrich off the event loop → one bulk upsert →
-ack. A failure that is not the database being down is isolated to the article that caused it: the batch is
-enriched or written again article by article, so its neighbours are stored and acked. A message is acked only after its document is written (or after it was parked in the dead-letter
+ack. A message is acked only after its document is written (or after it was parked in the dead-letter
 queue or handed to a delay queue, each confirmed by the broker), so a crash at any point means
-redelivery, never loss; the upsert by id makes redelivery harmless.
+redelivery, never loss; the upsert by id makes redelivery harmless. A failure other than the database
+being down is isolated to the article that caused it: the batch is enriched or written again article by
+article, so its neighbours are stored and acked.
 """
 
 import asyncio
