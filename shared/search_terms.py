@@ -16,6 +16,9 @@ MAX_TERM_CHARS = 40
 # an expanding one costs a bounded, small time instead of seconds.
 MAX_NORMALISED_CHARS = 2_000_000
 _SLICE_CHARS = 65_536
+# Distinct terms stored per document: far more than an article's vocabulary, and it keeps a megabyte of
+# distinct made-up words from adding megabytes of index entries to one document.
+MAX_TERMS = 50_000
 
 
 def normalise(text: str) -> str:
@@ -44,5 +47,7 @@ def terms(text: str, *, limit: int = MAX_NORMALISED_CHARS) -> list[str]:
         for word in _WORD.findall(piece):
             if len(word) <= MAX_TERM_CHARS:
                 seen.setdefault(word.replace("_", ""), None)
+        if len(seen) > MAX_TERMS:
+            break
     seen.pop("", None)
-    return list(seen)
+    return list(seen)[:MAX_TERMS]
