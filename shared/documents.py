@@ -35,7 +35,7 @@ class Entity(_Model):
     aliases: list[str] = Field(default_factory=list)
     count: int = Field(ge=1, description="number of mentions in title and body")
     salience: float = Field(ge=0.0, le=1.0)
-    mentions: list[Mention]
+    mentions: list[Mention] = Field(description="the first mentions, at most 50 (`count` has them all)")
 
 
 class SummarySentence(_Model):

@@ -16,7 +16,7 @@ from aio_pika import Message
 from aio_pika.abc import AbstractConnection
 from aio_pika.exceptions import DeliveryError
 from pamqp.commands import Basic
-from pymongo.errors import AutoReconnect
+from pymongo.errors import AutoReconnect, DocumentTooLarge, OperationFailure
 
 from services.enrich.model_process import ModelCrashed, NotStarted
 from services.enrich.nlp.enrichment import ArticleText, UnprocessableArticle
@@ -31,6 +31,9 @@ REJECTED = "rejected by the NLP"
 KILLS_THE_MODEL = "kills the model"
 HITS_A_BUG = "hits a bug"
 TOO_LATE = "reaches the model after the stop"
+# Titles that tell `MemoryStore` to refuse an article's enriched document.
+TOO_LARGE = "too large to store once enriched"
+REFUSED_BY_A_BUG = "refused by a bug in the database"
 
 
 class Timeline:
@@ -190,7 +193,12 @@ class StubBroker:
 
 @dataclass
 class MemoryStore:
-    """The database: documents by id; `outage` upserts in a row fail as if the server were unreachable."""
+    """The database: documents by id; `outage` upserts in a row fail as if the server were unreachable.
+
+    Like pymongo, a write with an enriched document titled `TOO_LARGE` fails whole with `DocumentTooLarge`
+    (its failed document, without the enrichment, fits); one titled `REFUSED_BY_A_BUG` fails whole with an
+    error that says nothing about the document.
+    """
 
     timeline: Timeline
     documents: dict[str, ArticleDocument] = field(default_factory=dict)
@@ -214,6 +222,11 @@ class MemoryStore:
         if self.outage:
             self.outage -= 1
             raise AutoReconnect("connection refused")
+        for document in documents:
+            if document.title == TOO_LARGE and document.status == "enriched":
+                raise DocumentTooLarge("BSON document too large (17000000 bytes)")
+            if document.title == REFUSED_BY_A_BUG:
+                raise OperationFailure("an error nobody expected")
         self.writes.append([document.id for document in documents])
         for document in documents:
             self.documents[document.id] = document

@@ -1,5 +1,6 @@
 """Idempotent writes of enriched documents by article id: a batch is inserted, and ids stored already replaced."""
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +52,8 @@ class ArticleStore:
         """
         if not documents:
             return
-        stored = [to_mongo(doc) for doc in documents]
+        # Off the event loop: the search terms of a long body take a while to normalise.
+        stored = await asyncio.to_thread(lambda: [to_mongo(doc) for doc in documents])
         try:
             await self._collection.insert_many(stored, ordered=False)
             return

@@ -3,7 +3,9 @@
 For each batch: decode → skip what is stored already → enrich off the event loop → one bulk upsert →
 ack. A message is acked only after its document is written (or after it was parked in the dead-letter
 queue or handed to a delay queue, each confirmed by the broker), so a crash at any point means
-redelivery, never loss; the upsert by id makes redelivery harmless.
+redelivery, never loss; the upsert by id makes redelivery harmless. A failure other than the database
+being down is isolated to the article that caused it: the batch is enriched or written again article by
+article, so its neighbours are stored and acked.
 """
 
 import asyncio
@@ -16,8 +18,9 @@ from typing import Protocol
 from aio_pika import Message
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange, AbstractIncomingMessage
 from aio_pika.exceptions import AMQPError, ChannelInvalidStateError
+from bson.errors import InvalidDocument
 from pydantic import ValidationError
-from pymongo.errors import PyMongoError
+from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError, WriteConcernError, WriteError
 
 from services.enrich.model_process import ModelCrashed, NotStarted
 from services.enrich.nlp.enrichment import ArticleText, UnprocessableArticle
@@ -34,6 +37,12 @@ log = logging.getLogger(__name__)
 # Connection-level failures after which the worker reconnects (its unacked messages return to the queue).
 BROKER_ERRORS = (AMQPError, ChannelInvalidStateError, ConnectionError, OSError)
 RECONNECT_DELAYS_S = (0.5, 1, 2, 5, 10)
+# The database cannot take any write now: the whole batch waits in a delay queue. Any other write failure is
+# looked for in each document alone.
+DATABASE_UNAVAILABLE = (ConnectionFailure, WriteConcernError)
+# A document the database will never take as it is: too large (`DocumentTooLarge` is an `InvalidDocument`, not
+# a `PyMongoError`), not encodable, or refused by the server's checks. Retrying would not help.
+UNWRITABLE = (InvalidDocument, WriteError, BulkWriteError)
 # Batches in progress at once: while one is written and acked, the next is already in the model (which runs
 # one batch at a time), so the model does not sit idle while the database writes (docs/performance.md).
 BATCHES_IN_PROGRESS = 2
@@ -76,6 +85,21 @@ class DocumentStore(Protocol):
 
 
 Connect = Callable[[], Awaitable[AbstractConnection]]
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """Why the database did not take one document, and whether that is the document's fault (then it is
+    recorded as failed and parked) or not (then its message is retried)."""
+
+    reason: str
+    permanent: bool
+
+    @classmethod
+    def of(cls, error: Exception) -> "_Refusal":
+        permanent = isinstance(error, UNWRITABLE)
+        what = "the database refused the document" if permanent else "unexpected error writing the document"
+        return cls(f"{what}: {type(error).__name__}: {error}"[:500], permanent)
 
 
 @dataclass
@@ -208,7 +232,7 @@ class Worker:
     async def _handle(self, session: _Session, jobs: list[_Job]) -> None:
         try:
             documents, parked = await self._enrich(jobs)
-            await self._store.upsert(documents)
+            refused = await self._write(documents)
         except NotStarted:
             # Only the batch already in the model is finished after SIGTERM, so the worker exits within
             # Docker's grace period; these messages are redelivered to another worker at once.
@@ -219,29 +243,70 @@ class Worker:
             if len(jobs) > 1:
                 # Perhaps one article killed the model: one at a time, only that one is retried and parked.
                 log.warning("the model process died under a batch; retrying its %d articles one by one", len(jobs))
-                for job in jobs:
-                    await self._handle(session, [job])
+                await self._one_by_one(session, jobs)
                 return
             await self._retry(session, jobs[0], "the model process died on this article")
             return
-        except PyMongoError as exc:
+        except DATABASE_UNAVAILABLE as exc:
             log.warning("database unavailable (%s); delaying %d messages", type(exc).__name__, len(jobs))
             for job in jobs:
                 await self._retry(session, job, f"database error: {type(exc).__name__}")
             return
         except Exception as exc:  # a bug, not the article's fault: retried, then parked if it persists
-            log.exception("unexpected error while processing a batch")
-            for job in jobs:
-                await self._retry(session, job, f"unexpected error: {type(exc).__name__}")
+            if len(jobs) > 1:
+                # Perhaps one article trips it: alone, the others are stored and only that one is retried.
+                log.exception("unexpected error while processing a batch; processing its articles one by one")
+                await self._one_by_one(session, jobs)
+                return
+            log.exception("unexpected error while processing an article")
+            await self._retry(session, jobs[0], f"unexpected error: {type(exc).__name__}")
             return
         for job in jobs:
             with article_context(job.submission.id):
+                refusal = refused.get(job.submission.id)
                 reason = parked.get(job.submission.id)
-                if reason is not None:
+                if refusal is not None and not refusal.permanent:
+                    await self._retry(session, job, refusal.reason)
+                elif refusal is not None:
+                    await self._record_failure(session, job, refusal.reason)
+                elif reason is not None:
                     await self._park(session, job.message, reason)
                 else:
                     await job.message.ack()
                     log.info("article stored")
+
+    async def _one_by_one(self, session: _Session, jobs: Sequence[_Job]) -> None:
+        for job in jobs:
+            await self._handle(session, [job])
+
+    async def _write(self, documents: Sequence[ArticleDocument]) -> dict[str, _Refusal]:
+        """Write the documents; those the database would not take, by id, with the reason.
+
+        When a batch write fails for any reason but the database being unavailable, each document is written
+        alone, so only the one at fault is held back and its neighbours are stored.
+        """
+        try:
+            await self._store.upsert(documents)
+            return {}
+        except DATABASE_UNAVAILABLE:
+            raise
+        except Exception as exc:
+            if len(documents) == 1:
+                return {documents[0].id: _Refusal.of(exc)}
+            log.warning("the database refused a batch (%s); writing its documents one by one", type(exc).__name__)
+        refused: dict[str, _Refusal] = {}
+        for document in documents:
+            refused |= await self._write([document])
+        return refused
+
+    async def _record_failure(self, session: _Session, job: _Job, reason: str) -> None:
+        """Store the article as failed, without its enrichment (what made the document unwritable), and park it."""
+        document = failed_document(job.submission, reason, self._pipeline, content_hash=job.content_hash)
+        try:
+            await self._store.upsert([document])
+        except Exception as exc:  # parked all the same: the dead-letter queue holds the reason
+            log.warning("could not record the failed article (%s); parking it anyway", type(exc).__name__)
+        await self._park(session, job.message, reason)
 
     async def _decode(self, session: _Session, message: AbstractIncomingMessage) -> _Job | None:
         try:
@@ -258,7 +323,7 @@ class Worker:
                 document = failed_document(submission, reason, self._pipeline, content_hash=content_hash(submission))
                 try:
                     await self._store.upsert([document])
-                except PyMongoError:
+                except (PyMongoError, InvalidDocument):
                     log.warning("could not record the failed article; parking it anyway")
                 await self._park(session, message, reason)
             return None

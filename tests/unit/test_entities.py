@@ -7,7 +7,13 @@ import spacy
 from spacy.language import Language
 
 from services.enrich.nlp.annotation import annotate
-from services.enrich.nlp.entities import canonical_entities, slug
+from services.enrich.nlp.entities import (
+    MAX_ALIASES,
+    MAX_ENTITIES,
+    MAX_MENTIONS_PER_ENTITY,
+    canonical_entities,
+    slug,
+)
 from services.enrich.nlp.layout import ArticleLayout
 from shared.documents import Entity
 
@@ -186,3 +192,24 @@ def test_a_leading_part_joins_a_person_only_when_seen_as_a_person(blank: Languag
     body = "SpaceX Crew Dragon docked. SpaceX said so."
     found = entities(blank, body, [("SpaceX Crew Dragon", "PERSON", 0), ("SpaceX", "ORG", 1)])
     assert sorted((e.name, e.label) for e in found) == [("SpaceX", "ORG"), ("SpaceX Crew Dragon", "PERSON")]
+
+
+def test_a_name_in_every_sentence_keeps_its_first_mentions_and_its_true_count(blank: Language) -> None:
+    sentence = "Officials met in Paris again. "
+    body = sentence * (MAX_MENTIONS_PER_ENTITY * 3)
+    [paris] = entities(blank, body, [("Paris", "GPE", n) for n in range(MAX_MENTIONS_PER_ENTITY * 3)])
+    assert paris.count == MAX_MENTIONS_PER_ENTITY * 3
+    assert len(paris.mentions) == MAX_MENTIONS_PER_ENTITY
+    assert [m.start for m in paris.mentions] == [n * len(sentence) + 17 for n in range(MAX_MENTIONS_PER_ENTITY)]
+
+
+def test_an_article_keeps_its_most_salient_entities_and_few_spellings_of_each(blank: Language) -> None:
+    names = [f"Town{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(MAX_ENTITIES + 20)]
+    body = "".join(f"They went to {name}. " for name in names)
+    found = entities(blank, body, [(name, "GPE", 0) for name in names])
+    assert [entity.name for entity in found] == names[:MAX_ENTITIES]  # earlier mentions weigh more
+
+    spellings = [f"ACME{'!' * n}" for n in range(MAX_ALIASES + 5)]
+    body = "".join(f"Shares of {spelling} rose. " for spelling in spellings)
+    [acme] = entities(blank, body, [(spelling, "ORG", 0) for spelling in spellings])
+    assert len(acme.aliases) == MAX_ALIASES

@@ -24,7 +24,9 @@ from shared.messages import ArticleSubmitted
 from tests.worker_doubles import (
     HITS_A_BUG,
     KILLS_THE_MODEL,
+    REFUSED_BY_A_BUG,
     REJECTED,
+    TOO_LARGE,
     TOO_LATE,
     WAIT_S,
     MemoryStore,
@@ -240,6 +242,50 @@ async def test_a_bug_in_the_enrichment_delays_the_batch_instead_of_dropping_it(h
     [delayed] = harness.broker.to(topology.RETRY_EXCHANGE)
     assert delayed.message.message_id == article.id
     assert ("ack", article.id) in harness.broker.events
+
+
+async def test_a_bug_enriching_one_article_of_a_batch_retries_that_article_alone(harness: Harness) -> None:
+    before, buggy, after = submission("Before"), submission(HITS_A_BUG), submission("After")
+    await send(harness, before, buggy, after)
+
+    assert harness.enricher.batches == [["Before", HITS_A_BUG, "After"], ["Before"], [HITS_A_BUG], ["After"]]
+    assert set(harness.store.documents) == {before.id, after.id}
+    assert {("ack", before.id), ("ack", after.id)} <= set(harness.broker.events)
+    [delayed] = harness.broker.to(topology.RETRY_EXCHANGE)
+    assert delayed.message.message_id == buggy.id
+    assert harness.broker.to(topology.DEAD_EXCHANGE) == []
+
+
+async def test_a_document_too_large_to_store_is_recorded_as_failed_and_parked_while_its_neighbours_are_stored(
+    harness: Harness,
+) -> None:
+    before, huge, after = submission("Before"), submission(TOO_LARGE), submission("After")
+    await send(harness, before, huge, after)
+
+    assert harness.store.documents[before.id].status == "enriched"
+    assert harness.store.documents[after.id].status == "enriched"
+    assert {("ack", before.id), ("ack", after.id)} <= set(harness.broker.events)
+    failed = harness.store.documents[huge.id]
+    assert failed.status == "failed" and failed.entities == []
+    assert failed.error is not None and failed.error.startswith("the database refused the document: DocumentTooLarge")
+    [parked] = harness.broker.to(topology.DEAD_EXCHANGE)
+    assert parked.message.message_id == huge.id
+    assert parked.message.headers[topology.ERROR_HEADER] == failed.error
+    assert harness.broker.to(topology.RETRY_EXCHANGE) == []
+    # The model ran once: only the write was split.
+    assert harness.enricher.batches == [["Before", TOO_LARGE, "After"]]
+
+
+async def test_an_unexpected_write_error_on_one_document_retries_that_article_alone(harness: Harness) -> None:
+    before, refused, after = submission("Before"), submission(REFUSED_BY_A_BUG), submission("After")
+    await send(harness, before, refused, after)
+
+    assert set(harness.store.documents) == {before.id, after.id}
+    assert {("ack", before.id), ("ack", after.id)} <= set(harness.broker.events)
+    [delayed] = harness.broker.to(topology.RETRY_EXCHANGE)
+    assert delayed.message.message_id == refused.id
+    assert delayed.message.headers[topology.ATTEMPT_HEADER] == 1
+    assert harness.broker.to(topology.DEAD_EXCHANGE) == []
 
 
 async def test_a_batch_that_had_not_reached_the_model_when_stopping_goes_straight_back_to_the_queue(

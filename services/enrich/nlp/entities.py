@@ -79,6 +79,12 @@ _LEADING_ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _APOSTROPHES = "'\u2019"
 _TRAILING_POSSESSIVE = re.compile(f"(?:[{_APOSTROPHES}]s|s[{_APOSTROPHES}])$")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb()[]{}"
+# What one article can add to its stored document, so text dense with names (a megabyte of place names) stays
+# far below MongoDB's 16 MB document limit: an entity keeps its first mentions (its `count` stays the true
+# number), its most used spellings, and an article its most salient entities.
+MAX_MENTIONS_PER_ENTITY = 50
+MAX_ALIASES = 10
+MAX_ENTITIES = 200
 _TITLE_WEIGHT = 3.0  # a mention in the headline counts as three early body mentions
 
 
@@ -339,7 +345,8 @@ def _located(layout: ArticleLayout, raw_mentions: Iterable[_Mention]) -> list[Me
 
 def _aliases(name: str, members: Sequence[_Surface], mentions: Sequence[Mention]) -> list[str]:
     """Other spellings in the text, most used first, then the full form of a known abbreviation."""
-    aliases = [text for text, _ in Counter(m.text for m in mentions).most_common() if text != name]
+    aliases = [text for text, _ in Counter(m.text for m in mentions).most_common(MAX_ALIASES + 1) if text != name]
+    del aliases[MAX_ALIASES:]
     for member in members:
         if member.key.startswith("known:"):
             full = _KNOWN_NAMES[int(member.key.removeprefix("known:"))][0]
@@ -398,7 +405,7 @@ def canonical_entities(layout: ArticleLayout, found: Sequence[FoundEntity]) -> l
     drafts.sort(key=lambda draft: (-draft[0], draft[3][0].field != "title", draft[3][0].start))
     entities: list[Entity] = []
     seen: Counter[str] = Counter()
-    for weight, members, label, located in drafts:
+    for weight, members, label, located in drafts[:MAX_ENTITIES]:
         name = _head(members).text
         identifier = f"{label.lower()}:{slug(name)}"
         seen[identifier] += 1
@@ -410,7 +417,7 @@ def canonical_entities(layout: ArticleLayout, found: Sequence[FoundEntity]) -> l
                 aliases=_aliases(name, members, located),
                 count=len(located),
                 salience=round(weight / top, 4),
-                mentions=located,
+                mentions=located[:MAX_MENTIONS_PER_ENTITY],
             )
         )
     return entities
