@@ -50,7 +50,8 @@ def broker_accounts() -> Iterator[Broker]:
         users: dict[str, str] = {}
         try:
             for role, permissions in (("ingest", accounts.INGEST), ("enrich", accounts.ENRICH)):
-                user, password = f"newsflow-test-{role}-{suffix}", secrets.token_urlsafe(24)
+                # Hex: a password starting with "-" would be read by rabbitmqctl as an option.
+                user, password = f"newsflow-test-{role}-{suffix}", secrets.token_hex(24)
                 rabbitmqctl("add_user", user, password)
                 users[role] = user
                 rabbitmqctl(
