@@ -26,6 +26,7 @@ from tests.integration import query_app, query_data
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 SERVICES = ("ingest", "query")
+REPOSITORY = Path(__file__).parents[2]
 SEED = 15
 # Fuzzed requests per operation on top of the examples and the coverage phase's cases: about a minute for
 # both services on two shared cores.
@@ -88,10 +89,8 @@ def test_service_answers_as_its_openapi_document_says(
         "--request-timeout=30",
         f"--header=X-API-Key: {WRITE_KEY}",
         "--output-truncate=false",
-        f"--report-dir={tmp_path}",
     ]
-    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.integration.openapi_media"}
-    run = subprocess.run(
-        command, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, env=env, cwd=Path(__file__).parents[2]
-    )
+    # Run in `tmp_path`, where schemathesis keeps its cache, with the repository importable for the hooks.
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.integration.openapi_media", "PYTHONPATH": str(REPOSITORY)}
+    run = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-20_000:] + run.stderr[-5_000:]

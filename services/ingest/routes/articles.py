@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from services.ingest.deps import PublisherDep, RateLimitDep, SettingsDep, WriteKey
-from services.ingest.errors import BrokerUnavailable, InvalidArticle, RateLimited
+from services.ingest.errors import BrokerUnavailable, InvalidArticle, InvalidBatch, RateLimited
 from services.ingest.formats import BATCH_TYPES, SINGLE_TYPES, media_type, parse_article, split_batch, validate_item
 from services.ingest.publisher import ArticlePublisher
 from services.ingest.schemas import (
@@ -71,9 +71,10 @@ async def submit_article(
 async def submit_batch(
     request: Request, key: WriteKey, settings: SettingsDep, publisher: PublisherDep, rate_limit: RateLimitDep
 ) -> BatchAccepted:
-    """Accept up to 1,000 articles (JSON array or NDJSON); each is accepted or rejected on its own."""
+    """Accept up to 1,000 valid articles (JSON array or NDJSON); one the broker does not take is listed apart."""
     kind, raw = await _receive(request, key, rate_limit, BATCH_TYPES, settings.max_batch_bytes, settings.body_timeout_s)
-    valid, rejected = await run_in_threadpool(_validate_batch, raw, kind, settings.max_batch_articles)
+    valid = await run_in_threadpool(_validate_batch, raw, kind, settings.max_batch_articles)
+    rejected: list[BatchRejection] = []
 
     gate = asyncio.Semaphore(settings.publish_concurrency)
 
@@ -109,18 +110,23 @@ async def _receive(
     return kind, await read_body(request, limit, timeout_s)
 
 
-def _validate_batch(
-    raw: bytes, kind: str, max_articles: int
-) -> tuple[list[tuple[int, ArticleIn]], list[BatchRejection]]:
-    """The batch's valid articles, with their index, and its rejected ones (CPU-bound: run it in a thread)."""
+def _validate_batch(raw: bytes, kind: str, max_articles: int) -> list[tuple[int, ArticleIn]]:
+    """The batch's articles, with their index (CPU-bound: run it in a thread).
+
+    An invalid article is refused as it would be on its own, and so is its batch: the OpenAPI document
+    describes a batch as an array of articles, and a request it does not describe is not accepted in part.
+    The answer lists every invalid article's errors, so a client fixes them all at once.
+    """
     valid: list[tuple[int, ArticleIn]] = []
-    rejected: list[BatchRejection] = []
+    errors: list[dict[str, str]] = []
     for index, item in enumerate(split_batch(raw, kind, max_articles)):
         try:
             valid.append((index, validate_item(item)))
         except InvalidArticle as exc:
-            rejected.append(BatchRejection.model_validate({"index": index, "errors": exc.errors}))
-    return valid, rejected
+            errors.extend({"loc": f"[{index}].{error['loc']}", "msg": error["msg"]} for error in exc.errors)
+    if errors:
+        raise InvalidBatch(errors)
+    return valid
 
 
 def _links(settings: IngestSettings, article: str) -> dict[str, str]:
