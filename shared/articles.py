@@ -10,7 +10,16 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 # Per-field bounds (the request body limit is enforced separately, in bytes, before parsing).
 MAX_TITLE_CHARS = 1_000
@@ -33,9 +42,7 @@ def reject_nul(value: str) -> str:
 TEXT_PATTERN = r"^[^\x00]*[^\W_][^\x00]*$"
 _TEXT = Field(json_schema_extra={"pattern": TEXT_PATTERN})
 # The length bounds come before the NUL check, so they are string constraints (with a message in characters).
-Title = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_TITLE_CHARS), AfterValidator(reject_nul), _TEXT
-]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE_CHARS), AfterValidator(reject_nul), _TEXT]
 Body = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BODY_CHARS), AfterValidator(reject_nul), _TEXT]
 Url = Annotated[str, StringConstraints(max_length=MAX_URL_CHARS, pattern=r"^https?://\S+$"), AfterValidator(reject_nul)]
 ShortText = Annotated[
@@ -51,7 +58,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def _text_moment(value: object) -> object:
     """A moment is an ISO 8601 text, as documented: a number (or `"0"`) is not read as a Unix timestamp."""
-    if isinstance(value, str) and not _ISO_DATE.match(value.strip()) or isinstance(value, int | float):
+    if (isinstance(value, str) and not _ISO_DATE.match(value.strip())) or isinstance(value, int | float):
         raise ValueError("must be an ISO 8601 date-time string")
     return value
 

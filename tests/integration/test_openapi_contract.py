@@ -69,9 +69,7 @@ def ports(mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_service_answers_as_its_openapi_document_says(
-    service: str, ports: dict[str, int], tmp_path: Path
-) -> None:
+def test_service_answers_as_its_openapi_document_says(service: str, ports: dict[str, int], tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{ports[service]}"
     command = [
         sys.executable,
