@@ -36,6 +36,8 @@ router = APIRouter()
 # A JSON article up to this size is validated on the event loop (pydantic-core takes well under a millisecond);
 # bigger ones, and HTML, go to a thread. The thread hop cost more than validating a typical 3 KB article.
 INLINE_PARSE_BYTES = 64 * 1024
+# Errors listed in the 422 of a batch: a thousand invalid articles get an answer of a couple of hundred KB.
+MAX_BATCH_ERRORS = 1_000
 
 
 @router.post(
@@ -125,7 +127,7 @@ def _validate_batch(raw: bytes, kind: str, max_articles: int) -> list[tuple[int,
         except InvalidArticle as exc:
             errors.extend({"loc": f"[{index}].{error['loc']}", "msg": error["msg"]} for error in exc.errors)
     if errors:
-        raise InvalidBatch(errors)
+        raise InvalidBatch(errors[:MAX_BATCH_ERRORS])
     return valid
 
 
