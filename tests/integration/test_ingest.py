@@ -120,7 +120,7 @@ async def test_batch_accepts_valid_items_and_refuses_one_with_an_invalid_item(
     items = [{"title": f"Story {i}", "body": f"Body of story {i}."} for i in range(5)] + [{"title": "", "body": "x"}]
     refused = await ingest.post("/v1/articles:batch", json=items, headers=WRITE)
     assert refused.status_code == 422, refused.text
-    assert [error["loc"] for error in refused.json()["errors"]] == ["[5].title", "[5].body"]
+    assert [error["loc"] for error in refused.json()["errors"]] == ["[5].title"]
     assert await _drain(rabbitmq_url) == []  # nothing of a refused batch is queued
 
     response = await ingest.post("/v1/articles:batch", json=items[:5], headers=WRITE)

@@ -125,10 +125,15 @@ def _validate_batch(raw: bytes, kind: str, max_articles: int) -> list[tuple[int,
         try:
             valid.append((index, validate_item(item)))
         except InvalidArticle as exc:
-            errors.extend({"loc": f"[{index}].{error['loc']}", "msg": error["msg"]} for error in exc.errors)
+            errors.extend({"loc": _item_loc(index, error["loc"]), "msg": error["msg"]} for error in exc.errors)
     if errors:
         raise InvalidBatch(errors[:MAX_BATCH_ERRORS])
     return valid
+
+
+def _item_loc(index: int, loc: str) -> str:
+    """Where an error is in the batch: `[3].title`, or `[3]` for the article as a whole."""
+    return f"[{index}].{loc}" if loc else f"[{index}]"
 
 
 def _links(settings: IngestSettings, article: str) -> dict[str, str]:
