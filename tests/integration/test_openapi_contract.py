@@ -92,5 +92,6 @@ def test_service_answers_as_its_openapi_document_says(service: str, ports: dict[
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.integration.openapi_media", "PYTHONPATH": str(REPOSITORY)}
     run = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-20_000:] + run.stderr[-5_000:]
-    for phase in ("Examples", "Coverage", "Fuzzing"):  # each ran, and passed
+    # Examples run where the document has some (the query service's has none); the others always run.
+    for phase in ("Coverage", "Fuzzing"):
         assert f"✅ {phase}" in run.stdout, run.stdout[-5_000:]
