@@ -5,11 +5,21 @@ the input formats that produce one (plain text, HTML) are `shared.layouts`.
 """
 
 import hashlib
+import re
 import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 # Per-field bounds (the request body limit is enforced separately, in bytes, before parsing).
 MAX_TITLE_CHARS = 1_000
@@ -27,15 +37,30 @@ def reject_nul(value: str) -> str:
     return value
 
 
+# What `_has_words` and `reject_nul` check, for the OpenAPI document: no NUL, and a letter or digit (Python's
+# `[^\W_]` is exactly `str.isalnum`). Only documented: the validators say it with a clearer message.
+TEXT_PATTERN = r"^[^\x00]*[^\W_][^\x00]*$"
+_TEXT = Field(json_schema_extra={"pattern": TEXT_PATTERN})
 # The length bounds come before the NUL check, so they are string constraints (with a message in characters).
-Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE_CHARS), AfterValidator(reject_nul)]
-Body = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BODY_CHARS), AfterValidator(reject_nul)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE_CHARS), AfterValidator(reject_nul), _TEXT]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BODY_CHARS), AfterValidator(reject_nul), _TEXT]
 Url = Annotated[str, StringConstraints(max_length=MAX_URL_CHARS, pattern=r"^https?://\S+$"), AfterValidator(reject_nul)]
 ShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SHORT_FIELD_CHARS),
     AfterValidator(reject_nul),
+    Field(json_schema_extra={"pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"}),  # not blank once stripped; no NUL
 ]
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _text_moment(value: object) -> object:
+    """A moment is an ISO 8601 text, as documented: a number (or `"0"`) is not read as a Unix timestamp."""
+    if (isinstance(value, str) and not _ISO_DATE.match(value.strip())) or isinstance(value, int | float):
+        raise ValueError("must be an ISO 8601 date-time string")
+    return value
 
 
 class ArticleIn(BaseModel):
@@ -47,7 +72,9 @@ class ArticleIn(BaseModel):
     body: Body
     source: ShortText | None = None
     url: Url | None = None
-    published_at: datetime | None = Field(default=None, description="ISO 8601; without a zone it means UTC")
+    published_at: Annotated[datetime | None, BeforeValidator(_text_moment)] = Field(
+        default=None, description="ISO 8601; without a zone it means UTC"
+    )
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] | None = Field(
         default=None, description="ISO 639-1 code the client declares; it wins over detection"
     )

@@ -51,12 +51,25 @@ ARTICLE_BODY: dict[str, Any] = {
         },
     }
 }
+# The default of NEWSFLOW_MAX_BATCH_ARTICLES: a deployment that changes it answers 422 past its own bound.
+MAX_BATCH_ARTICLES = 1_000
+_ARTICLES: dict[str, Any] = {
+    "type": "array",
+    "items": ArticleIn.model_json_schema(),
+    "minItems": 1,
+    "maxItems": MAX_BATCH_ARTICLES,
+}
 BATCH_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
+        "description": (
+            "The articles as a JSON array, or as NDJSON: the same articles, one JSON object per line. A batch with"
+            " an invalid article is refused whole (422, each invalid article's errors under `[index]`)."
+        ),
         "content": {
-            "application/json": {"schema": {"type": "array", "items": ArticleIn.model_json_schema()}},
-            "application/x-ndjson": {"schema": {"type": "string"}},
+            "application/json": {"schema": _ARTICLES},
+            # A sequence of articles, one per line: described as the array it carries.
+            "application/x-ndjson": {"schema": _ARTICLES},
         },
     }
 }

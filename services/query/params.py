@@ -5,6 +5,7 @@ Only the fields declared here are read; anything else in the query string (`sour
 """
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -14,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringCo
 from services.query.cursor import MAX_CURSOR_CHARS
 from services.query.repository import ArticleFilter, ArticleSort, EntityFilter, RelatedSort
 from shared.documents import EntityLabel, Status
-from shared.search_terms import normalise, terms
+from shared.search_terms import MAX_TERM_CHARS, normalise, terms
 
 MAX_Q_CHARS = 200
 # NFKD can expand one character 18-fold (U+FDFA): `q` is bounded again once normalised.
@@ -36,6 +37,14 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso(value: object) -> object:
+    """A moment is an ISO 8601 date or date-time, as documented: `0.5` is not read as a Unix timestamp."""
+    if isinstance(value, str) and not _DATE_PREFIX.match(value):
+        raise ValueError("must be an ISO 8601 date or date-time")
+    return value
 
 
 def _whole_day(value: object) -> object:
@@ -50,18 +59,39 @@ def _whole_day(value: object) -> object:
     return value
 
 
+# Control characters (Unicode category Cc, exactly these ranges): NUL cannot be in a BSON regex, nor is any of
+# them part of a name or a word. The schema states it as a pattern.
+_CONTROL = "\\x00-\\x1f\\x7f-\\x9f"
+NO_CONTROL_PATTERN = f"^[^{_CONTROL}]*$"
+# `q` of the articles: 1 to MAX_Q_TERMS words of letters and digits, each at most MAX_TERM_CHARS, between
+# separators that are neither word nor control characters. Python's `[^\W_]` is `str.isalnum`, and the
+# server matches with Python's `re`, as schema-driven clients do, so both read the pattern alike.
+_SEPARATOR = f"[^\\w{_CONTROL}]"
+_Q_WORD = f"[^\\W_]{{1,{MAX_TERM_CHARS}}}"
+Q_PATTERN = f"^{_SEPARATOR}*(?:{_Q_WORD}{_SEPARATOR}+){{0,{MAX_Q_TERMS - 1}}}{_Q_WORD}{_SEPARATOR}*$"
+_Q = re.compile(Q_PATTERN.removesuffix("$"))
+
+
 def _printable(text: str | None) -> str | None:
-    # NUL cannot be in a BSON regex (nor is any control character part of a name or a word).
-    if text is not None and not text.isprintable():
+    if text is not None and any(unicodedata.category(ch) == "Cc" for ch in text):
         raise ValueError("must not contain control characters")
     return text
 
 
+def _words(text: str | None) -> str | None:
+    if text is not None and not _Q.fullmatch(text):
+        raise ValueError(
+            f"must be 1 to {MAX_Q_TERMS} words of letters or digits, each at most {MAX_TERM_CHARS} characters"
+        )
+    return text
+
+
 EntityId = Annotated[str, StringConstraints(pattern=ENTITY_ID_PATTERN, max_length=120)]
-Moment = Annotated[datetime | None, AfterValidator(_utc)]
-End = Annotated[datetime | None, BeforeValidator(_whole_day), AfterValidator(_utc)]
+Moment = Annotated[datetime | None, BeforeValidator(_iso), AfterValidator(_utc)]
+End = Annotated[datetime | None, BeforeValidator(_whole_day), BeforeValidator(_iso), AfterValidator(_utc)]
 END = "exclusive; a date without a time includes that whole day; without a zone means UTC"
-Text = Annotated[str | None, AfterValidator(_printable)]
+Text = Annotated[str | None, AfterValidator(_printable), Field(json_schema_extra={"pattern": NO_CONTROL_PATTERN})]
+Words = Annotated[str | None, AfterValidator(_printable), AfterValidator(_words)]
 Limit = Annotated[int, Field(ge=1, le=100, description="items per page")]
 Cursor = Annotated[
     str | None,
@@ -79,8 +109,11 @@ class ListParams(BaseModel):
 
 
 class ArticleListParams(ListParams):
-    q: Text = Field(
-        default=None, max_length=MAX_Q_CHARS, description="words that must all appear (case and accents ignored)"
+    q: Words = Field(
+        default=None,
+        max_length=MAX_Q_CHARS,
+        description="words that must all appear (case and accents ignored)",
+        json_schema_extra={"pattern": Q_PATTERN},
     )
     entity: list[EntityId] = Field(
         default_factory=list, max_length=MAX_ENTITY_PARAMS, description="entity ids that must all appear"

@@ -15,21 +15,25 @@ ERROR_REASONS = {
     "401": "no API key, or an unknown one",
     "403": "the API key's scope does not allow this",
     "404": "not found",
-    "408": "the request body arrived too slowly",
+    "408": "the request head or body arrived too slowly",
     "413": "the request body exceeds its byte limit",
     "415": "unsupported Content-Type",
     "422": "invalid request: the reason, and a short list of the fields at fault",
     "429": "rate limit exceeded; retry after `Retry-After` seconds",
+    "431": "the request line and headers exceed their byte limit",
     "503": "temporarily unavailable; retry later",
 }
 _RETRY_AFTER = {"description": "seconds to wait before retrying", "schema": {"type": "integer", "minimum": 1}}
+# Answered by the server's protocol (`shared.http.protocol`) to any request, before it reaches an operation.
+PROTOCOL_ERRORS = ("408", "431")
 
 
 def document_errors(app: FastAPI, error_body: type[BaseModel]) -> None:
     """Every error an operation can answer is in its OpenAPI entry, with the `error_body` schema.
 
     Also the ones the routes do not list: 401 (and 403 for write operations) follow from the operation's key
-    scheme. FastAPI's default 422 schema (a list in `detail`) is replaced by the one the error handlers send.
+    scheme, and 408 and 431 come from the server's protocol, whatever the operation. FastAPI's default 422
+    schema (a list in `detail`) is replaced by the one the error handlers send.
     """
     name = error_body.__name__
     reference = {"$ref": f"#/components/schemas/{name}"}
@@ -62,6 +66,8 @@ def _document_operation_errors(operation: dict[str, Any], reference: dict[str, s
         responses.setdefault("401", {})
     if KEY_HEADERS[Scope.WRITE].scheme_name in schemes:
         responses.setdefault("403", {})
+    for code in PROTOCOL_ERRORS:
+        responses.setdefault(code, {})
     for code, response in responses.items():
         if code[0] not in "45":
             continue

@@ -115,14 +115,20 @@ async def test_body_over_the_limit_is_413(ingest: httpx.AsyncClient) -> None:
     assert "limit" in response.json()["detail"]
 
 
-async def test_batch_accepts_valid_items_and_rejects_the_rest(ingest: httpx.AsyncClient, rabbitmq_url: str) -> None:
+async def test_batch_accepts_valid_items_and_refuses_one_with_an_invalid_item(
+    ingest: httpx.AsyncClient, rabbitmq_url: str
+) -> None:
     await _drain(rabbitmq_url)
     items = [{"title": f"Story {i}", "body": f"Body of story {i}."} for i in range(5)] + [{"title": "", "body": "x"}]
-    response = await ingest.post("/v1/articles:batch", json=items, headers=WRITE)
+    refused = await ingest.post("/v1/articles:batch", json=items, headers=WRITE)
+    assert refused.status_code == 422, refused.text
+    assert [error["loc"] for error in refused.json()["errors"]] == ["[5].title"]
+    assert await _drain(rabbitmq_url) == []  # nothing of a refused batch is queued
+
+    response = await ingest.post("/v1/articles:batch", json=items[:5], headers=WRITE)
     assert response.status_code == 202, response.text
     result = response.json()
-    assert [a["index"] for a in result["accepted"]] == [0, 1, 2, 3, 4]
-    assert [r["index"] for r in result["rejected"]] == [5]
+    assert [a["index"] for a in result["accepted"]] == [0, 1, 2, 3, 4] and result["rejected"] == []
     queued = {m.message_id for m in await _drain(rabbitmq_url)}
     assert queued == {a["id"] for a in result["accepted"]}
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from services.ingest.deps import PublisherDep, RateLimitDep, SettingsDep, WriteKey, article_owner
-from services.ingest.errors import BrokerUnavailable, InvalidArticle, RateLimited
+from services.ingest.errors import BrokerUnavailable, InvalidArticle, InvalidBatch, RateLimited
 from services.ingest.formats import BATCH_TYPES, SINGLE_TYPES, media_type, parse_article, split_batch, validate_item
 from services.ingest.publisher import ArticlePublisher
 from services.ingest.schemas import (
@@ -36,6 +36,8 @@ router = APIRouter()
 # A JSON article up to this size is validated on the event loop (pydantic-core takes well under a millisecond);
 # bigger ones, and HTML, go to a thread. The thread hop cost more than validating a typical 3 KB article.
 INLINE_PARSE_BYTES = 64 * 1024
+# Errors listed in the 422 of a batch: a thousand invalid articles get an answer of a couple of hundred KB.
+MAX_BATCH_ERRORS = 1_000
 
 
 @router.post(
@@ -72,10 +74,11 @@ async def submit_article(
 async def submit_batch(
     request: Request, key: WriteKey, settings: SettingsDep, publisher: PublisherDep, rate_limit: RateLimitDep
 ) -> BatchAccepted:
-    """Accept up to 1,000 articles (JSON array or NDJSON); each is accepted or rejected on its own."""
+    """Accept up to 1,000 valid articles (JSON array or NDJSON); one the broker does not take is listed apart."""
     owner = article_owner(request, key)
     kind, raw = await _receive(request, key, rate_limit, BATCH_TYPES, settings.max_batch_bytes, settings.body_timeout_s)
-    valid, rejected = await run_in_threadpool(_validate_batch, raw, kind, settings.max_batch_articles)
+    valid = await run_in_threadpool(_validate_batch, raw, kind, settings.max_batch_articles)
+    rejected: list[BatchRejection] = []
 
     gate = asyncio.Semaphore(settings.publish_concurrency)
 
@@ -111,18 +114,28 @@ async def _receive(
     return kind, await read_body(request, limit, timeout_s)
 
 
-def _validate_batch(
-    raw: bytes, kind: str, max_articles: int
-) -> tuple[list[tuple[int, ArticleIn]], list[BatchRejection]]:
-    """The batch's valid articles, with their index, and its rejected ones (CPU-bound: run it in a thread)."""
+def _validate_batch(raw: bytes, kind: str, max_articles: int) -> list[tuple[int, ArticleIn]]:
+    """The batch's articles, with their index (CPU-bound: run it in a thread).
+
+    An invalid article is refused as it would be on its own, and so is its batch: the OpenAPI document
+    describes a batch as an array of articles, and a request it does not describe is not accepted in part.
+    The answer lists every invalid article's errors, so a client fixes them all at once.
+    """
     valid: list[tuple[int, ArticleIn]] = []
-    rejected: list[BatchRejection] = []
+    errors: list[dict[str, str]] = []
     for index, item in enumerate(split_batch(raw, kind, max_articles)):
         try:
             valid.append((index, validate_item(item)))
         except InvalidArticle as exc:
-            rejected.append(BatchRejection.model_validate({"index": index, "errors": exc.errors}))
-    return valid, rejected
+            errors.extend({"loc": _item_loc(index, error["loc"]), "msg": error["msg"]} for error in exc.errors)
+    if errors:
+        raise InvalidBatch(errors[:MAX_BATCH_ERRORS])
+    return valid
+
+
+def _item_loc(index: int, loc: str) -> str:
+    """Where an error is in the batch: `[3].title`, or `[3]` for the article as a whole."""
+    return f"[{index}].{loc}" if loc else f"[{index}]"
 
 
 def _links(settings: IngestSettings, article: str) -> dict[str, str]:

@@ -14,11 +14,13 @@ from services.query.schemas import ARTICLE_FIELDS, ArticleFields, ArticlePage, a
 router = APIRouter(prefix="/v1/articles", tags=["articles"], dependencies=[read_access, known_parameters])
 
 ArticleId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$", description="16 lowercase hex digits; otherwise 422")]
+# The pattern lists the field names themselves, so the schema accepts exactly the names the server knows.
+_FIELD_NAME = f"({'|'.join(ARTICLE_FIELDS)})"
 Fields = Annotated[
     str | None,
     Query(
         max_length=500,
-        pattern=r"^[a-z_]+(,[a-z_]+)*$",
+        pattern=f"^{_FIELD_NAME}(,{_FIELD_NAME})*$",
         description=f"comma-separated top-level fields to return (`id` always is): {', '.join(ARTICLE_FIELDS)}",
     ),
 ]
