@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from services.ingest.deps import PublisherDep, RateLimitDep, SettingsDep, WriteKey
+from services.ingest.backlog import KeyBacklog
+from services.ingest.deps import BacklogDep, PublisherDep, RateLimitDep, SettingsDep, WriteKey
 from services.ingest.errors import BrokerUnavailable, InvalidArticle, RateLimited
 from services.ingest.formats import BATCH_TYPES, SINGLE_TYPES, media_type, parse_article, split_batch, validate_item
 from services.ingest.publisher import ArticlePublisher
@@ -42,22 +43,32 @@ INLINE_PARSE_BYTES = 64 * 1024
     "/v1/articles", status_code=202, response_model=Accepted, responses=SUBMIT_ERRORS, openapi_extra=ARTICLE_BODY
 )
 async def submit_article(
-    request: Request, key: WriteKey, settings: SettingsDep, publisher: PublisherDep, rate_limit: RateLimitDep
+    request: Request,
+    key: WriteKey,
+    settings: SettingsDep,
+    publisher: PublisherDep,
+    rate_limit: RateLimitDep,
+    backlog: BacklogDep,
 ) -> Accepted:
     """Accept one article (JSON, the plain-text sample layout, or an HTML page) for enrichment."""
     kind, raw = await _receive(
-        request, key, rate_limit, SINGLE_TYPES, settings.max_article_bytes, settings.body_timeout_s
+        request, key, rate_limit, backlog, SINGLE_TYPES, settings.max_article_bytes, settings.body_timeout_s
     )
     if kind == "application/json" and len(raw) <= INLINE_PARSE_BYTES:
         article = parse_article(raw, kind)
     else:
         # In a worker thread: a megabyte of HTML takes trafilatura seconds, which must not stall other requests.
         article = await run_in_threadpool(parse_article, raw, kind)
+    reservation = await backlog.reserve(key.secret, 1)
+    refused = 1
     try:
         identifier = await _publish(publisher, article)
+        refused = 0
     except PublishFailed as exc:
         log.warning("publish failed: %s", exc)
         raise BrokerUnavailable(str(exc)) from None
+    finally:
+        backlog.settle(reservation, refused=refused)
     return Accepted(id=identifier, links=_links(settings, identifier))
 
 
@@ -69,11 +80,21 @@ async def submit_article(
     openapi_extra=BATCH_BODY,
 )
 async def submit_batch(
-    request: Request, key: WriteKey, settings: SettingsDep, publisher: PublisherDep, rate_limit: RateLimitDep
+    request: Request,
+    key: WriteKey,
+    settings: SettingsDep,
+    publisher: PublisherDep,
+    rate_limit: RateLimitDep,
+    backlog: BacklogDep,
 ) -> BatchAccepted:
     """Accept up to 1,000 articles (JSON array or NDJSON); each is accepted or rejected on its own."""
-    kind, raw = await _receive(request, key, rate_limit, BATCH_TYPES, settings.max_batch_bytes, settings.body_timeout_s)
+    kind, raw = await _receive(
+        request, key, rate_limit, backlog, BATCH_TYPES, settings.max_batch_bytes, settings.body_timeout_s
+    )
     valid, rejected = await run_in_threadpool(_validate_batch, raw, kind, settings.max_batch_articles)
+    # One article was charged on arrival; the rest of the batch now that it is counted.
+    await _charge(rate_limit, key, len(valid) + len(rejected) - 1)
+    reservation = await backlog.reserve(key.secret, len(valid))
 
     gate = asyncio.Semaphore(settings.publish_concurrency)
 
@@ -82,7 +103,12 @@ async def submit_batch(
             # One line per article would be a hundred per request: these are at DEBUG, the batch at INFO.
             return await _publish(publisher, article, level=logging.DEBUG)
 
-    outcomes = await asyncio.gather(*(publish_one(article) for _, article in valid), return_exceptions=True)
+    refused = len(valid)
+    try:
+        outcomes = await asyncio.gather(*(publish_one(article) for _, article in valid), return_exceptions=True)
+        refused = sum(not isinstance(outcome, str) for outcome in outcomes)
+    finally:
+        backlog.settle(reservation, refused=refused)
     accepted: list[BatchItem] = []
     for (index, _), outcome in zip(valid, outcomes, strict=True):
         if isinstance(outcome, PublishFailed):
@@ -99,14 +125,27 @@ async def submit_batch(
 
 
 async def _receive(
-    request: Request, key: ApiKey, rate_limit: RateLimit, types: tuple[str, ...], limit: int, timeout_s: float
+    request: Request,
+    key: ApiKey,
+    rate_limit: RateLimit,
+    backlog: KeyBacklog,
+    types: tuple[str, ...],
+    limit: int,
+    timeout_s: float,
 ) -> tuple[str, bytes]:
-    """The body's media type and bytes, refused in the order that costs least: type (415), rate (429), body."""
+    """The body's media type and bytes, refused in the order that costs least: type (415), rate, queue share, body."""
     kind = media_type(request.headers.get("content-type"), types)
-    wait_s = await rate_limit.retry_after(key.secret)
-    if wait_s is not None:
-        raise RateLimited(wait_s)
+    await _charge(rate_limit, key, 1)
+    await backlog.check(key.secret)
     return kind, await read_body(request, limit, timeout_s)
+
+
+async def _charge(rate_limit: RateLimit, key: ApiKey, articles: int) -> None:
+    """Count `articles` against the key's rate (429 beyond it)."""
+    if articles > 0:
+        wait_s = await rate_limit.retry_after(key.secret, cost=articles)
+        if wait_s is not None:
+            raise RateLimited(wait_s)
 
 
 def _validate_batch(
