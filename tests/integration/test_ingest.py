@@ -159,3 +159,21 @@ async def test_full_queue_answers_503_with_retry_after_then_recovers() -> None:
 async def test_health_and_readiness(ingest: httpx.AsyncClient) -> None:
     assert (await ingest.get("/healthz")).json() == {"status": "ok"}
     assert (await ingest.get("/readyz")).status_code == 200
+
+
+async def test_the_rate_limit_counts_articles_not_requests(rabbitmq_url: str) -> None:
+    items = [{"title": f"Counted {i}", "body": f"Body {i}."} for i in range(7)]
+    async with serving(create_app(_settings(rabbitmq_url, rate_limit="10/minute"))) as limited:
+        await _drain(rabbitmq_url)
+        first = await limited.post("/v1/articles:batch", json=items[:4], headers=WRITE)
+        assert first.status_code == 202
+        # 4 of 10 are spent: a batch of 7 is more than the rest, and none of it is queued.
+        refused = await limited.post("/v1/articles:batch", json=items, headers=WRITE)
+        assert refused.status_code == 429
+        assert 0 < int(refused.headers["Retry-After"]) <= 60
+        assert len(await _drain(rabbitmq_url)) == 4
+        # The refused batch cost one article on arrival: 5 are left.
+        fits = await limited.post("/v1/articles:batch", json=items[:5], headers=WRITE)
+        assert fits.status_code == 202, fits.text
+        assert (await limited.post("/v1/articles", json=items[0], headers=WRITE)).status_code == 429
+        await _drain(rabbitmq_url)
