@@ -49,11 +49,11 @@ class ArticlePublisher:
         """Messages ready in the work queue (not those a worker holds), or None if the broker did not say."""
         try:
             channel = await self._channel.get_underlay_channel()
-            declared = await asyncio.wait_for(channel.queue_declare(topology.WORK_QUEUE, passive=True), DEPTH_TIMEOUT_S)
+            declared = await channel.queue_declare(topology.WORK_QUEUE, passive=True, timeout=DEPTH_TIMEOUT_S)
         except (AMQPError, OSError, RuntimeError, TimeoutError) as exc:
             log.warning("work queue depth unknown: %s", exc)
             return None
-        return declared.message_count
+        return None if declared is None else declared.message_count
 
     async def close(self) -> None:
         try:
