@@ -84,11 +84,9 @@ class KeyBacklog:
         self._take(reservation.entry, min(refused, reservation.entry.count))
 
     async def _refresh(self) -> None:
-        if time.monotonic() - self._refreshed_at < self._refresh_s:
-            return
+        if time.monotonic() - self._refreshed_at < self._refresh_s or self._refreshing.locked():
+            return  # fresh enough, or another request is reading it: no request queues behind a lookup
         async with self._refreshing:
-            if time.monotonic() - self._refreshed_at < self._refresh_s:
-                return  # another request refreshed it while this one waited
             depth = await self._depth()
             self._refreshed_at = time.monotonic()
             if depth is not None:  # unknown (broker away): the ledger stays as it was, stricter rather than looser

@@ -47,9 +47,13 @@ class ArticlePublisher:
 
     async def queue_depth(self) -> int | None:
         """Messages ready in the work queue (not those a worker holds), or None if the broker did not say."""
+        if not self.ready:
+            return None
         try:
-            channel = await self._channel.get_underlay_channel()
-            declared = await channel.queue_declare(topology.WORK_QUEUE, passive=True, timeout=DEPTH_TIMEOUT_S)
+            # Bounded as a whole: a robust channel's `get_underlay_channel` waits for a reconnection.
+            async with asyncio.timeout(DEPTH_TIMEOUT_S):
+                channel = await self._channel.get_underlay_channel()
+                declared = await channel.queue_declare(topology.WORK_QUEUE, passive=True)
         except (AMQPError, OSError, RuntimeError, TimeoutError) as exc:
             log.warning("work queue depth unknown: %s", exc)
             return None
