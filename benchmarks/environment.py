@@ -25,6 +25,8 @@ from shared.database import Document
 
 # A rate limit is a policy, not a capacity: raised so that it never answers 429 while the benchmark measures.
 BENCH_RATE_LIMIT = "10000000/minute"
+# Likewise the share of the queue one key may fill: the benchmark fills it with one key and no worker.
+BENCH_KEY_MAX_WAITING = "10000000"
 BATCH_POST_SIZE = 100  # articles per POST /v1/articles:batch when filling the queue
 
 
@@ -116,6 +118,7 @@ async def environment(log_dir: Path, *, log_level: str, **extra_env: str) -> Asy
             workers=0,
             NEWSFLOW_LOG_LEVEL=log_level,
             NEWSFLOW_RATE_LIMIT=BENCH_RATE_LIMIT,
+            NEWSFLOW_KEY_MAX_WAITING=BENCH_KEY_MAX_WAITING,
             **extra_env,
         ) as pipeline,
     ):

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.ingest.backlog import KeyBacklog
 from services.ingest.errors import install_ingest_error_handlers
 from services.ingest.publisher import ArticlePublisher
 from services.ingest.routes import articles, health
@@ -17,9 +18,10 @@ from shared.rate_limit import RateLimit
 def create_app(settings: IngestSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.publisher = await ArticlePublisher.open(
+        app.state.publisher = publisher = await ArticlePublisher.open(
             settings.rabbitmq_url, max_length=settings.queue_max_length, declare=settings.declare_topology
         )
+        app.state.backlog = KeyBacklog(max_waiting=settings.key_max_waiting, depth=publisher.queue_depth)
         try:
             yield
         finally:

@@ -6,6 +6,7 @@
     │   └── InvalidBatch         the batch as a whole (not a list, empty, too many articles, not UTF-8)
     ├── UnsupportedMediaType     415: a Content-Type the endpoint does not read
     ├── RateLimited              429: the key used up its rate; `Retry-After` says when to come back
+    ├── QueueShareExceeded       429: the key has its share of the queue waiting; `Retry-After` a few seconds
     └── BrokerUnavailable        503: RabbitMQ did not confirm the article; `Retry-After` a few seconds
 
 Reasons are short and never echo the body; the client's Content-Type is cut to a bounded length.
@@ -20,6 +21,8 @@ from shared.validation import shorten
 
 # Seconds a client should wait before retrying when the broker could not take the article.
 RETRY_AFTER_S = 5
+# Seconds a key over its share of the queue should wait: workers take articles by the second, not the minute.
+QUEUE_SHARE_RETRY_AFTER_S = 10
 
 
 class IngestError(Exception):
@@ -82,6 +85,17 @@ class RateLimited(IngestError):
     @property
     def headers(self) -> dict[str, str] | None:
         return {"Retry-After": str(self.retry_after_s)}
+
+
+class QueueShareExceeded(IngestError):
+    status_code = 429
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{reason}; retry when workers have taken some")
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(QUEUE_SHARE_RETRY_AFTER_S)}
 
 
 class BrokerUnavailable(IngestError):

@@ -6,6 +6,7 @@ import pydantic_core
 from pydantic import ValidationError
 
 from services.ingest.errors import InvalidArticle, InvalidBatch, InvalidSubmission, UnsupportedMediaType
+from services.ingest.framing import FramingError, array_frames, line_frames
 from shared.articles import ArticleIn
 from shared.layouts import ArticleFormatError, parse_html, parse_plain_text
 from shared.validation import compact_errors
@@ -23,14 +24,17 @@ def media_type(content_type: str | None, allowed: tuple[str, ...]) -> str:
     return kind
 
 
-def _decode(raw: bytes, invalid: type[InvalidSubmission]) -> str:
-    """The text of a non-JSON body: UTF-8 without NUL (HTML parsers would drop a NUL silently; we refuse it)."""
+def _decode(raw: bytes, invalid: type[InvalidSubmission], *, offset: int = 0) -> str:
+    """The text of a non-JSON body: UTF-8 without NUL (HTML parsers would drop a NUL silently; we refuse it).
+
+    `offset`: where `raw` starts in the request body, so a fault is reported at its place there.
+    """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise invalid([{"loc": "body", "msg": f"not valid UTF-8 at byte {exc.start}"}]) from None
+        raise invalid([{"loc": "body", "msg": f"not valid UTF-8 at byte {offset + exc.start}"}]) from None
     if "\x00" in text:
-        raise invalid([{"loc": "body", "msg": f"NUL character at byte {raw.index(0)}"}])
+        raise invalid([{"loc": "body", "msg": f"NUL character at byte {offset + raw.index(0)}"}])
     return text
 
 
@@ -65,24 +69,21 @@ def _json(raw: str | bytes, where: str) -> Any:
 
 
 def split_batch(raw: bytes, kind: str, max_articles: int) -> list[Any]:
-    """The batch's items, still unvalidated: a JSON array, or one JSON object per line (NDJSON)."""
-    too_many = InvalidBatch([{"loc": "body", "msg": f"at most {max_articles} articles per batch"}])
-    if kind == "application/json":
-        items = _json(raw, "body")
-        if not isinstance(items, list):
-            raise InvalidBatch([{"loc": "body", "msg": "a batch must be a JSON array of articles"}])
-    else:
-        lines = [
-            (number, line) for number, line in enumerate(_decode(raw, InvalidBatch).splitlines(), 1) if line.strip()
-        ]
-        if len(lines) > max_articles:  # counted before parsing any
-            raise too_many
-        items = [_json(line, f"line {number}") for number, line in lines]
-    if not items:
+    """The batch's items, still unvalidated: a JSON array, or one JSON object per line (NDJSON).
+
+    Items are counted, and their values bounded, before any is parsed (`framing`), so a body of millions of
+    tiny items is refused without building them.
+    """
+    frame = array_frames if kind == "application/json" else line_frames
+    try:
+        frames = frame(raw, max_articles)
+    except FramingError as exc:
+        raise InvalidBatch([{"loc": "body", "msg": str(exc)}]) from None
+    if not frames:
         raise InvalidBatch([{"loc": "body", "msg": "the batch is empty"}])
-    if len(items) > max_articles:
-        raise too_many
-    return items
+    if kind == "application/json":
+        return [_json(raw[item.start : item.end], item.where) for item in frames]
+    return [_json(_decode(raw[item.start : item.end], InvalidBatch, offset=item.start), item.where) for item in frames]
 
 
 def validate_item(item: Any) -> ArticleIn:

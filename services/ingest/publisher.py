@@ -4,11 +4,15 @@ import asyncio
 import logging
 
 from aio_pika.abc import AbstractChannel, AbstractConnection
+from aio_pika.exceptions import AMQPError
 
 from shared import broker, topology
 from shared.messages import ArticleSubmitted
 
 log = logging.getLogger(__name__)
+
+# A depth lookup waits no longer than this; requests wait for it, and without it the last one stands.
+DEPTH_TIMEOUT_S = 2.0
 
 
 class ArticlePublisher:
@@ -40,6 +44,20 @@ class ArticlePublisher:
             broker.persistent_message(body, message_id=message.id),
             topology.ARTICLE_ROUTING_KEY,
         )
+
+    async def queue_depth(self) -> int | None:
+        """Messages ready in the work queue (not those a worker holds), or None if the broker did not say."""
+        if not self.ready:
+            return None
+        try:
+            # Bounded as a whole: a robust channel's `get_underlay_channel` waits for a reconnection.
+            async with asyncio.timeout(DEPTH_TIMEOUT_S):
+                channel = await self._channel.get_underlay_channel()
+                declared = await channel.queue_declare(topology.WORK_QUEUE, passive=True)
+        except (AMQPError, OSError, RuntimeError, TimeoutError) as exc:
+            log.warning("work queue depth unknown: %s", exc)
+            return None
+        return None if declared is None else declared.message_count
 
     async def close(self) -> None:
         try:

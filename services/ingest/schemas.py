@@ -36,7 +36,10 @@ SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"description": "the body exceeds NEWSFLOW_MAX_ARTICLE_BYTES (a batch: NEWSFLOW_MAX_BATCH_BYTES)"},
     415: {},
     422: {},
-    429: {"description": "more requests than NEWSFLOW_RATE_LIMIT allows this key; retry after `Retry-After`"},
+    429: {
+        "description": "this key sent more articles than NEWSFLOW_RATE_LIMIT allows, or has more waiting in the"
+        " queue than its share (NEWSFLOW_KEY_MAX_WAITING); retry after `Retry-After`"
+    },
     503: {"description": "the broker did not take the article (queue full or unreachable); retry later"},
 }
 

@@ -19,6 +19,7 @@ from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMe
 from aiormq.exceptions import ChannelAccessRefused
 
 from devstack.rabbitmq import rabbitmq_vhost, rabbitmqctl
+from services.ingest.publisher import ArticlePublisher
 from services.setup import accounts
 from shared import broker, topology
 
@@ -103,6 +104,12 @@ async def test_ingest_account_publishes_and_nothing_else(declared: Broker) -> No
     async with connection:
         with pytest.raises(ChannelAccessRefused):
             await topology.declare_topology(channel, max_length=MAX_LENGTH)
+    # The queue's depth, which bounds each key's share, needs no permission beyond that.
+    publisher = await ArticlePublisher.open(declared.ingest_url, max_length=MAX_LENGTH, declare=False)
+    try:
+        assert await publisher.queue_depth() is not None
+    finally:
+        await publisher.close()
 
 
 async def test_enrich_account_consumes_and_hands_over_only(declared: Broker) -> None:

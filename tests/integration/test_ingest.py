@@ -194,3 +194,21 @@ async def test_only_an_admin_key_submits_as_another_owner(ingest: httpx.AsyncCli
     assert (refused.status_code, bad_name.status_code, batch.status_code, own.status_code) == (403, 400, 202, 202)
     owners = [ArticleSubmitted.model_validate_json(message.body).owner for message in await _drain(rabbitmq_url)]
     assert owners == [WRITER, ADMIN]
+
+
+async def test_the_rate_limit_counts_articles_not_requests(rabbitmq_url: str) -> None:
+    items = [{"title": f"Counted {i}", "body": f"Body {i}."} for i in range(7)]
+    async with serving(create_app(_settings(rabbitmq_url, rate_limit="10/minute"))) as limited:
+        await _drain(rabbitmq_url)
+        first = await limited.post("/v1/articles:batch", json=items[:4], headers=WRITE)
+        assert first.status_code == 202
+        # 4 of 10 are spent: a batch of 7 is more than the rest, and none of it is queued.
+        refused = await limited.post("/v1/articles:batch", json=items, headers=WRITE)
+        assert refused.status_code == 429
+        assert 0 < int(refused.headers["Retry-After"]) <= 60
+        assert len(await _drain(rabbitmq_url)) == 4
+        # The refused batch cost one article on arrival: 5 are left.
+        fits = await limited.post("/v1/articles:batch", json=items[:5], headers=WRITE)
+        assert fits.status_code == 202, fits.text
+        assert (await limited.post("/v1/articles", json=items[0], headers=WRITE)).status_code == 429
+        await _drain(rabbitmq_url)

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from services.ingest.deps import PublisherDep, RateLimitDep, SettingsDep, WriteKey, article_owner
+from services.ingest.backlog import KeyBacklog
+from services.ingest.deps import BacklogDep, PublisherDep, RateLimitDep, SettingsDep, WriteKey, article_owner
 from services.ingest.errors import BrokerUnavailable, InvalidArticle, InvalidBatch, RateLimited
 from services.ingest.formats import BATCH_TYPES, SINGLE_TYPES, media_type, parse_article, split_batch, validate_item
 from services.ingest.publisher import ArticlePublisher
@@ -44,23 +45,33 @@ MAX_BATCH_ERRORS = 1_000
     "/v1/articles", status_code=202, response_model=Accepted, responses=SUBMIT_ERRORS, openapi_extra=ARTICLE_BODY
 )
 async def submit_article(
-    request: Request, key: WriteKey, settings: SettingsDep, publisher: PublisherDep, rate_limit: RateLimitDep
+    request: Request,
+    key: WriteKey,
+    settings: SettingsDep,
+    publisher: PublisherDep,
+    rate_limit: RateLimitDep,
+    backlog: BacklogDep,
 ) -> Accepted:
     """Accept one article (JSON, the plain-text sample layout, or an HTML page) for enrichment."""
     owner = article_owner(request, key)
     kind, raw = await _receive(
-        request, key, rate_limit, SINGLE_TYPES, settings.max_article_bytes, settings.body_timeout_s
+        request, key, rate_limit, backlog, SINGLE_TYPES, settings.max_article_bytes, settings.body_timeout_s
     )
     if kind == "application/json" and len(raw) <= INLINE_PARSE_BYTES:
         article = parse_article(raw, kind)
     else:
         # In a worker thread: a megabyte of HTML takes trafilatura seconds, which must not stall other requests.
         article = await run_in_threadpool(parse_article, raw, kind)
+    reservation = await backlog.reserve(key.name, 1)
+    refused = 1
     try:
         identifier = await _publish(publisher, article, owner)
+        refused = 0
     except PublishFailed as exc:
         log.warning("publish failed: %s", exc)
         raise BrokerUnavailable(str(exc)) from None
+    finally:
+        backlog.settle(reservation, refused=refused)
     return Accepted(id=identifier, links=_links(settings, identifier))
 
 
@@ -72,13 +83,23 @@ async def submit_article(
     openapi_extra=BATCH_BODY,
 )
 async def submit_batch(
-    request: Request, key: WriteKey, settings: SettingsDep, publisher: PublisherDep, rate_limit: RateLimitDep
+    request: Request,
+    key: WriteKey,
+    settings: SettingsDep,
+    publisher: PublisherDep,
+    rate_limit: RateLimitDep,
+    backlog: BacklogDep,
 ) -> BatchAccepted:
     """Accept up to 1,000 valid articles (JSON array or NDJSON); one the broker does not take is listed apart."""
     owner = article_owner(request, key)
-    kind, raw = await _receive(request, key, rate_limit, BATCH_TYPES, settings.max_batch_bytes, settings.body_timeout_s)
+    kind, raw = await _receive(
+        request, key, rate_limit, backlog, BATCH_TYPES, settings.max_batch_bytes, settings.body_timeout_s
+    )
     valid = await run_in_threadpool(_validate_batch, raw, kind, settings.max_batch_articles)
     rejected: list[BatchRejection] = []
+    # One article was charged on arrival; the rest of the batch now that it is counted.
+    await _charge(rate_limit, key, len(valid) - 1)
+    reservation = await backlog.reserve(key.name, len(valid))
 
     gate = asyncio.Semaphore(settings.publish_concurrency)
 
@@ -87,7 +108,12 @@ async def submit_batch(
             # One line per article would be a hundred per request: these are at DEBUG, the batch at INFO.
             return await _publish(publisher, article, owner, level=logging.DEBUG)
 
-    outcomes = await asyncio.gather(*(publish_one(article) for _, article in valid), return_exceptions=True)
+    refused = len(valid)
+    try:
+        outcomes = await asyncio.gather(*(publish_one(article) for _, article in valid), return_exceptions=True)
+        refused = sum(not isinstance(outcome, str) for outcome in outcomes)
+    finally:
+        backlog.settle(reservation, refused=refused)
     accepted: list[BatchItem] = []
     for (index, _), outcome in zip(valid, outcomes, strict=True):
         if isinstance(outcome, PublishFailed):
@@ -104,14 +130,27 @@ async def submit_batch(
 
 
 async def _receive(
-    request: Request, key: ApiKey, rate_limit: RateLimit, types: tuple[str, ...], limit: int, timeout_s: float
+    request: Request,
+    key: ApiKey,
+    rate_limit: RateLimit,
+    backlog: KeyBacklog,
+    types: tuple[str, ...],
+    limit: int,
+    timeout_s: float,
 ) -> tuple[str, bytes]:
-    """The body's media type and bytes, refused in the order that costs least: type (415), rate (429), body."""
+    """The body's media type and bytes, refused in the order that costs least: type (415), rate, queue share, body."""
     kind = media_type(request.headers.get("content-type"), types)
-    wait_s = await rate_limit.retry_after(key.secret)
-    if wait_s is not None:
-        raise RateLimited(wait_s)
+    await _charge(rate_limit, key, 1)
+    await backlog.check(key.name)
     return kind, await read_body(request, limit, timeout_s)
+
+
+async def _charge(rate_limit: RateLimit, key: ApiKey, articles: int) -> None:
+    """Count `articles` against the key's rate (429 beyond it)."""
+    if articles > 0:
+        wait_s = await rate_limit.retry_after(key.name, cost=articles)
+        if wait_s is not None:
+            raise RateLimited(wait_s)
 
 
 def _validate_batch(raw: bytes, kind: str, max_articles: int) -> list[tuple[int, ArticleIn]]:
