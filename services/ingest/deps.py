@@ -1,5 +1,6 @@
 """Dependencies the routes take as parameters; tests may swap them with `app.dependency_overrides`."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -37,3 +38,30 @@ def article_owner(request: Request, key: ApiKey) -> str:
     if not KEY_NAME.match(named):
         raise HTTPException(400, f"{OWNER_HEADER} must be a key name (letters, digits, '.', '_', '-')")
     return named
+
+
+@dataclass
+class Submission:
+    """What every submit route works with: the request, its key and owner, and the app's parts."""
+
+    request: Request
+    key: ApiKey
+    owner: str
+    settings: IngestSettings
+    publisher: ArticlePublisher
+    rate_limit: RateLimit
+    backlog: KeyBacklog
+
+
+def get_submission(
+    request: Request,
+    key: WriteKey,
+    settings: SettingsDep,
+    publisher: PublisherDep,
+    rate_limit: RateLimitDep,
+    backlog: BacklogDep,
+) -> Submission:
+    return Submission(request, key, article_owner(request, key), settings, publisher, rate_limit, backlog)
+
+
+SubmissionDep = Annotated[Submission, Depends(get_submission)]

@@ -4,11 +4,10 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from services.ingest.backlog import KeyBacklog
-from services.ingest.deps import BacklogDep, PublisherDep, RateLimitDep, SettingsDep, WriteKey, article_owner
+from services.ingest.deps import Submission, SubmissionDep
 from services.ingest.errors import BrokerUnavailable, InvalidArticle, InvalidBatch, RateLimited
 from services.ingest.formats import BATCH_TYPES, SINGLE_TYPES, media_type, parse_article, split_batch, validate_item
 from services.ingest.publisher import ArticlePublisher
@@ -44,19 +43,10 @@ MAX_BATCH_ERRORS = 1_000
 @router.post(
     "/v1/articles", status_code=202, response_model=Accepted, responses=SUBMIT_ERRORS, openapi_extra=ARTICLE_BODY
 )
-async def submit_article(
-    request: Request,
-    key: WriteKey,
-    settings: SettingsDep,
-    publisher: PublisherDep,
-    rate_limit: RateLimitDep,
-    backlog: BacklogDep,
-) -> Accepted:
+async def submit_article(submission: SubmissionDep) -> Accepted:
     """Accept one article (JSON, the plain-text sample layout, or an HTML page) for enrichment."""
-    owner = article_owner(request, key)
-    kind, raw = await _receive(
-        request, key, rate_limit, backlog, SINGLE_TYPES, settings.max_article_bytes, settings.body_timeout_s
-    )
+    settings, backlog, key = submission.settings, submission.backlog, submission.key
+    kind, raw = await _receive(submission, SINGLE_TYPES, settings.max_article_bytes)
     if kind == "application/json" and len(raw) <= INLINE_PARSE_BYTES:
         article = parse_article(raw, kind)
     else:
@@ -65,7 +55,7 @@ async def submit_article(
     reservation = await backlog.reserve(key.name, 1)
     refused = 1
     try:
-        identifier = await _publish(publisher, article, owner)
+        identifier = await _publish(submission.publisher, article, submission.owner)
         refused = 0
     except PublishFailed as exc:
         log.warning("publish failed: %s", exc)
@@ -82,23 +72,14 @@ async def submit_article(
     responses=SUBMIT_ERRORS,
     openapi_extra=BATCH_BODY,
 )
-async def submit_batch(
-    request: Request,
-    key: WriteKey,
-    settings: SettingsDep,
-    publisher: PublisherDep,
-    rate_limit: RateLimitDep,
-    backlog: BacklogDep,
-) -> BatchAccepted:
+async def submit_batch(submission: SubmissionDep) -> BatchAccepted:
     """Accept up to 1,000 valid articles (JSON array or NDJSON); one the broker does not take is listed apart."""
-    owner = article_owner(request, key)
-    kind, raw = await _receive(
-        request, key, rate_limit, backlog, BATCH_TYPES, settings.max_batch_bytes, settings.body_timeout_s
-    )
+    settings, backlog, key = submission.settings, submission.backlog, submission.key
+    kind, raw = await _receive(submission, BATCH_TYPES, settings.max_batch_bytes)
     valid = await run_in_threadpool(_validate_batch, raw, kind, settings.max_batch_articles)
     rejected: list[BatchRejection] = []
     # One article was charged on arrival; the rest of the batch now that it is counted.
-    await _charge(rate_limit, key, len(valid) - 1)
+    await _charge(submission.rate_limit, key, len(valid) - 1)
     reservation = await backlog.reserve(key.name, len(valid))
 
     gate = asyncio.Semaphore(settings.publish_concurrency)
@@ -106,7 +87,7 @@ async def submit_batch(
     async def publish_one(article: ArticleIn) -> str:
         async with gate:
             # One line per article would be a hundred per request: these are at DEBUG, the batch at INFO.
-            return await _publish(publisher, article, owner, level=logging.DEBUG)
+            return await _publish(submission.publisher, article, submission.owner, level=logging.DEBUG)
 
     refused = len(valid)
     try:
@@ -129,20 +110,13 @@ async def submit_batch(
     return BatchAccepted(accepted=accepted, rejected=rejected)
 
 
-async def _receive(
-    request: Request,
-    key: ApiKey,
-    rate_limit: RateLimit,
-    backlog: KeyBacklog,
-    types: tuple[str, ...],
-    limit: int,
-    timeout_s: float,
-) -> tuple[str, bytes]:
+async def _receive(submission: Submission, types: tuple[str, ...], limit: int) -> tuple[str, bytes]:
     """The body's media type and bytes, refused in the order that costs least: type (415), rate, queue share, body."""
+    request, key = submission.request, submission.key
     kind = media_type(request.headers.get("content-type"), types)
-    await _charge(rate_limit, key, 1)
-    await backlog.check(key.name)
-    return kind, await read_body(request, limit, timeout_s)
+    await _charge(submission.rate_limit, key, 1)
+    await submission.backlog.check(key.name)
+    return kind, await read_body(request, limit, submission.settings.body_timeout_s)
 
 
 async def _charge(rate_limit: RateLimit, key: ApiKey, articles: int) -> None:
