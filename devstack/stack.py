@@ -9,11 +9,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from devstack.ports import free_port
 
 # Compose runs `python -m services.<name>`; tests/unit/test_compose.py checks the two stay identical.
 SERVICE_MODULES = {"ingest": "services.ingest", "enrich": "services.enrich", "query": "services.query"}
@@ -105,3 +108,22 @@ def wait_ready(url: str, *, timeout_s: float = 60.0, processes: list[ServiceProc
             last = type(exc).__name__
         time.sleep(0.2)
     raise TimeoutError(f"{url} not ready after {timeout_s}s: {last}")
+
+
+@contextmanager
+def services_on_free_ports(
+    services: tuple[str, ...], env: Mapping[str, str], *, log_dir: Path | None = None
+) -> Iterator[dict[str, int]]:
+    """Each HTTP service in a process of its own on a free port, ready; yields the ports by service name."""
+    started: list[ServiceProcess] = []
+    ports: dict[str, int] = {}
+    try:
+        for service in services:
+            ports[service] = free_port()
+            stack = Stack(env={**env, "NEWSFLOW_PORT": str(ports[service])}, log_dir=log_dir)
+            started.append(stack.start(service, name=service))
+            wait_ready(f"http://127.0.0.1:{ports[service]}/readyz", processes=started[-1:])
+        yield ports
+    finally:
+        for process in started:
+            process.stop()

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 import pytest
 
 from devstack.keys import API_KEYS, CURSOR_SECRET, WRITE_KEY
-from devstack.ports import free_port
 from devstack.rabbitmq import rabbitmq_vhost
-from devstack.stack import ServiceProcess, Stack, wait_ready
+from devstack.stack import services_on_free_ports
 from shared.http.protocol import HEADER_TIMEOUT_S, LINGER_S, MAX_HEADER_BYTES, TOO_LARGE, TOO_SLOW
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
@@ -47,18 +46,8 @@ def ports(mongodb_url: str) -> Iterator[dict[str, int]]:
             "NEWSFLOW_CURSOR_SECRET": CURSOR_SECRET,
             "NEWSFLOW_LOG_LEVEL": "WARNING",
         }
-        started: list[ServiceProcess] = []
-        ports: dict[str, int] = {}
-        try:
-            for service in SERVICES:
-                ports[service] = free_port()
-                stack = Stack(env={**env, "NEWSFLOW_PORT": str(ports[service])})
-                started.append(stack.start(service, name=service))
-                wait_ready(f"http://127.0.0.1:{ports[service]}/readyz", processes=started[-1:])
+        with services_on_free_ports(SERVICES, env) as ports:
             yield ports
-        finally:
-            for process in started:
-                process.stop()
 
 
 def exchange(port: int, request: bytes, *, timeout_s: float = 10.0) -> tuple[bytes, float]:

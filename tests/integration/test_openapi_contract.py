@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 
 from devstack.keys import API_KEYS, CURSOR_SECRET, WRITE_KEY
-from devstack.ports import free_port
 from devstack.rabbitmq import rabbitmq_vhost
-from devstack.stack import ServiceProcess, Stack, wait_ready
+from devstack.stack import services_on_free_ports
 from tests.integration import query_app, query_data
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
@@ -52,19 +51,10 @@ def ports(mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             "NEWSFLOW_LOG_LEVEL": "WARNING",
             **UNTHROTTLED,
         }
-        started: list[ServiceProcess] = []
-        ports: dict[str, int] = {}
-        log_dir = tmp_path_factory.mktemp("contract-logs")
         try:
-            for service in SERVICES:
-                ports[service] = free_port()
-                stack = Stack(env={**env, "NEWSFLOW_PORT": str(ports[service])}, log_dir=log_dir)
-                started.append(stack.start(service, name=service))
-                wait_ready(f"http://127.0.0.1:{ports[service]}/readyz", processes=started[-1:])
-            yield ports
+            with services_on_free_ports(SERVICES, env, log_dir=tmp_path_factory.mktemp("contract-logs")) as ports:
+                yield ports
         finally:
-            for process in started:
-                process.stop()
             asyncio.run(query_app.drop(mongodb_url, database))
 
 
