@@ -12,6 +12,7 @@ TOP_ENTITIES = 5
 
 _ARTICLE_EXAMPLE: dict[str, Any] = {
     "id": "3f9a1c2b4d5e6f70",
+    "owner": "writer",
     "title": "Beijing calls for dialogue on Ukraine crisis",
     "source": "China Daily",
     "published_at": "2023-03-17T00:00:00Z",
@@ -51,6 +52,7 @@ class ArticleItem(_Response):
     model_config = ConfigDict(json_schema_extra={"examples": [_ARTICLE_EXAMPLE]})
 
     id: str
+    owner: str | None = Field(default=None, description="the key name that submitted it")
     title: str
     source: str | None
     published_at: datetime | None

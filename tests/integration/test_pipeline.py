@@ -156,6 +156,9 @@ def test_another_key_posting_the_same_url_makes_its_own_article_and_only_an_admi
     assert pipeline.wait_for(theirs)["owner"] == OTHER_WRITER
     with pipeline.http(READ_KEY) as reader:
         assert reader.get(f"{pipeline.query_url}/v1/articles/{mine}").json() == stored  # untouched, to the byte
+        listed = reader.get(f"{pipeline.query_url}/v1/articles", params={"q": "dam lyon", "limit": 100}).json()
+    owners = {item["id"]: item["owner"] for item in listed["items"]}
+    assert (owners[mine], owners[theirs]) == (WRITER, OTHER_WRITER)  # listings say whose each article is
     assert pipeline.collection().count_documents({"url": url}) == 2
 
     corrected = original | {"title": "Dam opens to traffic (corrected)"}

@@ -19,7 +19,7 @@ from services.query.schemas import TOP_ENTITIES, ArticleItem, EntityRef
 from services.query.scorer import RelevanceScorer
 from shared.database import Document
 
-_ITEM_FIELDS = ["title", "source", "published_at", "received_at", "status", "summary.text"]
+_ITEM_FIELDS = ["owner", "title", "source", "published_at", "received_at", "status", "summary.text"]
 ITEM_PROJECTION = {field: 1 for field in _ITEM_FIELDS + [f"entities.{key}" for key in EntityRef.model_fields]}
 
 Page = tuple[list[ArticleItem], Position | None]
@@ -30,6 +30,7 @@ def item(stored: Document, score: float | None = None) -> ArticleItem:
     summary = stored.get("summary")
     return ArticleItem(
         id=stored["_id"],
+        owner=stored.get("owner"),
         title=stored["title"],
         source=stored.get("source"),
         published_at=stored.get("published_at"),
