@@ -6,12 +6,14 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import httpx
 import typer
+from aiormq.exceptions import ChannelNotFoundEntity
 from rich.progress import Progress
 
 from cli import client
@@ -244,8 +246,20 @@ def reenrich() -> None:
     from cli.reenrichment import republish_outdated
     from services.enrich.nlp.enrichment import PIPELINE_VERSION
 
-    count = asyncio.run(republish_outdated(_broker_settings(), _database_settings(), PIPELINE_VERSION))
+    count = _on_broker(republish_outdated(_broker_settings(), _database_settings(), PIPELINE_VERSION))
     say(f"re-published {count} article(s) for enrichment with pipeline {PIPELINE_VERSION}")
+
+
+T = TypeVar("T")
+
+
+def _on_broker(work: Coroutine[Any, Any, T]) -> T:
+    """Run a broker command; a topology that is missing (and not ours to declare) is an error, not a traceback."""
+    try:
+        return asyncio.run(work)
+    except ChannelNotFoundEntity as exc:
+        say(f"the broker has no Newsflow queues ({exc}); run the setup step, or unset NEWSFLOW_DECLARE_TOPOLOGY")
+        raise typer.Exit(1) from None
 
 
 def _database_settings() -> DatabaseSettings:
@@ -315,7 +329,7 @@ def dlq_list(limit: Annotated[int, typer.Option(min=1, max=100_000)] = 1_000) ->
     """Show parked messages: id, reason, and the broker's dead-letter record (they stay parked)."""
     from cli.deadletters import list_parked
 
-    for parked in asyncio.run(list_parked(_broker_settings(), limit=limit)):
+    for parked in _on_broker(list_parked(_broker_settings(), limit=limit)):
         _print_json({"id": parked.message_id, "reason": parked.reason, "death": parked.death, "bytes": parked.size})
 
 
@@ -324,7 +338,7 @@ def dlq_replay(ids: Annotated[list[str] | None, typer.Argument(help="message ids
     """Send parked messages back to the work queue."""
     from cli.deadletters import replay
 
-    count = asyncio.run(replay(_broker_settings(), set(ids) if ids else None))
+    count = _on_broker(replay(_broker_settings(), set(ids) if ids else None))
     say(f"replayed {count} message(s)")
 
 

@@ -55,7 +55,9 @@ async def list_parked(settings: BrokerSettings, *, limit: int) -> list[ParkedMes
     connection = await broker.connect(settings.rabbitmq_url, name="cli", robust=False)
     async with connection:
         channel = await connection.channel()
-        topo = await topology.declare_topology(channel, max_length=settings.queue_max_length)
+        topo = await topology.declare_topology(
+            channel, max_length=settings.queue_max_length, passive=not settings.declare_topology
+        )
         parked: list[ParkedMessage] = []
         while len(parked) < limit:
             message = await topo.dead_queue.get(no_ack=False, fail=False)
@@ -72,7 +74,9 @@ async def replay(settings: BrokerSettings, ids: set[str] | None) -> int:
     replayed = 0
     async with connection:
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-        topo = await topology.declare_topology(channel, max_length=settings.queue_max_length)
+        topo = await topology.declare_topology(
+            channel, max_length=settings.queue_max_length, passive=not settings.declare_topology
+        )
         while True:
             message = await topo.dead_queue.get(no_ack=False, fail=False)
             if message is None:

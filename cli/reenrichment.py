@@ -16,7 +16,9 @@ async def republish_outdated(
     published = 0
     try:
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-        topo = await topology.declare_topology(channel, max_length=broker_settings.queue_max_length)
+        topo = await topology.declare_topology(
+            channel, max_length=broker_settings.queue_max_length, passive=not broker_settings.declare_topology
+        )
         collection = database.articles(database.database(client, db_settings))
         async for stored in collection.find({"pipeline.version": {"$ne": current_version}}):
             document = from_mongo(stored)

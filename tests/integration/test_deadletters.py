@@ -180,3 +180,15 @@ async def test_dlq_list_shows_parked_messages_and_replay_sends_one_back(
     assert sorted(json.loads(line)["id"] for line in left.stdout.splitlines()) == sorted(
         submission.id for submission in submissions if submission is not chosen
     )
+
+
+def test_dlq_looks_the_topology_up_without_declaring_it_when_told(vhost_url: str) -> None:
+    """With NEWSFLOW_DECLARE_TOPOLOGY=false (compose, where a setup step declared it), the CLI needs no
+    configure right: it only looks the queues up, so on a broker without them it fails instead of creating them."""
+    exe = shutil.which("newsflow", path=str(Path(sys.executable).parent)) or "newsflow"
+    env = {**os.environ, "NEWSFLOW_RABBITMQ_URL": vhost_url, "NEWSFLOW_DECLARE_TOPOLOGY": "false"}
+    missing = subprocess.run([exe, "dlq", "list"], env=env, capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 1 and "no Newsflow queues" in missing.stderr, missing.stderr
+    _newsflow(vhost_url, "dlq", "list")  # declares, as the local stack does
+    found = subprocess.run([exe, "dlq", "list"], env=env, capture_output=True, text=True, timeout=60)
+    assert found.returncode == 0, found.stderr
