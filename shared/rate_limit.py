@@ -1,9 +1,10 @@
-"""Rate limit per key (moving window, in process memory); ingest and query each hold their own.
+"""Rate limit per client (moving window, in process memory); ingest and query each hold their own.
+
+Clients are named by key name (or, for public reads, by address), never by secret.
 
 A hit has a cost: ingest charges one per article, so a batch of 1,000 costs what 1,000 single posts cost.
 """
 
-import hashlib
 import math
 import time
 
@@ -19,23 +20,17 @@ class RateLimit:
         self._item = parse(rule)
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
-    async def retry_after(self, api_key: str, cost: int = 1) -> int | None:
-        """Count `cost` hits for this key; None if allowed, else seconds until it would be.
+    async def retry_after(self, client: str, cost: int = 1) -> int | None:
+        """Count `cost` hits for this client; None if allowed, else seconds until it would be.
 
         A cost above the whole window's allowance is charged as that allowance: it could never pass otherwise.
         """
         cost = min(cost, self._item.amount)
-        bucket = self._bucket(api_key)
-        if await self._limiter.hit(self._item, bucket, cost=cost):
+        if await self._limiter.hit(self._item, client, cost=cost):
             return None
         if cost > 1:
             # When enough of the window has expired for `cost` hits is not known to the limiter; a whole
             # window from now, all of it has.
             return self._item.get_expiry()
-        reset_at = (await self._limiter.get_window_stats(self._item, bucket)).reset_time
+        reset_at = (await self._limiter.get_window_stats(self._item, client)).reset_time
         return max(1, math.ceil(reset_at - time.time()))
-
-    @staticmethod
-    def _bucket(api_key: str) -> str:
-        # Keyed by a digest so the limiter's memory never holds a usable key.
-        return hashlib.sha256(api_key.encode()).hexdigest()[:32]

@@ -13,7 +13,6 @@ bounds the key by itself, so a key spread over N replicas may have up to N times
 """
 
 import asyncio
-import hashlib
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
@@ -24,7 +23,7 @@ from services.ingest.errors import QueueShareExceeded
 
 @dataclass
 class _Entry:
-    bucket: str
+    name: str  # the key's name
     count: int
 
 
@@ -48,29 +47,28 @@ class KeyBacklog:
         self._total = 0
         self._unconfirmed = 0
 
-    def waiting(self, api_key: str) -> int:
-        return self._waiting.get(_bucket(api_key), 0)
+    def waiting(self, name: str) -> int:
+        return self._waiting.get(name, 0)
 
-    async def check(self, api_key: str) -> None:
+    async def check(self, name: str) -> None:
         """Raise `QueueShareExceeded` if this key already has its whole share waiting (before reading a body)."""
         await self._refresh()
-        waiting = self._waiting.get(_bucket(api_key), 0)
+        waiting = self.waiting(name)
         if waiting >= self._max_waiting:
             raise QueueShareExceeded(self._refusal(waiting))
 
-    async def reserve(self, api_key: str, count: int) -> Reservation:
+    async def reserve(self, name: str, count: int) -> Reservation:
         """Count `count` articles as waiting for this key, or raise `QueueShareExceeded` if that passes its bound.
 
         A key with nothing waiting may always send one batch, so a bound below the batch size cannot lock it out.
         """
         await self._refresh()
-        bucket = _bucket(api_key)
-        waiting = self._waiting.get(bucket, 0)
+        waiting = self.waiting(name)
         if count and waiting and waiting + count > self._max_waiting:
             raise QueueShareExceeded(self._refusal(waiting))
-        entry = _Entry(bucket, count)
+        entry = _Entry(name, count)
         self._ledger.append(entry)
-        self._waiting[bucket] += count
+        self._waiting[name] += count
         self._total += count
         self._unconfirmed += count
         return Reservation(entry, count)
@@ -103,11 +101,6 @@ class KeyBacklog:
     def _take(self, entry: _Entry, count: int) -> None:
         entry.count -= count
         self._total -= count
-        self._waiting[entry.bucket] -= count
-        if not self._waiting[entry.bucket]:
-            del self._waiting[entry.bucket]
-
-
-def _bucket(api_key: str) -> str:
-    # A digest, so this memory never holds a usable key.
-    return hashlib.sha256(api_key.encode()).hexdigest()[:32]
+        self._waiting[entry.name] -= count
+        if not self._waiting[entry.name]:
+            del self._waiting[entry.name]

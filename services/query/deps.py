@@ -11,8 +11,8 @@ from services.query.admission import ExpensiveReads
 from services.query.cursor import CursorCodec, Position, fingerprint
 from services.query.params import ListParams
 from services.query.repository import Repository
-from shared.http.auth import AccessPolicy, require
-from shared.keys import Scope
+from shared.http.auth import require
+from shared.keys import ApiKey, Scope
 
 MAX_NAMED_UNKNOWN = 5
 
@@ -33,12 +33,10 @@ CursorsDep = Annotated[CursorCodec, Depends(get_cursors)]
 read_access = Depends(require(Scope.READ))
 
 
-def reader(request: Request) -> str:
-    """Who a read is counted against: its key, or its client address when reads need none."""
-    policy: AccessPolicy = request.app.state.access
-    presented = request.headers.get("X-API-Key")
-    if presented and not policy.public_reads:  # checked by `read_access`, which runs first
-        return f"key:{presented}"
+def reader(request: Request, key: ApiKey | None) -> str:
+    """Who a read is counted against: its key's name, or its client address when reads need no key."""
+    if key is not None:
+        return f"key:{key.name}"
     # A public reader could send a new made-up key with every request; its address it cannot change as freely.
     return f"address:{request.client.host if request.client else 'unknown'}"
 
@@ -46,16 +44,17 @@ def reader(request: Request) -> str:
 class Admission:
     """This request's way into the expensive reads (`ExpensiveReads.admit`)."""
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, key: ApiKey | None) -> None:
         self._reads: ExpensiveReads = request.app.state.expensive_reads
-        self._reader = reader(request)
+        self._reader = reader(request, key)
 
     def slot(self) -> AbstractAsyncContextManager[None]:
         return self._reads.admit(self._reader)
 
 
-async def get_admission(request: Request) -> Admission:
-    return Admission(request)
+async def get_admission(request: Request, key: Annotated[ApiKey | None, read_access]) -> Admission:
+    # `read_access` already ran for the route: FastAPI hands over its cached answer, the key it found.
+    return Admission(request, key)
 
 
 AdmissionDep = Annotated[Admission, Depends(get_admission)]
