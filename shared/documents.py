@@ -28,6 +28,13 @@ class Mention(_Model):
     text: str
 
 
+class EntityLink(_Model):
+    """Why an article's entity was linked to its corpus entity (see `services/enrich/linking`)."""
+
+    method: Literal["same-id", "gazetteer", "alias", "short-name", "label", "override"]
+    detail: str | None = Field(default=None, description="e.g. the gazetteer record or the full name chosen")
+
+
 class Entity(_Model):
     id: str = Field(description="`<label lowercased>:<slug of name>`, e.g. `person:qin-gang`")
     name: str
@@ -36,6 +43,12 @@ class Entity(_Model):
     count: int = Field(ge=1, description="number of mentions in title and body")
     salience: float = Field(ge=0.0, le=1.0)
     mentions: list[Mention] = Field(description="the first mentions, at most 50 (`count` has them all)")
+    corpus_id: str | None = Field(
+        default=None,
+        description="the corpus entity (`/v1/entities/{id}`) this one is linked to when stored; null in `newsflow "
+        "enrich` output, which never sees the corpus",
+    )
+    link: EntityLink | None = Field(default=None, description="why `corpus_id` was chosen")
 
 
 class SummarySentence(_Model):
@@ -109,6 +122,10 @@ class ArticleDocument(Enrichment, _ArticleHead):
     """One stored article. `status` is `failed` (with `error`) when it was dead-lettered."""
 
     pipeline: Pipeline | None = None
+    linker_version: str | None = Field(default=None, description="the entity linker that set `corpus_id`s")
+    corpus_entities: list[str] = Field(
+        default_factory=list, description="the distinct `corpus_id`s of its entities: what `?entity=` matches"
+    )
     content_hash: str
     received_at: datetime
     enriched_at: datetime | None = None

@@ -1,9 +1,9 @@
 """The one wire contract between ingest and the enrichment workers."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from shared.articles import ArticleIn
 
@@ -20,9 +20,29 @@ class ArticleSubmitted(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     schema_version: Literal[1] = 1
+    # Absent in messages from an ingest that only ever posted; `deleted` messages say so.
+    kind: Literal["submitted"] = "submitted"
     id: str = ArticleId
     # The name of the key that submitted it (`shared.keys`); `id` derives from it. Absent only in messages
     # an ingest without key names queued, which the worker stores without an owner.
     owner: str | None = None
     article: ArticleIn
     received_at: datetime
+
+
+class ArticleDeleted(BaseModel):
+    """Published by ingest for `DELETE /v1/articles/{id}` (and by the retention sweep): it takes the same queue
+    as a post, so a delete and a post of one article are ordered by `received_at`, the newest winning."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    schema_version: Literal[1] = 1
+    kind: Literal["deleted"]
+    id: str = ArticleId
+    # Who asked: the key name (the owner's or an admin's); kept on the tombstone.
+    requested_by: str | None = None
+    received_at: datetime
+
+
+ArticleMessage = Annotated[ArticleSubmitted | ArticleDeleted, Field(discriminator="kind")]
+ARTICLE_MESSAGE: TypeAdapter[ArticleSubmitted | ArticleDeleted] = TypeAdapter(ArticleMessage)

@@ -60,23 +60,33 @@ ENRICHED_JSON = (
     '{"id":"0123456789abcdef","owner":"feed","status":"enriched","title":"A title","body":"Body text here. Second.",'
     '"source":"S","url":"https://x.y/z","external_id":"e1","published_at":"2025-01-01T00:00:00Z","language":"en",'
     '"language_source":"detected","entities":[{"id":"person:a","name":"A","label":"PERSON","aliases":[],"count":1,'
-    '"salience":0.5,"mentions":[{"field":"title","start":0,"end":1,"text":"A"}]}],"entities_note":null,'
+    '"salience":0.5,"mentions":[{"field":"title","start":0,"end":1,"text":"A"}],"corpus_id":null,"link":null}],"entities_note":null,'
     '"summary":{"text":"Body text here.","sentences":[{"start":0,"end":15}]},"keywords":[{"text":"body","score":0.5}],'
     '"stats":{"words":4,"sentences":2,"reading_time_minutes":0.02},'
-    '"pipeline":{"version":"1","model":"m","model_version":"v","worker":"w"},'
-    f'"content_hash":"{HASH}","received_at":"2026-01-02T03:04:05Z","enriched_at":"2026-01-02T03:04:06Z","error":null}}'
+    '"pipeline":{"version":"1","model":"m","model_version":"v","worker":"w"},"linker_version":null,'
+    f'"corpus_entities":[],"content_hash":"{HASH}","received_at":"2026-01-02T03:04:05Z","enriched_at":"2026-01-02T03:04:06Z","error":null}}'
 )
 FAILED_JSON = (
     '{"id":"0123456789abcdef","owner":"feed","status":"failed","title":"A title","body":"Body text here. Second.",'
     '"source":"S","url":"https://x.y/z","external_id":"e1","published_at":"2025-01-01T00:00:00Z","language":null,'
     '"language_source":null,"entities":[],"entities_note":null,"summary":null,"keywords":[],"stats":null,'
-    '"pipeline":{"version":"1","model":"m","model_version":"v","worker":"w"},'
-    f'"content_hash":"{HASH}","received_at":"2026-01-02T03:04:05Z","enriched_at":null,"error":"boom"}}'
+    '"pipeline":{"version":"1","model":"m","model_version":"v","worker":"w"},"linker_version":null,'
+    f'"corpus_entities":[],"content_hash":"{HASH}","received_at":"2026-01-02T03:04:05Z","enriched_at":null,"error":"boom"}}'
 )
 STORED_KEYS = [
     *("owner", "status", "title", "body", "source", "url", "external_id", "published_at"),
     *("language", "language_source", "entities", "entities_note", "summary", "keywords", "stats"),
-    *("pipeline", "content_hash", "received_at", "enriched_at", "error", "_id", "search_terms"),
+    *(
+        "pipeline",
+        "linker_version",
+        "corpus_entities",
+        "content_hash",
+        "received_at",
+        "enriched_at",
+        "error",
+        "_id",
+        "search_terms",
+    ),
 ]
 
 
@@ -125,6 +135,6 @@ def test_every_enrichment_field_is_a_document_field_declared_once() -> None:
     assert list(ArticleDocument.model_fields) == [
         *("id", "owner", "status", "title", "body", "source", "url", "external_id", "published_at"),
         *Enrichment.model_fields,
-        *("pipeline", "content_hash", "received_at", "enriched_at", "error"),
+        *("pipeline", "linker_version", "corpus_entities", "content_hash", "received_at", "enriched_at", "error"),
     ]
     assert issubclass(ArticleDocument, Enrichment)
