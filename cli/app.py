@@ -37,7 +37,9 @@ app = typer.Typer(
 dlq_app = typer.Typer(help="Inspect and replay the dead-letter queue.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure the enrichment against annotated data.", no_args_is_help=True)
 keys_app = typer.Typer(help="List API keys by name, and make new ones (docs/security.md).", no_args_is_help=True)
+entities_app = typer.Typer(help="Maintain the entity registry (docs/corpus.md).", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(entities_app, name="entities")
 app.add_typer(eval_app, name="eval")
 app.add_typer(keys_app, name="keys")
 
@@ -289,6 +291,38 @@ def migrate_owners(
         say(f"{result.moved} article(s) now owned by {owner!r}; {result.superseded} superseded by a newer post")
 
     asyncio.run(migrate())
+
+
+@entities_app.command("recount")
+def entities_recount(
+    check: Annotated[
+        bool, typer.Option("--check", help="only report differences (exit 1 if any); write nothing")
+    ] = False,
+    show: Annotated[int, typer.Option(min=0, help="differences to print")] = 50,
+) -> None:
+    """Count the registry and the article counters again from the stored articles, and fix any difference."""
+    from cli.recount import Recount, recount
+    from shared import database
+
+    async def run() -> Recount:
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        try:
+            return await recount(database.database(mongo, settings), write=not check)
+        finally:
+            await mongo.close()
+
+    result = asyncio.run(run())
+    for difference in result.differences[:show]:
+        print(difference)
+    records = len({(difference.collection, difference.record) for difference in result.differences})
+    if not result.differences:
+        say(f"recounted {result.articles} article(s): the registry and the counters are exact")
+        return
+    if check:
+        say(f"recounted {result.articles} article(s): {records} record(s) differ")
+        raise typer.Exit(1)
+    say(f"recounted {result.articles} article(s): {records} record(s) differed and were rewritten")
 
 
 @keys_app.command("list")

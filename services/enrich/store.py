@@ -9,6 +9,7 @@ of it or nothing, and one that raced another is run again on what the other wrot
 """
 
 import asyncio
+import itertools
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,10 +28,11 @@ from shared.documents import ArticleDocument
 from shared.messages import ArticleDeleted
 from shared.registry import CONTRIBUTION_FIELDS, RegistryRecord, Tally, contribution
 
-# A transaction that raced another (a write conflict) is run again, a few times, after a short random pause. A
-# lost connection is not retried here: the worker hands the batch to a delay queue instead.
-TRANSACTION_ATTEMPTS = 8
-RETRY_PAUSE_S = 0.05
+# A transaction that raced another (a write conflict: every batch adds to the same counters, so concurrent
+# workers meet there) is run again after a random pause that grows with each attempt, for this long at most.
+# A lost connection is not retried here: the worker hands the batch to a delay queue instead.
+RACE_RETRY_S = 30.0
+RETRY_PAUSE_S = (0.005, 0.5)  # first and largest pause
 
 
 @dataclass(frozen=True)
@@ -136,18 +138,20 @@ class ArticleStore:
         """
         if not documents and not deletions:
             return
-        client = self._db.client
-        async with client.start_session() as session:
-            for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + RACE_RETRY_S
+        first, largest = RETRY_PAUSE_S
+        async with self._db.client.start_session() as session:
+            for attempt in itertools.count():
                 try:
                     async with await session.start_transaction():
                         await self._apply(documents, deletions, session)
                     return
                 except PyMongoError as exc:
                     raced = exc.has_error_label("TransientTransactionError") and not isinstance(exc, ConnectionFailure)
-                    if not raced or attempt == TRANSACTION_ATTEMPTS:
+                    if not raced or loop.time() > deadline:
                         raise
-                await asyncio.sleep(random.uniform(0, RETRY_PAUSE_S * attempt))
+                await asyncio.sleep(random.uniform(0, min(largest, first * 2**attempt)))
 
     async def _apply(
         self, documents: Sequence[ArticleDocument], deletions: Sequence[ArticleDeleted], session: AsyncClientSession
