@@ -10,6 +10,7 @@ then acked) and wait for a state without sleeping.
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, cast
 
 from aio_pika import Message
@@ -194,7 +195,8 @@ class StubBroker:
 
 @dataclass
 class MemoryStore:
-    """The database: documents by id; `outage` store calls in a row fail as if the server were unreachable.
+    """The database: documents by id, and the arrival times of deletions (tombstones); `outage` store calls in a
+    row fail as if the server were unreachable.
 
     Like pymongo, a write with an enriched document titled `TOO_LARGE` fails whole with `DocumentTooLarge`
     (its failed document, without the enrichment, fits); one titled `REFUSED_BY_A_BUG` fails whole with an
@@ -203,19 +205,23 @@ class MemoryStore:
 
     timeline: Timeline
     documents: dict[str, ArticleDocument] = field(default_factory=dict)
+    tombstones: dict[str, datetime] = field(default_factory=dict)
     outage: int = 0
     writes: list[list[str]] = field(default_factory=list)
 
     async def versions(self, ids: Iterable[str]) -> dict[str, StoredVersion]:
-        return {
-            id: StoredVersion(
-                content_hash=document.content_hash,
-                pipeline_version=document.pipeline.version if document.pipeline else None,
-                status=document.status,
-            )
-            for id in ids
-            if (document := self.documents.get(id)) is not None
-        }
+        found: dict[str, StoredVersion] = {}
+        for id in ids:
+            if (document := self.documents.get(id)) is not None:
+                found[id] = StoredVersion(
+                    content_hash=document.content_hash,
+                    pipeline_version=document.pipeline.version if document.pipeline else None,
+                    status=document.status,
+                    received_at=document.received_at,
+                )
+            elif (deleted := self.tombstones.get(id)) is not None:
+                found[id] = StoredVersion("", None, "deleted", received_at=deleted, deleted=True)
+        return found
 
     async def store(self, documents: Sequence[ArticleDocument], deletions: Sequence[ArticleDeleted] = ()) -> None:
         if not documents and not deletions:
@@ -234,6 +240,7 @@ class MemoryStore:
             self.timeline.add("stored", document.id)
         for deletion in deletions:
             self.documents.pop(deletion.id, None)
+            self.tombstones[deletion.id] = deletion.received_at
             self.timeline.add("deleted", deletion.id)
 
 

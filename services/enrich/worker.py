@@ -359,7 +359,10 @@ class Worker:
             error = exc.errors()[0]
             # The first part of the location is the message kind, which says nothing to a reader.
             where = ".".join(str(part) for part in error.get("loc", ())[1:]) or "message"
-            await self._park(session, message, f"invalid message: {where}: {error['msg']}"[:500])
+            what = error["msg"]
+            if error["type"] == "union_tag_invalid":
+                where, what = "kind", f"{error.get('ctx', {}).get('tag')!r} is neither 'submitted' nor 'deleted'"
+            await self._park(session, message, f"invalid message: {where}: {what}"[:500])
             return None
         deliveries = _header_int(message, "x-delivery-count")
         stuck = deliveries >= topology.DELIVERY_LIMIT - 1
