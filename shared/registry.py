@@ -20,7 +20,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -268,12 +268,4 @@ def contribution(stored: Mapping[str, Any], described: Mapping[str, CorpusEntity
     day = day_key(published or received)
     for record, linked in by_record.items():
         tally.entities[record] = _entity_change(linked, day, record, (described or {}).get(record))
-    return tally
-
-
-def total(stored: Iterable[Mapping[str, Any]]) -> Tally:
-    """The summed contribution of many stored articles (what a recount finds)."""
-    tally = Tally()
-    for document in stored:
-        tally.absorb(contribution(document))
     return tally

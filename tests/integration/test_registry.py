@@ -5,8 +5,12 @@ the recount finds and repairs counts that something else changed."""
 
 import asyncio
 import hashlib
+import os
 import random
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import aio_pika
@@ -303,3 +307,31 @@ async def test_the_worker_takes_posts_and_deletes_from_the_queue_and_the_registr
     # The re-post dropped Rome, and the deleted articles count nowhere.
     for gone in ("gpe:rome", "gpe:oslo", "gpe:vienna"):
         assert await database.entities(db).count_documents({"_id": gone, "articles": {"$gt": 0}}) == 0
+
+
+@pytest.mark.e2e
+async def test_newsflow_entities_recount_checks_then_repairs(
+    store: ArticleStore, db: Db, mongodb_url: str, database_name: str
+) -> None:
+    await store.store([_doc("a1", "Rome and Oslo.", 0)])
+    await database.entities(db).update_one({"_id": "gpe:rome"}, {"$inc": {"mentions": 3}})
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("NEWSFLOW_")},
+        "NEWSFLOW_MONGODB_URL": mongodb_url,
+        "NEWSFLOW_MONGODB_DATABASE": database_name,
+    }
+
+    def newsflow(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [str(Path(sys.executable).parent / "newsflow"), "entities", "recount", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+    checked = await asyncio.to_thread(newsflow, "--check")
+    assert checked.returncode == 1, checked.stderr
+    assert checked.stdout.splitlines() == ["entities/gpe:rome mentions: 4 maintained, 1 recounted"]
+    assert "1 record(s) differ" in checked.stderr
+
+    repaired = await asyncio.to_thread(newsflow)
+    assert repaired.returncode == 0, repaired.stderr
+    again = await asyncio.to_thread(newsflow, "--check")
+    assert again.returncode == 0 and again.stdout == "", again.stderr
+    assert "exact" in again.stderr
