@@ -21,10 +21,10 @@ from devstack.corpus import FOLDERS, CorpusArticle, read_folder
 from devstack.workspace import ROOT, STATE_DIR_NAME
 from services.enrich.linking import Linker, MemoryRegistry
 from services.enrich.linking.gazetteer import Gazetteer
-from services.enrich.linking.names import name_key
 from services.enrich.linking.parties import group_key, party_keys
 from shared.articles import ArticleIn, article_id
 from shared.documents import ArticleDocument
+from shared.entity_keys import name_key
 
 OWNER = "linking-report"
 BATCH = 16  # the worker's batch size: the registry learns between batches, as it does in the store
@@ -88,7 +88,7 @@ def linked(
     out: list[ArticleDocument] = []
     for first in range(0, len(documents), BATCH):
         batch = documents[first : first + BATCH]
-        done = linker.link(batch, registry.view(linker.lookups(batch)), ())
+        done = linker.link(batch, registry.view(linker.lookups(batch))).documents
         if relink:
             registry.remove(batch)
         registry.add(done)

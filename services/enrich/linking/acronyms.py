@@ -6,7 +6,7 @@ the full form's words, leaving out the small ones ("of", "the"), must spell the 
 
 import re
 
-from services.enrich.linking.names import name_key
+from shared.entity_keys import name_key
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "to", "de", "du", "des", "la", "le"})

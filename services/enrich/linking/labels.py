@@ -5,13 +5,13 @@ The other label's record must hold `LABEL_SHARE` of the articles of every record
 `MIN_ARTICLES`: one mislabelled article never moves the others.
 """
 
-from services.enrich.linking.registry import RegistryIndex, RegistryRecord
+from services.enrich.linking.registry import RecordView, RegistryIndex
 
 LABEL_SHARE = 2 / 3
 MIN_ARTICLES = 3
 
 
-def settled(key: str, label: str, index: RegistryIndex) -> RegistryRecord | None:
+def settled(key: str, label: str, index: RegistryIndex) -> RecordView | None:
     """The record of another label that the name `key` (labelled `label` here) belongs to, if the corpus says so."""
     records = index.named(key)
     total = sum(record.articles for record in records)

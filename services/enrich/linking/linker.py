@@ -11,16 +11,16 @@ For each entity the first rule that applies decides, and `Entity.link` says whic
   same-id     otherwise the entity's own id.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from services.enrich.linking import acronyms, labels, parties, short_names
 from services.enrich.linking.gazetteer import Gazetteer
-from services.enrich.linking.names import name_key, short_form_key, slug_of_key
 from services.enrich.linking.overrides import Override, Overrides
-from services.enrich.linking.registry import Lookups, RegistryIndex, RegistryRecord
+from services.enrich.linking.registry import Lookups, RecordView, RegistryIndex
 from shared.documents import ENTITY_LABELS, ArticleDocument, Entity, EntityLabel, EntityLink
+from shared.entity_keys import name_key, short_form_key, slug_of_key
 
 # Bumped whenever the links of the same articles, registry and overrides can change; `newsflow entities relink`
 # re-links stored articles whose version differs.
@@ -38,12 +38,23 @@ class RecordSeed:
     kb: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Linked:
+    """Copies of the documents with `corpus_id` and `link` on every entity, `corpus_entities` and
+    `linker_version`; and what each corpus id they link to starts its registry record with."""
+
+    documents: list[ArticleDocument]
+    entities: Mapping[str, RecordSeed]
+
+
 def label_of(corpus_id: str) -> EntityLabel:
     return cast(EntityLabel, _LABELS_BY_PREFIX[corpus_id.partition(":")[0]])
 
 
 class Linker:
     """Build once per process: the gazetteer takes a second or two to load."""
+
+    version = LINKER_VERSION
 
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self._gazetteer = gazetteer or Gazetteer.load()
@@ -64,15 +75,21 @@ class Linker:
     def link(
         self,
         documents: Sequence[ArticleDocument],
-        registry: Iterable[RegistryRecord],
-        overrides: Iterable[Override] = (),
-    ) -> list[ArticleDocument]:
-        """Copies of `documents` with `corpus_id` and `link` on every entity, `corpus_entities` and `linker_version`."""
+        registry: Iterable[RecordView] | Mapping[str, RecordView],
+        overrides: Iterable[Override | Mapping[str, Any]] = (),
+    ) -> Linked:
+        """`registry`: the records holding any of `lookups(documents).keys`, by id or not; `overrides`: every
+        `entity_overrides` document, stored or parsed."""
         index = RegistryIndex(registry)
-        rules = Overrides(overrides)
+        rules = Overrides(o if isinstance(o, Override) else Override.from_mongo(o) for o in overrides)
         linked = []
+        seeds: dict[str, RecordSeed] = {}
         for document in documents:
             entities = [self._linked(document.id, entity, index, rules) for entity in document.entities]
+            for entity in entities:
+                # The entity carrying the corpus id as its own names it best; else the first linked there.
+                if entity.corpus_id not in seeds or entity.id == entity.corpus_id:
+                    seeds[cast(str, entity.corpus_id)] = self.record_seed(entity)
             linked.append(
                 document.model_copy(
                     update={
@@ -82,7 +99,7 @@ class Linker:
                     }
                 )
             )
-        return linked
+        return Linked(linked, seeds)
 
     def record_seed(self, entity: Entity) -> RecordSeed:
         """The name, label and knowledge-base ids of the record a linked entity's `corpus_id` names."""
@@ -103,9 +120,10 @@ class Linker:
         key = name_key(entity.name)
         if entity.label in ("GPE", "LOC"):
             for name in (entity.name, *entity.aliases):
-                # LOC names regions, seas and landforms: a city of that name (the Amazon, the Jordan) is rarely meant.
+                # LOC names regions, seas and landforms: a city or province of that name is rarely meant (the
+                # Gulf is no province of Papua New Guinea).
                 place = self._gazetteer.find(name)
-                if place is not None and not (entity.label == "LOC" and place.kind == "city"):
+                if place is not None and (entity.label == "GPE" or place.kind in ("country", "continent")):
                     return place.corpus_id, EntityLink(method="gazetteer", detail=place.detail)
         if (full := acronyms.expansion(entity.name, entity.aliases)) is not None:
             return _id(entity.label, full), EntityLink(method="alias", detail=full)

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from services.enrich.linking.linker import Linker, label_of
-from services.enrich.linking.registry import Lookups, RegistryRecord, record_keys
+from services.enrich.linking.registry import Lookups, RegistryRecord
 from shared.documents import ArticleDocument
+from shared.entity_keys import record_keys
 
 
 @dataclass
@@ -62,7 +63,6 @@ class MemoryRegistry:
                 name=record.name,
                 articles=record.articles,
                 keys=frozenset(record.keys),
-                ids=frozenset(record.ids),
             )
             for corpus_id in found
             for record in (self._records[corpus_id],)

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrich.linking.names import name_key
+from shared.entity_keys import name_key
 
 MAX_MERGE_CHAIN = 32  # a chain of merges is followed this far; a cycle stops where it closes
 

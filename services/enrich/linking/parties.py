@@ -7,8 +7,6 @@ knows the party. No package lists parties' nicknames; the few in common English 
 
 from collections.abc import Mapping
 
-from services.enrich.linking.names import singular
-
 PARTY_NICKNAMES: Mapping[str, str] = {
     "tory": "conservative",  # the UK Conservative Party's members, since the 1830s
     "lib dem": "liberal democrat",  # the UK Liberal Democrats
@@ -27,3 +25,14 @@ def party_keys(key: str) -> list[str]:
     """Names the party of a group could have: "democrat" -> "democrat party", "democratic party", "democrats"."""
     group = group_key(key)
     return [f"{group} party", f"{group}ic party", f"{group}s"]
+
+
+def singular(key: str) -> str:
+    """The singular of a group's name, by the regular English plural: "tories" -> "tory", "democrats" ->
+    "democrat"; "swiss" stays."""
+    head, _, last = key.rpartition(" ")
+    if len(last) > 4 and last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
+        last = last[:-1]
+    return f"{head} {last}" if head else last

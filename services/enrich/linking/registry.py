@@ -1,22 +1,39 @@
-"""What the linker reads of the entity registry: a typed view of the `entities` records a batch needs.
+"""What the linker reads of the entity registry: the `entities` records a batch's names look up.
 
-The store reads the records whose `keys` hold any of `Lookups.keys` (one indexed `$in` query) and hands them
-to `Linker.link` as `RegistryRecord.from_mongo(stored)`. Only `_id`, `label`, `articles` and `keys` decide
-links; `name`, `aliases` and `kb` are carried for callers that show a record.
+The store reads the records whose `keys` hold any of `Lookups.keys` (one indexed `$in` query) and passes them to
+`Linker.link`, as a list or by id. A record is anything with the five attributes of `RecordView` (the store's
+own record type has them); `RegistryRecord` is one, read from a stored record by `from_mongo`. Only these decide
+links: `label` and `articles` weigh the evidence, `keys` say which names it is for, and the id's name part is
+the record's own name.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from services.enrich.linking.names import FAMILY_MARK, name_key
+from shared.entity_keys import FAMILY_MARK
+
+
+class RecordView(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def articles(self) -> int: ...
+    @property
+    def keys(self) -> Collection[str]: ...
 
 
 @dataclass(frozen=True)
 class Lookups:
-    """The registry keys a batch's links depend on: read the records whose `keys` hold any of them."""
+    """The registry records a batch's links depend on: those whose `keys` hold any of `keys` (the linker needs
+    none by `ids`; the field is there for stores that also read by article-level id)."""
 
     keys: frozenset[str]
+    ids: frozenset[str] = frozenset()
 
     def query(self) -> dict[str, Any]:
         """The MongoDB filter on `entities` that reads them."""
@@ -25,67 +42,52 @@ class Lookups:
 
 @dataclass(frozen=True)
 class RegistryRecord:
-    """One corpus entity as the registry holds it (`entities` in the database; shape in docs/ and the design)."""
+    """One corpus entity as the registry holds it (`entities`; shape in shared/registry.py and the design)."""
 
     id: str
     label: str
-    name: str = ""
     articles: int = 0
     keys: frozenset[str] = frozenset()
+    name: str = ""
     aliases: Mapping[str, int] = field(default_factory=dict)  # alias text -> articles using it
-    ids: frozenset[str] = frozenset()
     kb: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def key(self) -> str:
-        """The normalised form of its id's name part: "org:manchester-united" -> "manchester united"."""
-        return self.id.partition(":")[2].replace("-", " ")
 
     @classmethod
     def from_mongo(cls, stored: Mapping[str, Any]) -> "RegistryRecord":
         return cls(
             id=stored["_id"],
-            label=stored.get("label", stored["_id"].partition(":")[0].upper()),
-            name=stored.get("name", ""),
+            label=stored.get("label") or stored["_id"].partition(":")[0].upper(),
             articles=int(stored.get("articles", 0)),
-            keys=frozenset(stored.get("keys", ())),
+            keys=frozenset(stored.get("keys") or ()),
+            name=stored.get("name", ""),
             aliases={alias["name"]: int(alias.get("count", 0)) for alias in (stored.get("aliases") or {}).values()},
-            ids=frozenset(stored.get("ids", ())),
             kb=stored.get("kb") or {},
         )
 
 
-def record_keys(name: str, label: str, aliases: Iterable[str] = ()) -> list[str]:
-    """The `keys` a record holds for an entity linked to it: its name and aliases normalised, and for a person's
-    full name the family keys the short forms of it are looked up by (`names.family_keys`)."""
-    from services.enrich.linking.names import family_keys
-
-    keys = {name_key(text) for text in (name, *aliases)} - {""}
-    if label == "PERSON":
-        keys.update(family for key in list(keys) for family in family_keys(key))
-    return sorted(keys)
+def own_key(record: RecordView) -> str:
+    """The normalised name in a record's id: "org:manchester-united" -> "manchester united"."""
+    return record.id.partition(":")[2].replace("-", " ")
 
 
 class RegistryIndex:
-    """The records of one batch, indexed by key (unlinked records, `articles` 0, are left out)."""
+    """The records of one batch, indexed by key (records no stored article links to any more are left out)."""
 
-    def __init__(self, records: Iterable[RegistryRecord]) -> None:
-        self._by_key: dict[str, list[RegistryRecord]] = {}
-        self.by_id: dict[str, RegistryRecord] = {}
-        for record in records:
+    def __init__(self, records: Iterable[RecordView] | Mapping[str, RecordView]) -> None:
+        self._by_key: dict[str, list[RecordView]] = {}
+        for record in records.values() if isinstance(records, Mapping) else records:
             if record.articles <= 0:
                 continue
-            self.by_id[record.id] = record
             for key in record.keys:
                 self._by_key.setdefault(key, []).append(record)
 
-    def having(self, key: str) -> list[RegistryRecord]:
+    def having(self, key: str) -> list[RecordView]:
         return self._by_key.get(key, [])
 
-    def named(self, key: str) -> list[RegistryRecord]:
+    def named(self, key: str) -> list[RecordView]:
         """Records whose own name is `key`, whatever their label."""
-        return [record for record in self.having(key) if record.key == key]
+        return [record for record in self.having(key) if own_key(record) == key]
 
-    def family(self, key: str) -> list[RegistryRecord]:
-        """Persons whose full name answers to the family key `key` (see `names.family_keys`)."""
+    def family(self, key: str) -> list[RecordView]:
+        """Persons whose full name answers to the family key `key` (see `shared.entity_keys.family_keys`)."""
         return [r for r in self.having(key) if key.startswith(FAMILY_MARK) and r.label == "PERSON"]

@@ -8,8 +8,8 @@ short form to the full name already; this is for articles that only ever use the
 
 from dataclasses import dataclass
 
-from services.enrich.linking.names import short_form_key
-from services.enrich.linking.registry import RegistryIndex, RegistryRecord
+from services.enrich.linking.registry import RecordView, RegistryIndex, own_key
+from shared.entity_keys import short_form_key
 
 DOMINANT_SHARE = 0.8
 MIN_ARTICLES = 3
@@ -17,7 +17,7 @@ MIN_ARTICLES = 3
 
 @dataclass(frozen=True)
 class FullName:
-    record: RegistryRecord
+    record: RecordView
     share: float  # of the articles of every full name answering to the short form
 
 
@@ -26,7 +26,7 @@ def full_name(key: str, index: RegistryIndex) -> FullName | None:
     family = short_form_key(key)
     if family is None:
         return None
-    candidates = [record for record in index.family(family) if record.key != key]
+    candidates = [record for record in index.family(family) if own_key(record) != key]
     total = sum(record.articles for record in candidates)
     if not total:
         return None

@@ -1,12 +1,14 @@
-"""Normalised forms of names: what two spellings of one name have in common, and the registry's lookup keys.
+"""The entity registry's keys: normalised names, which the store writes, the linker looks up and the query
+service's prefix search matches.
 
-`name_key` is the form the registry's `keys` hold and the linker looks names up by: accents, case, dots of
-abbreviations ("U.S." = "US"), other punctuation, a leading "the" and a trailing possessive do not tell
-two names apart. The other keys here are built from it.
+`name_key` is the form two spellings of one name share: accents, case, the dots of abbreviations ("U.S." =
+"US"), other punctuation, a leading "the" and a trailing possessive do not tell names apart. A person's record
+also holds family keys (`family_keys`), by which the linker finds the full names a surname alone may mean.
 """
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _APOSTROPHES = "'\u2019"
 _POSSESSIVE = re.compile(f"(?:[{_APOSTROPHES}]s|(?<=s)[{_APOSTROPHES}])$")
@@ -52,12 +54,10 @@ def short_form_key(key: str) -> str | None:
     return f"{FAMILY_MARK}{key}" if 1 <= len(words) <= 2 else None
 
 
-def singular(key: str) -> str:
-    """The singular of a group's name, by the regular English plural: "tories" -> "tory", "democrats" ->
-    "democrat"; "swiss" stays."""
-    head, _, last = key.rpartition(" ")
-    if len(last) > 4 and last.endswith("ies"):
-        last = last[:-3] + "y"
-    elif len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
-        last = last[:-1]
-    return f"{head} {last}" if head else last
+def record_keys(name: str, label: str, aliases: Iterable[str] = ()) -> list[str]:
+    """The `keys` a registry record holds for an entity linked to it: its name and aliases normalised, and for
+    a person's full name its family keys."""
+    keys = {name_key(text) for text in (name, *aliases)} - {""}
+    if label == "PERSON":
+        keys.update(family for key in list(keys) for family in family_keys(key))
+    return sorted(keys)
