@@ -11,6 +11,12 @@ from shared.documents import ArticleDocument
 from shared.settings import DatabaseSettings
 
 ARTICLES = "articles"
+# The entity registry, the maintained counts, deleted articles' tombstones and operators' linking decisions
+# (shapes: shared/registry.py; the enrichment store keeps them in step with `articles`).
+ENTITIES = "entities"
+COUNTERS = "counters"
+TOMBSTONES = "tombstones"
+ENTITY_OVERRIDES = "entity_overrides"
 
 Document = dict[str, Any]
 
@@ -33,6 +39,22 @@ ARTICLE_INDEXES = [
 ]
 
 
+# Ranking by article count (the trailing `_id` keeps it total), by label, and the linker's and the entity
+# search's lookups by name key and by article-level entity id.
+ENTITY_INDEXES = [
+    IndexModel([("articles", DESCENDING), ("_id", ASCENDING)], name="articles"),
+    IndexModel([("label", ASCENDING), ("articles", DESCENDING), ("_id", ASCENDING)], name="label_articles"),
+    IndexModel([("keys", ASCENDING)], name="keys"),
+    IndexModel([("ids", ASCENDING)], name="ids"),
+]
+# The per-day documents, so a reader sizes a time window from the days' counts.
+COUNTER_INDEXES = [IndexModel([("field", ASCENDING), ("day", ASCENDING)], name="field_day")]
+
+
+class TransactionsUnsupported(RuntimeError):
+    """The server is a standalone mongod, which has no multi-document transactions."""
+
+
 def connect(settings: DatabaseSettings, *, timeout_ms: int = 5_000) -> AsyncMongoClient[Document]:
     """A client that fails within `timeout_ms` when no server answers, instead of PyMongo's 30 s default."""
     return AsyncMongoClient(
@@ -52,8 +74,37 @@ def articles(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
     return db[ARTICLES]
 
 
+def entities(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
+    return db[ENTITIES]
+
+
+def counters(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
+    return db[COUNTERS]
+
+
+def tombstones(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
+    return db[TOMBSTONES]
+
+
+def entity_overrides(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
+    return db[ENTITY_OVERRIDES]
+
+
 async def ensure_indexes(db: AsyncDatabase[Document]) -> None:
     await articles(db).create_indexes(ARTICLE_INDEXES)
+    await entities(db).create_indexes(ENTITY_INDEXES)
+    await counters(db).create_indexes(COUNTER_INDEXES)
+
+
+async def require_transactions(client: AsyncMongoClient[Document]) -> None:
+    """Raise `TransactionsUnsupported` unless the server runs transactions: a replica set member (a single
+    member is enough) or a mongos; the store writes an article and the registry's counts in one."""
+    hello = await client.admin.command("hello")
+    if not hello.get("setName") and hello.get("msg") != "isdbgrid":
+        raise TransactionsUnsupported(
+            "the database is a standalone server, which has no transactions: run mongod as a replica set "
+            "(a single member is enough: `--replSet rs0`, then `rs.initiate()` once; see docs/corpus.md)"
+        )
 
 
 def to_mongo(document: ArticleDocument) -> Document:

@@ -22,6 +22,7 @@ from services.enrich.model_process import ModelCrashed, NotStarted
 from services.enrich.nlp.enrichment import ArticleText, UnprocessableArticle
 from services.enrich.store import StoredVersion
 from shared.documents import ArticleDocument, Enrichment, Pipeline, Summary, TextStats
+from shared.messages import ArticleDeleted
 
 Event = tuple[str, ...]
 WAIT_S = 5.0
@@ -193,7 +194,7 @@ class StubBroker:
 
 @dataclass
 class MemoryStore:
-    """The database: documents by id; `outage` upserts in a row fail as if the server were unreachable.
+    """The database: documents by id; `outage` store calls in a row fail as if the server were unreachable.
 
     Like pymongo, a write with an enriched document titled `TOO_LARGE` fails whole with `DocumentTooLarge`
     (its failed document, without the enrichment, fits); one titled `REFUSED_BY_A_BUG` fails whole with an
@@ -216,8 +217,8 @@ class MemoryStore:
             if (document := self.documents.get(id)) is not None
         }
 
-    async def upsert(self, documents: Sequence[ArticleDocument]) -> None:
-        if not documents:
+    async def store(self, documents: Sequence[ArticleDocument], deletions: Sequence[ArticleDeleted] = ()) -> None:
+        if not documents and not deletions:
             return
         if self.outage:
             self.outage -= 1
@@ -227,10 +228,13 @@ class MemoryStore:
                 raise DocumentTooLarge("BSON document too large (17000000 bytes)")
             if document.title == REFUSED_BY_A_BUG:
                 raise OperationFailure("an error nobody expected")
-        self.writes.append([document.id for document in documents])
+        self.writes.append([document.id for document in documents] + [deletion.id for deletion in deletions])
         for document in documents:
             self.documents[document.id] = document
             self.timeline.add("stored", document.id)
+        for deletion in deletions:
+            self.documents.pop(deletion.id, None)
+            self.timeline.add("deleted", deletion.id)
 
 
 def enrichment_of(article: ArticleText) -> Enrichment:
