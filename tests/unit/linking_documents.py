@@ -3,9 +3,10 @@
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from services.enrich.linking import RegistryRecord, record_keys
+from services.enrich.linking import record_keys
 from services.enrich.nlp.entities import slug
 from shared.documents import ArticleDocument, Entity, EntityLabel, Mention
+from shared.registry import RegistryRecord
 
 
 def entity(name: str, label: EntityLabel, *aliases: str) -> Entity:
@@ -34,12 +35,14 @@ def article(article_id: str, *entities: Entity) -> ArticleDocument:
 
 def record(name: str, label: EntityLabel, articles: int, *aliases: str) -> RegistryRecord:
     """A registry record as the store keeps it for `articles` articles naming it `name`."""
-    return RegistryRecord(
-        id=f"{label.lower()}:{slug(name)}",
-        label=label,
-        name=name,
-        articles=articles,
-        keys=frozenset(record_keys(name, label, aliases)),
+    return RegistryRecord.from_mongo(
+        {
+            "_id": f"{label.lower()}:{slug(name)}",
+            "name": name,
+            "label": label,
+            "articles": articles,
+            "keys": record_keys(name, label, aliases),
+        }
     )
 
 

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from services.enrich.linking import LINKER_VERSION, Linker, Override
-from services.enrich.linking.registry import RegistryRecord
+from shared.registry import RegistryRecord
 
 from .linking_documents import article, entity, links, record
 
@@ -149,7 +149,6 @@ def test_linking_leaves_its_input_alone(linker: Linker) -> None:
 def test_a_batch_needs_the_registry_keys_of_its_names_short_forms_and_parties(linker: Linker) -> None:
     lookups = linker.lookups([article("a1", entity("Blair", "PERSON"), entity("Tories", "NORP"))])
     assert {"blair", "~blair", "tories", "conservative party"} <= lookups.keys
-    assert lookups.query() == {"keys": {"$in": sorted(lookups.keys)}}
 
 
 def test_a_stored_registry_record_reads_into_the_linkers_view() -> None:
@@ -166,8 +165,8 @@ def test_a_stored_registry_record_reads_into_the_linkers_view() -> None:
         "keys": ["tony blair", "blair", "~blair"],
     }
     view = RegistryRecord.from_mongo(stored)
-    assert (view.id, view.label, view.articles, view.aliases) == ("person:tony-blair", "PERSON", 40, {"Blair": 3})
-    assert view.keys == {"tony blair", "blair", "~blair"}
+    assert (view.id, view.label, view.articles) == ("person:tony-blair", "PERSON", 40)
+    assert set(view.keys) == {"tony blair", "blair", "~blair"}
 
 
 def test_records_no_article_is_linked_to_any_more_decide_nothing(linker: Linker) -> None:

@@ -5,22 +5,18 @@ records = [RegistryRecord.from_mongo(r) for r in entities.find(linker.lookups(ba
 linked = linker.link(batch, records, overrides)     # pure
 """
 
-from services.enrich.linking.linker import LINKER_VERSION, Linked, Linker, RecordSeed
+from services.enrich.linking.linker import LINKER_VERSION, Linker
 from services.enrich.linking.memory_registry import MemoryRegistry
 from services.enrich.linking.overrides import Override
-from services.enrich.linking.registry import Lookups, RecordView, RegistryRecord
+from services.enrich.linking.registry import RecordView
 from shared.entity_keys import name_key, record_keys
 
 __all__ = [
     "LINKER_VERSION",
-    "Linked",
     "Linker",
-    "Lookups",
     "MemoryRegistry",
     "Override",
-    "RecordSeed",
     "RecordView",
-    "RegistryRecord",
     "name_key",
     "record_keys",
 ]

@@ -35,6 +35,9 @@ _CODE_LENGTH = 4
 # ("Manchester", "Jerusalem"); a smaller one is not ("Florida" is not the town in Cuba, "Ontario" not the
 # Californian city).
 MAJOR_CITY = 250_000
+# Cities this large are known by other names in English news ("Kiev", "Bombay"); smaller ones' alternate names
+# are mostly other languages' spellings, and would cost each worker tens of megabytes.
+ALTERNATE_NAMES_FROM = 100_000
 # Subdivisions named by a direction alone ("West", "Centre" in Cameroon): in English text these are not names.
 _GENERIC_WORDS = frozenset(
     {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre", "center"}
@@ -145,7 +148,8 @@ class Gazetteer:
                 city["name"], "GPE", "city", {"geonames": city["geonameid"]}, city["countrycode"], city["population"]
             )
             _add(places, [city["name"]], place)
-            _add(alternates, (n for n in city["alternatenames"] if _is_alternate_name(n)), place)
+            if city["population"] >= ALTERNATE_NAMES_FROM:
+                _add(alternates, (n for n in city["alternatenames"] if _is_alternate_name(n)), place)
 
         settled: dict[str, Place | None] = {key: _most_populous_city(cities) for key, cities in alternates.items()}
         settled.update({key: _settle(found, alternates.get(key, [])) for key, found in places.items()})

@@ -12,39 +12,22 @@ For each entity the first rule that applies decides, and `Entity.link` says whic
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
+from services.enrich.linker import Linked
 from services.enrich.linking import acronyms, labels, parties, short_names
 from services.enrich.linking.gazetteer import Gazetteer
 from services.enrich.linking.overrides import Override, Overrides
-from services.enrich.linking.registry import Lookups, RecordView, RegistryIndex
+from services.enrich.linking.registry import RecordView, RegistryIndex
 from shared.documents import ENTITY_LABELS, ArticleDocument, Entity, EntityLabel, EntityLink
 from shared.entity_keys import name_key, short_form_key, slug_of_key
+from shared.registry import CorpusEntity, RegistryLookup
 
 # Bumped whenever the links of the same articles, registry and overrides can change; `newsflow entities relink`
 # re-links stored articles whose version differs.
 LINKER_VERSION = "1"
 PARTY_MIN_ARTICLES = 3  # a party record this well attested takes its members' group name
 _LABELS_BY_PREFIX = {label.lower(): label for label in ENTITY_LABELS}
-
-
-@dataclass(frozen=True)
-class RecordSeed:
-    """What a new registry record starts with (the store's `$setOnInsert`)."""
-
-    name: str
-    label: EntityLabel
-    kb: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Linked:
-    """Copies of the documents with `corpus_id` and `link` on every entity, `corpus_entities` and
-    `linker_version`; and what each corpus id they link to starts its registry record with."""
-
-    documents: list[ArticleDocument]
-    entities: Mapping[str, RecordSeed]
 
 
 def label_of(corpus_id: str) -> EntityLabel:
@@ -59,7 +42,7 @@ class Linker:
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self._gazetteer = gazetteer or Gazetteer.load()
 
-    def lookups(self, documents: Iterable[ArticleDocument]) -> Lookups:
+    def lookups(self, documents: Sequence[ArticleDocument]) -> RegistryLookup:
         """The registry keys the links of `documents` depend on."""
         keys: set[str] = set()
         for document in documents:
@@ -70,7 +53,7 @@ class Linker:
                     keys.add(family)
                 if entity.label == "NORP":
                     keys.update(parties.party_keys(key))
-        return Lookups(frozenset(keys - {""}))
+        return RegistryLookup(keys=frozenset(keys - {""}))
 
     def link(
         self,
@@ -78,12 +61,15 @@ class Linker:
         registry: Iterable[RecordView] | Mapping[str, RecordView],
         overrides: Iterable[Override | Mapping[str, Any]] = (),
     ) -> Linked:
-        """`registry`: the records holding any of `lookups(documents).keys`, by id or not; `overrides`: every
+        """Copies of `documents` with `corpus_id` and `link` on every entity, `corpus_entities` and
+        `linker_version`, and what each corpus id they link to starts its registry record with.
+
+        `registry`: the records holding any of `lookups(documents).keys`, by id or not; `overrides`: every
         `entity_overrides` document, stored or parsed."""
         index = RegistryIndex(registry)
         rules = Overrides(o if isinstance(o, Override) else Override.from_mongo(o) for o in overrides)
         linked = []
-        seeds: dict[str, RecordSeed] = {}
+        seeds: dict[str, CorpusEntity] = {}
         for document in documents:
             entities = [self._linked(document.id, entity, index, rules) for entity in document.entities]
             for entity in entities:
@@ -101,14 +87,14 @@ class Linker:
             )
         return Linked(linked, seeds)
 
-    def record_seed(self, entity: Entity) -> RecordSeed:
+    def record_seed(self, entity: Entity) -> CorpusEntity:
         """The name, label and knowledge-base ids of the record a linked entity's `corpus_id` names."""
         corpus_id = entity.corpus_id or entity.id
         place = self._gazetteer.by_id(corpus_id)
         if place is not None:
-            return RecordSeed(place.name, place.label, dict(place.kb))
+            return CorpusEntity(place.name, place.label, dict(place.kb))
         name = next((alias for alias in entity.aliases if _id(entity.label, alias) == corpus_id), entity.name)
-        return RecordSeed(name, label_of(corpus_id), {})
+        return CorpusEntity(name, label_of(corpus_id), {})
 
     def _linked(self, article_id: str, entity: Entity, index: RegistryIndex, rules: Overrides) -> Entity:
         corpus_id, link = self._automatic(entity, index)

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from services.enrich.linking.linker import Linker, label_of
-from services.enrich.linking.registry import Lookups, RegistryRecord
 from shared.documents import ArticleDocument
 from shared.entity_keys import record_keys
+from shared.registry import RegistryLookup, RegistryRecord
 
 
 @dataclass
@@ -53,16 +53,21 @@ class MemoryRegistry:
                     self._by_key.setdefault(key, set()).add(corpus_id)
                 record.ids.add(entity.id)
 
-    def view(self, lookups: Lookups) -> list[RegistryRecord]:
+    def view(self, lookups: RegistryLookup) -> list[RegistryRecord]:
         """The records holding any of the keys."""
         found = sorted({corpus_id for key in lookups.keys for corpus_id in self._by_key.get(key, ())})
         return [
             RegistryRecord(
                 id=corpus_id,
-                label=label_of(corpus_id),
                 name=record.name,
+                label=label_of(corpus_id),
+                kb={},
                 articles=record.articles,
-                keys=frozenset(record.keys),
+                mentions=0,
+                aliases={},
+                days={},
+                ids=tuple(sorted(record.ids)),
+                keys=tuple(sorted(record.keys)),
             )
             for corpus_id in found
             for record in (self._records[corpus_id],)

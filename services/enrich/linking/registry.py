@@ -1,15 +1,13 @@
 """What the linker reads of the entity registry: the `entities` records a batch's names look up.
 
-The store reads the records whose `keys` hold any of `Lookups.keys` (one indexed `$in` query) and passes them to
-`Linker.link`, as a list or by id. A record is anything with the five attributes of `RecordView` (the store's
-own record type has them); `RegistryRecord` is one, read from a stored record by `from_mongo`. Only these decide
-links: `label` and `articles` weigh the evidence, `keys` say which names it is for, and the id's name part is
-the record's own name.
+The store reads the records whose `keys` hold any of `Linker.lookups(...).keys` and passes them to
+`Linker.link`, by id or as a list. A record is anything with the attributes of `RecordView`
+(`shared.registry.RegistryRecord` has them): `label` and `articles` weigh the evidence, `keys` say which names
+it is for, and the name part of its id is its own name.
 """
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from shared.entity_keys import FAMILY_MARK
 
@@ -25,44 +23,6 @@ class RecordView(Protocol):
     def articles(self) -> int: ...
     @property
     def keys(self) -> Collection[str]: ...
-
-
-@dataclass(frozen=True)
-class Lookups:
-    """The registry records a batch's links depend on: those whose `keys` hold any of `keys` (the linker needs
-    none by `ids`; the field is there for stores that also read by article-level id)."""
-
-    keys: frozenset[str]
-    ids: frozenset[str] = frozenset()
-
-    def query(self) -> dict[str, Any]:
-        """The MongoDB filter on `entities` that reads them."""
-        return {"keys": {"$in": sorted(self.keys)}}
-
-
-@dataclass(frozen=True)
-class RegistryRecord:
-    """One corpus entity as the registry holds it (`entities`; shape in shared/registry.py and the design)."""
-
-    id: str
-    label: str
-    articles: int = 0
-    keys: frozenset[str] = frozenset()
-    name: str = ""
-    aliases: Mapping[str, int] = field(default_factory=dict)  # alias text -> articles using it
-    kb: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_mongo(cls, stored: Mapping[str, Any]) -> "RegistryRecord":
-        return cls(
-            id=stored["_id"],
-            label=stored.get("label") or stored["_id"].partition(":")[0].upper(),
-            articles=int(stored.get("articles", 0)),
-            keys=frozenset(stored.get("keys") or ()),
-            name=stored.get("name", ""),
-            aliases={alias["name"]: int(alias.get("count", 0)) for alias in (stored.get("aliases") or {}).values()},
-            kb=stored.get("kb") or {},
-        )
 
 
 def own_key(record: RecordView) -> str:
