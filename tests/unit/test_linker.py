@@ -193,3 +193,15 @@ def test_each_corpus_id_of_a_batch_comes_with_what_its_new_record_starts_with(li
         "org:european-union": ("European Union", "ORG", {}),
         "person:qin-gang": ("Qin Gang", "PERSON", {}),
     }
+
+
+def test_a_party_nickname_is_the_party_whatever_the_model_called_it(linker: Linker) -> None:
+    registry = [record("Liberal Democrats", "ORG", 9)]
+    [document] = linker.link([article("a1", entity("Lib Dems", "PERSON"))], registry).documents
+    assert document.corpus_entities == ["org:liberal-democrats"]
+
+
+def test_a_second_entity_of_one_name_in_an_article_is_the_same_corpus_entity(linker: Linker) -> None:
+    second = entity("John Smith", "PERSON").model_copy(update={"id": "person:john-smith-2"})
+    [document] = linker.link([article("a1", entity("John Smith", "PERSON"), second)], []).documents
+    assert document.corpus_entities == ["person:john-smith"]

@@ -8,7 +8,7 @@ For each entity the first rule that applies decides, and `Entity.link` says whic
               nickname or party ("Tories" -> Conservative Party, `parties`);
   short-name  a person's surname alone, when one full name dominates the corpus (`short_names`);
   label       a name the corpus holds mostly under another label (`labels`);
-  same-id     otherwise the entity's own id.
+  same-id     otherwise the entity's own id (without the `-2` an article gives a second entity of one name).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,6 +19,7 @@ from services.enrich.linking import acronyms, labels, parties, short_names
 from services.enrich.linking.gazetteer import Gazetteer
 from services.enrich.linking.overrides import Override, Overrides
 from services.enrich.linking.registry import RecordView, RegistryIndex
+from services.enrich.nlp.entities import slug
 from shared.documents import ENTITY_LABELS, ArticleDocument, Entity, EntityLabel, EntityLink
 from shared.entity_keys import name_key, short_form_key, slug_of_key
 from shared.registry import CorpusEntity, RegistryLookup
@@ -51,7 +52,7 @@ class Linker:
                 keys.add(key)
                 if entity.label == "PERSON" and (family := short_form_key(key)) is not None:
                     keys.add(family)
-                if entity.label == "NORP":
+                if entity.label == "NORP" or parties.is_nickname(key):
                     keys.update(parties.party_keys(key))
         return RegistryLookup(keys=frozenset(keys - {""}))
 
@@ -116,11 +117,12 @@ class Linker:
         if entity.label == "PERSON" and (found := short_names.full_name(key, index)) is not None:
             detail = f"{found.record.name or found.record.id}: {found.share:.0%} of the articles naming a full name"
             return found.record.id, EntityLink(method="short-name", detail=detail)
-        if entity.label == "NORP" and (group := self._group(key, index)) is not None:
+        # A party's nickname is the party whatever the model called it ("Tories" as an organisation).
+        if (entity.label == "NORP" or parties.is_nickname(key)) and (group := self._group(key, index)) is not None:
             return group
         if (other := labels.settled(key, entity.label, index)) is not None:
             return other.id, EntityLink(method="label", detail=f"{other.label} in {other.articles} articles")
-        return entity.id, EntityLink(method="same-id")
+        return f"{entity.label.lower()}:{slug(entity.name)}", EntityLink(method="same-id")
 
     @staticmethod
     def _group(key: str, index: RegistryIndex) -> tuple[str, EntityLink] | None:

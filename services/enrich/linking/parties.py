@@ -21,6 +21,10 @@ def group_key(key: str) -> str:
     return PARTY_NICKNAMES.get(one, one)
 
 
+def is_nickname(key: str) -> bool:
+    return singular(key) in PARTY_NICKNAMES
+
+
 def party_keys(key: str) -> list[str]:
     """Names the party of a group could have: "democrat" -> "democrat party", "democratic party", "democrats"."""
     group = group_key(key)
