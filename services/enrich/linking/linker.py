@@ -31,12 +31,13 @@ PARTY_MIN_ARTICLES = 3  # a party record this well attested takes its members' g
 _LABELS_BY_PREFIX = {label.lower(): label for label in ENTITY_LABELS}
 
 
-def label_of(corpus_id: str) -> EntityLabel:
-    return cast(EntityLabel, _LABELS_BY_PREFIX[corpus_id.partition(":")[0]])
+def label_of(corpus_id: str, default: EntityLabel = "ORG") -> EntityLabel:
+    """The label a corpus id names (its prefix); `default` for an id no label prefixes."""
+    return cast(EntityLabel, _LABELS_BY_PREFIX.get(corpus_id.partition(":")[0], default))
 
 
 class Linker:
-    """Build once per process: the gazetteer takes a second or two to load."""
+    """Build once per process: the gazetteer takes a few seconds to build."""
 
     version = LINKER_VERSION
 
@@ -95,7 +96,7 @@ class Linker:
         if place is not None:
             return CorpusEntity(place.name, place.label, dict(place.kb))
         name = next((alias for alias in entity.aliases if _id(entity.label, alias) == corpus_id), entity.name)
-        return CorpusEntity(name, label_of(corpus_id), {})
+        return CorpusEntity(name, label_of(corpus_id, entity.label), {})
 
     def _linked(self, article_id: str, entity: Entity, index: RegistryIndex, rules: Overrides) -> Entity:
         corpus_id, link = self._automatic(entity, index)
