@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from shared.entity_keys import name_key as name_key  # re-exported: the form of every key below
 from shared.entity_keys import record_keys
 
 ARTICLE_COUNTER = "articles"
