@@ -6,10 +6,10 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import httpx
 import typer
@@ -28,6 +28,9 @@ from devstack.stack import Stack
 from devstack.workspace import STATE_DIR_NAME, state_dir
 from shared.keys import Scope
 from shared.settings import BrokerSettings, DatabaseSettings
+
+if TYPE_CHECKING:
+    from services.enrich.linking import Override
 
 app = typer.Typer(
     help="Newsflow: enrich news articles (entities, summaries, keywords) and query them.",
@@ -250,6 +253,102 @@ def reenrich() -> None:
 
     count = _on_broker(republish_outdated(_broker_settings(), _database_settings(), PIPELINE_VERSION))
     say(f"re-published {count} article(s) for enrichment with pipeline {PIPELINE_VERSION}")
+
+
+@entities_app.command("relink")
+def entities_relink(
+    everything: Annotated[
+        bool, typer.Option("--all", help="every article, not only those linked by another version")
+    ] = False,
+) -> None:
+    """Link stored articles again (those an older linker linked, or all), moving the registry's counts along."""
+    from cli.relinking import outdated
+    from services.enrich.linking import LINKER_VERSION
+
+    count = asyncio.run(_relinked([{} if everything else outdated(LINKER_VERSION)]))
+    say(f"relinked {count} article(s) with linker {LINKER_VERSION}")
+
+
+@entities_app.command("merge")
+def entities_merge(
+    into: Annotated[str, typer.Argument(help="the entity that stays, e.g. person:tony-blair")],
+    source: Annotated[str, typer.Argument(help="the entity that becomes part of it, e.g. person:blair")],
+) -> None:
+    """Record that SOURCE is INTO (an override that wins over automatic links), and relink their articles."""
+    from cli.relinking import merge
+
+    _record_override(source, lambda taken: merge(into, source))
+
+
+@entities_app.command("split")
+def entities_split(
+    source: Annotated[str, typer.Argument(help="the entity to split, e.g. person:tony-blair")],
+    alias: Annotated[str | None, typer.Option(help="move the mentions written this way")] = None,
+    articles: Annotated[
+        str | None, typer.Option(help="move its mentions in these articles (comma-separated ids)")
+    ] = None,
+    into: Annotated[
+        str | None, typer.Option(help="the id they move to (default: the alias's own id, or SOURCE-split-N)")
+    ] = None,
+) -> None:
+    """Record that some mentions linked to SOURCE are another entity (an override), and relink their articles."""
+    from cli.relinking import split
+
+    listed = [article.strip() for article in (articles or "").split(",") if article.strip()]
+    _record_override(source, lambda taken: split(source, alias=alias, articles=listed, into=into, taken=taken))
+
+
+def _record_override(source: str, build: "Callable[[int], Override]") -> None:
+    from cli.relinking import OverrideError, affected
+    from shared import database
+
+    async def record() -> "tuple[Override, int]":
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        try:
+            overrides = database.entity_overrides(database.database(mongo, settings))
+            # A split of articles without --into gets the next free `-split-N` id.
+            taken = await overrides.count_documents({"source": source, "articles.0": {"$exists": True}})
+            override = build(taken).model_copy(update={"created_at": datetime.now(UTC)})
+            await overrides.replace_one({"_id": override.id}, override.to_mongo(), upsert=True)
+        finally:
+            await mongo.close()
+        return override, await _relinked(affected(override))
+
+    try:
+        override, count = asyncio.run(record())
+    except OverrideError as exc:
+        say(str(exc))
+        raise typer.Exit(2) from None
+    _print_json(override.to_mongo() | {"created_at": override.created_at.isoformat() if override.created_at else None})
+    say(f"recorded {override.id}; relinked {count} article(s)")
+
+
+async def _relinked(conditions: list[dict[str, Any]]) -> int:
+    """Re-store the stored articles matching each condition through the store path, with a progress bar."""
+    from cli.relinking import relink
+    from services.enrich.linking import Linker
+    from services.enrich.store import ArticleStore
+    from shared import database
+
+    settings = _database_settings()
+    mongo = database.connect(settings)
+    try:
+        db = database.database(mongo, settings)
+        store = ArticleStore(db, linker=await asyncio.to_thread(Linker))
+        count = 0
+        with Progress(console=None, transient=True) as progress:
+            task = progress.add_task("relinking", total=None)
+            for condition in conditions:
+                count += await relink(
+                    database.articles(db),
+                    store.store,
+                    condition=condition,
+                    progress=lambda n: progress.advance(task, n),
+                )
+        return count
+    finally:
+        await mongo.close()
 
 
 T = TypeVar("T")

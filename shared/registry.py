@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from shared.entity_keys import name_key as name_key  # re-exported: the form of every key below
+from shared.entity_keys import record_keys
+
 ARTICLE_COUNTER = "articles"
 DATE_FIELDS = ("received", "published")
 # Of a stored article, what its contribution reads: the store reads no more of the version it replaces.
@@ -43,7 +46,6 @@ CONTRIBUTION_FIELDS = {
 }
 
 _NOT_WORD = re.compile(r"[\W_]+")
-_LEADING_THE = re.compile(r"^the\s+")
 
 
 def _bare(text: str) -> str:
@@ -56,13 +58,6 @@ def safe_key(text: str) -> str:
     letters or digits gets a digest instead, so distinct texts rarely share a key and none is empty."""
     slug = _NOT_WORD.sub("-", _bare(text)).strip("-")
     return slug or "~" + hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
-def name_key(text: str) -> str:
-    """A name as the registry's `keys` hold it, for prefix search and the linker's lookups: lowercase, accents
-    and punctuation gone, words single-spaced, a leading "the" dropped ("The Tories'" -> "tories")."""
-    words = _NOT_WORD.sub(" ", _bare(text)).strip()
-    return _LEADING_THE.sub("", words)
 
 
 def day_key(moment: datetime | date) -> str:
@@ -226,7 +221,8 @@ def _entity_change(linked: list[Mapping[str, Any]], day: str, record: str, descr
     change.on_insert = {"name": described.name, "label": described.label, "kb": dict(described.kb)}
     change.add = {
         "ids": {str(entity["id"]) for entity in linked},
-        "keys": {key for text in (*surfaces, described.name) if (key := name_key(text))},
+        # Names and aliases normalised, and a person's family keys, by which the linker finds a surname's full names.
+        "keys": set(record_keys(described.name, described.label, surfaces)),
     }
     return change
 

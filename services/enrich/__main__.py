@@ -5,6 +5,7 @@ import logging
 import signal
 
 from services.enrich import heartbeat
+from services.enrich.linking import Linker
 from services.enrich.model_process import OffloadedEnricher
 from services.enrich.settings import WorkerSettings
 from services.enrich.store import ArticleStore
@@ -33,7 +34,9 @@ async def main(settings: WorkerSettings) -> None:
         # The model loads once, in its own process, before the first message is taken.
         enricher = await OffloadedEnricher.start(summary_sentences=settings.summary_sentences)
         try:
-            store = ArticleStore(db, registry=settings.entity_registry)
+            # The gazetteer loads once per process, off the event loop (a second or two).
+            linker = await asyncio.to_thread(Linker) if settings.entity_registry else None
+            store = ArticleStore(db, linker=linker, registry=settings.entity_registry)
             worker = Worker(settings=settings, enricher=enricher, store=store)
             log.info("worker %s ready", settings.worker_name)
             if settings.heartbeat_file is None:
