@@ -73,7 +73,8 @@ def broker_url() -> Iterator[str]:
 
 
 def ingest_settings(broker_url: str, **overrides: Any) -> IngestSettings:
-    return IngestSettings(rabbitmq_url=broker_url, api_keys=KEYS, **overrides)
+    # These tests never delete, so ingest never reads its database (PyMongo connects on first use).
+    return IngestSettings(rabbitmq_url=broker_url, mongodb_url="mongodb://unused", api_keys=KEYS, **overrides)
 
 
 @pytest.fixture
