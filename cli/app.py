@@ -354,7 +354,7 @@ def import_(
     ] = None,
 ) -> None:
     """Store articles from JSON lines through the workers' store path (safe to run again; newest wins)."""
-    from cli.archive import import_lines
+    from cli.archive import import_lines, store_path
     from shared import database
     from shared.keys import KEY_NAME
 
@@ -371,7 +371,9 @@ def import_(
                 await database.ensure_indexes(db)
             with _progress() as progress:
                 task = progress.add_task("importing", total=size)
-                report = await import_lines(db, stream, owner=owner, advance=lambda read: progress.advance(task, read))
+                report = await import_lines(
+                    store_path(db), stream, owner=owner, advance=lambda read: progress.advance(task, read)
+                )
         finally:
             await mongo.close()
         return report.stored, report.refused

@@ -6,7 +6,7 @@ hold: a document older than the stored (or deleted) version of its article is dr
 twice changes nothing the second time. Both stream: memory stays bounded by a batch, whatever the file size.
 """
 
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -28,9 +28,12 @@ BATCH = 200
 BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-async def store_documents(db: AsyncDatabase[Document], documents: Sequence[ArticleDocument]) -> None:
-    """The workers' store path (`services.enrich.store`), the one place an import writes."""
-    await ArticleStore(database.articles(db)).upsert(documents)
+StoreBatch = Callable[[Sequence[ArticleDocument]], Awaitable[None]]
+
+
+def store_path(db: AsyncDatabase[Document]) -> StoreBatch:
+    """The workers' store path (`services.enrich.store`), the one place an import writes; opened once per import."""
+    return ArticleStore(database.articles(db)).upsert
 
 
 async def exported_lines(db: AsyncDatabase[Document], *, since: datetime | None = None) -> AsyncIterator[bytes]:
@@ -70,7 +73,7 @@ def parse_line(line: bytes, owner: str | None) -> ArticleDocument:
 
 
 async def import_lines(
-    db: AsyncDatabase[Document],
+    store: StoreBatch,
     lines: Iterable[bytes],
     *,
     owner: str | None = None,
@@ -85,7 +88,7 @@ async def import_lines(
     async def flush() -> None:
         nonlocal read
         if pending:
-            await store_documents(db, list(pending.values()))
+            await store(list(pending.values()))
             report.stored += len(pending)
             pending.clear()
         advance(read)
