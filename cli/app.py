@@ -9,11 +9,13 @@ import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, TypeVar
 
 import httpx
 import typer
 from aiormq.exceptions import ChannelNotFoundEntity
+from pymongo.errors import PyMongoError
+from rich.console import Console
 from rich.progress import Progress
 
 from cli import client
@@ -28,6 +30,7 @@ from devstack.stack import Stack
 from devstack.workspace import STATE_DIR_NAME, state_dir
 from shared.keys import Scope
 from shared.settings import BrokerSettings, DatabaseSettings
+from shared.validation import shorten
 
 if TYPE_CHECKING:
     from services.enrich.linking import Override
@@ -422,6 +425,115 @@ def entities_recount(
         say(f"recounted {result.articles} article(s): {records} record(s) differ")
         raise typer.Exit(1)
     say(f"recounted {result.articles} article(s): {records} record(s) differed and were rewritten")
+
+
+# Dates `--since` takes; one without a zone is UTC.
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
+
+
+@app.command()
+def export(
+    since: Annotated[
+        datetime | None, typer.Option(formats=DATE_FORMATS, help="only articles received at or after this (UTC)")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="write here (complete or not at all) instead of stdout")] = None,
+) -> None:
+    """Print stored articles as JSON lines, oldest first, as the query API answers them (a backup)."""
+    from cli.archive import exported_lines
+    from shared import database
+
+    moment = since.replace(tzinfo=UTC) if since is not None and since.tzinfo is None else since
+
+    async def write(stream: BinaryIO) -> int:
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        count = 0
+        try:
+            with _progress() as progress:
+                task = progress.add_task("exporting", total=None)
+                async for line in exported_lines(database.database(mongo, settings), since=moment):
+                    stream.write(line)
+                    count += 1
+                    progress.advance(task)
+        finally:
+            await mongo.close()
+        return count
+
+    try:
+        if output is None:
+            count = asyncio.run(write(sys.stdout.buffer))
+            sys.stdout.flush()
+        else:
+            # A backup that stopped half-way must not look like a whole one: the file gets its name once complete.
+            partial = output.with_name(f"{output.name}.partial")
+            with partial.open("wb") as stream:
+                count = asyncio.run(write(stream))
+            partial.replace(output)
+    except OSError as exc:
+        say(f"cannot write {output or 'stdout'}: {exc.strerror or exc}")
+        raise typer.Exit(1) from None
+    except PyMongoError as exc:
+        say(f"the database did not answer: {type(exc).__name__}: {shorten(str(exc))}")
+        raise typer.Exit(1) from None
+    say(f"exported {count} article(s)" + (f" to {output}" if output is not None else ""))
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="JSON lines of articles (`newsflow export`, `newsflow enrich`), or -")],
+    owner: Annotated[
+        str | None,
+        typer.Option(help="give every article this owner (a key name) and the id that owner's post of it has"),
+    ] = None,
+) -> None:
+    """Store articles from JSON lines through the workers' store path (safe to run again; newest wins)."""
+    from cli.archive import import_lines, store_path
+    from shared import database
+    from shared.keys import KEY_NAME
+
+    if owner is not None and not KEY_NAME.match(owner):
+        say("--owner must be a key name: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise typer.Exit(2)
+
+    async def store(stream: BinaryIO, size: int | None) -> tuple[int, list[tuple[int, str]]]:
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        try:
+            db = database.database(mongo, settings)
+            if settings.create_indexes:  # a restore into a new database finds the indexes it will need
+                await database.ensure_indexes(db)
+            with _progress() as progress:
+                task = progress.add_task("importing", total=size)
+                report = await import_lines(
+                    await store_path(db), stream, owner=owner, advance=lambda read: progress.advance(task, read)
+                )
+        finally:
+            await mongo.close()
+        return report.stored, report.refused
+
+    try:
+        if str(file) == "-":
+            stored, refused = asyncio.run(store(sys.stdin.buffer, None))
+        else:
+            with file.open("rb") as stream:
+                stored, refused = asyncio.run(store(stream, file.stat().st_size))
+    except OSError as exc:
+        say(f"cannot read {file}: {exc.strerror or exc}")
+        raise typer.Exit(1) from None
+    except PyMongoError as exc:
+        say(f"the database did not answer: {type(exc).__name__}: {shorten(str(exc))}")
+        raise typer.Exit(1) from None
+    for number, reason in refused:
+        say(f"{file}:{number}: not an article document: {reason}")
+    say(f"imported {stored} article(s)" + (f"; {len(refused)} line(s) refused" if refused else ""))
+    if refused:
+        raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    """A progress bar on stderr (stdout may carry documents), shown only on a terminal."""
+    console = Console(stderr=True)
+    return Progress(console=console, transient=True, disable=not console.is_terminal)
 
 
 @keys_app.command("list")
