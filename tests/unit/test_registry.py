@@ -83,7 +83,8 @@ def test_entities_linked_to_one_corpus_entity_count_the_article_once() -> None:
     record = tally.entities["person:tony-blair"]
     assert record.inc["articles"] == 1 and record.inc["mentions"] == 2
     assert record.add["ids"] == {"person:obama", "person:blair"}
-    assert record.add["keys"] == {"obama", "blair", "tony blair"}  # the linker's name is searchable too
+    # The linker's name is searchable too, and its surname key lets the short-name rule find it.
+    assert record.add["keys"] == {"obama", "blair", "tony blair", "~blair"}
     assert record.on_insert == {"name": "Tony Blair", "label": "PERSON", "kb": {"wikidata": "Q9545"}}
 
 
