@@ -426,7 +426,9 @@ async def test_pages_have_no_duplicates_or_gaps_while_articles_arrive(mongodb_ur
             steady = {entity for entity, count in counts.items() if after[entity] == count}
             assert sorted(pair for pair in listed if pair[0] in steady) == sorted((e, counts[e]) for e in steady)
             assert all(counts[entity] <= count <= after[entity] for entity, count in listed)
-            assert [(-count, entity) for entity, count in listed] == sorted((-count, entity) for entity, count in listed)
+            assert [(-count, entity) for entity, count in listed] == sorted(
+                (-count, entity) for entity, count in listed
+            )
             assert len(steady) >= 3  # the check above is not vacuous
         assert len(present) > len(original) + 20
     finally:

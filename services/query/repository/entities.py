@@ -90,7 +90,7 @@ async def entity_page(
     # `floor` are ranked exactly.
     ceiling = after[0] if after is not None and days is None else None
     floor = max(1, int(totals.total * FIRST_SHARE)) if ceiling is None else max(1, ceiling // 2)
-    read: list[tuple[int, str, Document]] = []
+    read: dict[str, tuple[int, str, Document]] = {}
     reads = 0
     while True:
         bounds = {"$gte": floor} | ({"$lte": ceiling} if ceiling is not None else {})
@@ -99,8 +99,8 @@ async def entity_page(
             label | {"articles": bounds}, projection, sort=[("articles", -1), ("_id", 1)], limit=room
         ).to_list()
         reads += len(found)
-        read += [(_in_days(record, days), record["_id"], record) for record in found]
-        certain = [row for row in read if row[0] >= floor and row[0] > 0]
+        read |= {record["_id"]: (_in_days(record, days), record["_id"], record) for record in found}
+        certain = [row for row in read.values() if row[0] >= floor and row[0] > 0]
         page, next_position, more = _page(certain, limit, after, days)
         if more:
             return page, next_position
@@ -111,9 +111,7 @@ async def entity_page(
             return page, Position(after=(last["articles"], last["_id"])) if days is None else None
         if floor == 1:
             return page, None
-        if days is None:
-            ceiling = floor - 1
-        floor = max(1, floor // 2)
+        ceiling, floor = floor - 1, max(1, floor // 2)
 
 
 async def _prefixed(
