@@ -23,6 +23,7 @@ from services.query import relevance
 from services.query.deps import get_repository
 from services.query.params import ArticleListParams, EntityListParams
 from services.query.repository import ArticleSort, RelatedSort, Repository
+from services.query.scorer import ScoringTimeout
 from shared.documents import ArticleDocument
 from shared.search_terms import terms
 from tests.integration.query_app import all_pages, drop, query_settings, serving, store
@@ -224,6 +225,25 @@ async def test_a_query_over_its_time_limit_answers_503(app: FastAPI) -> None:
     assert response.json() == {
         "detail": f"the query took longer than {app.state.settings.query_timeout_ms} ms; narrow it"
     }
+
+
+async def test_relevance_over_its_scoring_budget_answers_503_with_retry_after(app: FastAPI) -> None:
+    class Slow:
+        """Stands in for the repository: scoring the candidates ran out of its budget."""
+
+        async def articles(self, *_: Any, **__: Any) -> None:
+            raise ScoringTimeout(0.1)
+
+    slow = Slow()
+    app.dependency_overrides[get_repository] = lambda: slow
+    try:
+        async with anonymous(app, **{"X-API-Key": READ_KEY}) as client:
+            response = await client.get("/v1/articles", params={"q": "the", "sort": "relevance"})
+    finally:
+        app.dependency_overrides.clear()
+    assert response.status_code == 503
+    assert int(response.headers["retry-after"]) >= 1
+    assert "relevance" in response.json()["detail"]
 
 
 # --- one article ---------------------------------------------------------------------------------------------

@@ -12,9 +12,10 @@ from services.query.repository.filters import Condition
 from services.query.repository.timed import TimedCollection
 from shared.database import Document
 
-# Share of the articles a search word is assumed to appear in (the store counts no words); a wrong guess
-# costs one more, wider window.
-WORD_SHARE = 0.1
+# Share of the articles a search word is assumed to appear in: the store counts no words, so a listing first
+# assumes the word is everywhere (its window then never holds more than it may read) and widens the window
+# by what it finds.
+WORD_SHARE = 1.0
 
 
 @dataclass(frozen=True)

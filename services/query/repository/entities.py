@@ -167,6 +167,7 @@ async def entity_detail(
         Condition("corpus_entities", record["_id"]),
         [],
         max(record["articles"], 1) / max(totals.total, 1),
+        max(record["articles"], 1) / max(totals.total, 1),
     )
     recent, _ = await article_page(
         articles, corpus.counters, listing, limit=RECENT_ARTICLES, position=None, read_limit=read_limit
@@ -253,6 +254,7 @@ async def related_entities(
         ArticleSort.RECEIVED_AT,
         Condition("corpus_entities", own),
         [],
+        max(record["articles"], 1) / max(totals.total, 1),
         max(record["articles"], 1) / max(totals.total, 1),
     )
     found, more = await newest(
