@@ -193,7 +193,9 @@ async def test_every_query_carries_max_time_ms(mongodb_url: str, app: FastAPI) -
             _, position, _ = await repository.articles(spec, sort, limit=2, position=None)
             await repository.articles(spec, sort, limit=2, position=position)
         for entities in (EntityListParams(q="u"), EntityListParams(), EntityListParams(published_from="2023-03-01")):
-            _, position = await repository.entities(entities.to_filter(), days=entities.days(), limit=2, position=None)
+            _, position, _ = await repository.entities(
+                entities.to_filter(), days=entities.days(), limit=2, position=None
+            )
             await repository.entities(entities.to_filter(), days=entities.days(), limit=2, position=position)
         await repository.entity("gpe:china")
         await repository.timeline("gpe:china", "week", start=None, end=None, buckets=10)

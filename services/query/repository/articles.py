@@ -79,6 +79,7 @@ class Listing:
     checked: list[Condition]
     share: float  # of all articles, estimated from the store's counts
     drive_share: float  # of all articles, that the driving index holds
+    total: int  # stored articles, by the store's counts
 
     @property
     def field(self) -> str:
@@ -107,7 +108,8 @@ def plan(
         share *= 0.5 if sort is not ArticleSort.PUBLISHED_AT else 1.0
     checked = [condition for condition in conditions if condition != drive]
     least = 1 / max(totals.total, 1)
-    return Listing(spec, sort, drive, checked, max(share, least), max(shares[drive] if drive else 1.0, least))
+    drive_share = max(shares[drive] if drive else 1.0, least)
+    return Listing(spec, sort, drive, checked, max(share, least), drive_share, totals.total)
 
 
 async def explain_window(articles: TimedCollection, listing: Listing, start: datetime) -> Document:
@@ -172,7 +174,7 @@ async def newest(
         # Sized for what the page still needs, but never to hold more driving matches than may still be read:
         # SecantusDB reads every match of a window before it applies `limit`.
         wanted = min((limit + 1 - len(found)) * WINDOW_FACTOR / share, room / listing.drive_share)
-        window = await window_start(days, upper, wanted, blind_span=blind)
+        window = await window_start(days, upper, wanted, total=listing.total, blind_span=blind)
         start = window.start
         final = start is None or (lowest is not None and start <= lowest)
         if lowest is not None and (start is None or start < lowest):
