@@ -91,7 +91,8 @@ async def served(mongodb_url: str) -> AsyncIterator[tuple[FastAPI, httpx.AsyncCl
     name = f"newsflow_query_{uuid.uuid4().hex[:10]}"
     await store(mongodb_url, name, ALL)
     try:
-        async with serving(query_settings(mongodb_url, name)) as pair:
+        # Relevance ranks every match of these small listings (the default ranks the newest 50).
+        async with serving(query_settings(mongodb_url, name, relevance_candidates=500)) as pair:
             yield pair
     finally:
         await drop(mongodb_url, name)
@@ -365,7 +366,7 @@ async def test_list_items_carry_summary_and_top_entities(client: httpx.AsyncClie
 
 
 async def test_relevance_ranks_by_length_normalised_term_frequency(client: httpx.AsyncClient) -> None:
-    params = {"q": "Talks mattered", "sort": "relevance", "limit": 9}
+    params: dict[str, Any] = {"q": "Talks mattered", "sort": "relevance", "limit": 9}
     items = await all_pages(client, "/v1/articles", params)
     matching = oracle(ALL, params)
     expected = sorted(
@@ -416,7 +417,7 @@ async def test_pages_have_no_duplicates_or_gaps_while_articles_arrive(mongodb_ur
             present.extend(arriving)
 
     try:
-        async with serving(query_settings(mongodb_url, database_name)) as (_, client):
+        async with serving(query_settings(mongodb_url, database_name, relevance_candidates=500)) as (_, client):
             before = list(present)
             newest = await paginate(client, "/v1/articles", {"limit": 7})
             assert [item["id"] for item in newest] == newest_first(before)
