@@ -260,7 +260,7 @@ async def related_entities(
     record = await corpus.record(entity_id, {"articles": 1})
     if record is None:
         return None
-    own, totals = record["_id"], await corpus.totals()
+    own, totals = record["_id"], await corpus.totals(fresh=True)
     listing = Listing(
         ArticleFilter(entities=(own,)),
         ArticleSort.RECEIVED_AT,
