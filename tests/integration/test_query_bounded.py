@@ -163,6 +163,11 @@ async def test_timeline_counts_articles_per_day_week_and_month(client: httpx.Asy
     too_long = await client.get("/v1/entities/gpe:us/timeline", params={"start": "2020-01-01", "end": "2023-01-01"})
     assert too_long.status_code == 422
     assert (await client.get("/v1/entities/gpe:nowhere/timeline")).status_code == 404
+    backwards = await client.get("/v1/entities/gpe:us/timeline", params={"start": "2023-02-01", "end": "2023-01-01"})
+    assert (backwards.status_code, backwards.json()["items"]) == (200, [])
+    assert (await client.get("/v1/entities/gpe:us/timeline", params={"start": "0"})).status_code == 422
+    nothing = await client.get("/v1/entities", params={"published_from": "2023-02-01", "published_to": "2023-01-01"})
+    assert (nothing.status_code, nothing.json()["items"]) == (200, [])
 
 
 async def test_related_over_a_sample_says_it_is_an_estimate(client: httpx.AsyncClient) -> None:

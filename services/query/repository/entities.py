@@ -227,6 +227,8 @@ async def entity_timeline(
     record = await corpus.record(entity_id, {"days": 1, "articles": 1})
     if record is None or (span := _day_span(record)) is None:
         return None
+    if buckets == 0:
+        return Timeline(entity=record["_id"], interval=interval, items=[])
     last = bucket_start(end or span[1], interval)
     starts = [last]
     while len(starts) < buckets and (start is None or starts[-1] > bucket_start(start, interval)):
