@@ -4,7 +4,7 @@ import asyncio
 import logging
 import signal
 
-from services.enrich import heartbeat
+from services.enrich import heartbeat, metrics
 from services.enrich.model_process import OffloadedEnricher
 from services.enrich.settings import WorkerSettings
 from services.enrich.store import ArticleStore
@@ -22,6 +22,7 @@ async def main(settings: WorkerSettings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
 
+    exporter = None if settings.metrics_port is None else metrics.serve(settings.metrics_host, settings.metrics_port)
     # The model loads once, in its own process, before the first message is taken.
     enricher = await OffloadedEnricher.start(summary_sentences=settings.summary_sentences)
     client = database.connect(settings)
@@ -30,6 +31,7 @@ async def main(settings: WorkerSettings) -> None:
         if settings.create_indexes:
             await database.ensure_indexes(db)
         worker = Worker(settings=settings, enricher=enricher, store=ArticleStore(database.articles(db)))
+        metrics.CONSUMER_CONNECTED.set_function(lambda: float(worker.consuming))
         log.info("worker %s ready", settings.worker_name)
         if settings.heartbeat_file is None:
             await worker.run(stop)
@@ -38,6 +40,8 @@ async def main(settings: WorkerSettings) -> None:
     finally:
         await client.close()
         await enricher.close()
+        if exporter is not None:
+            exporter[0].shutdown()
     log.info("worker stopped")
 
 

@@ -22,6 +22,7 @@ from bson.errors import InvalidDocument
 from pydantic import ValidationError
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError, WriteConcernError, WriteError
 
+from services.enrich import metrics
 from services.enrich.model_process import ModelCrashed, NotStarted
 from services.enrich.nlp.enrichment import ArticleText, UnprocessableArticle
 from services.enrich.settings import WorkerSettings
@@ -121,6 +122,10 @@ class _Session:
         connection.close_callbacks.add(lambda *_: self.lost.set())
         channel.close_callbacks.add(lambda *_: self.lost.set())
 
+    async def deliver(self, message: AbstractIncomingMessage) -> None:
+        metrics.IN_FLIGHT.inc()
+        await self.inbox.put(message)
+
 
 class Worker:
     def __init__(
@@ -168,7 +173,7 @@ class Worker:
                 channel, max_length=self._settings.queue_max_length, passive=not self._settings.declare_topology
             )
             session = _Session(connection, channel, topo)
-            consumer_tag = await topo.work_queue.consume(session.inbox.put, no_ack=False)
+            consumer_tag = await topo.work_queue.consume(session.deliver, no_ack=False)
             self.consuming = True
             log.info("consuming from %s", topology.WORK_QUEUE)
             in_progress: set[asyncio.Task[None]] = set()
@@ -176,7 +181,7 @@ class Worker:
                 while not stop.is_set() and not session.lost.is_set():
                     batch = await self._next_batch(session, stop)
                     if batch:
-                        in_progress.add(asyncio.create_task(self._process(session, batch)))
+                        in_progress.add(asyncio.create_task(metrics.batch(self._process(session, batch), len(batch))))
                     if len(in_progress) >= BATCHES_IN_PROGRESS:
                         done, in_progress = await asyncio.wait(in_progress, return_when=asyncio.FIRST_COMPLETED)
                         if (error := _first_error(done)) is not None:
@@ -196,6 +201,7 @@ class Worker:
                 await session.inbox.get_nowait().nack(requeue=True)
         finally:
             self.consuming = False
+            metrics.IN_FLIGHT.set(0)  # what the session held went back to the queue with it
             if not connection.is_closed:
                 await connection.close()
 
@@ -273,6 +279,7 @@ class Worker:
                     await self._park(session, job.message, reason)
                 else:
                     await job.message.ack()
+                    metrics.stored(job.submission.received_at)
                     log.info("article stored")
 
     async def _one_by_one(self, session: _Session, jobs: Sequence[_Job]) -> None:
@@ -286,7 +293,8 @@ class Worker:
         alone, so only the one at fault is held back and its neighbours are stored.
         """
         try:
-            await self._store.upsert(documents)
+            with metrics.stage("store", len(documents)):
+                await self._store.upsert(documents)
             return {}
         except DATABASE_UNAVAILABLE:
             raise
@@ -310,7 +318,8 @@ class Worker:
 
     async def _decode(self, session: _Session, message: AbstractIncomingMessage) -> _Job | None:
         try:
-            submission = ArticleSubmitted.model_validate_json(message.body)
+            with metrics.stage("decode", 1):
+                submission = ArticleSubmitted.model_validate_json(message.body)
         except ValidationError as exc:
             error = exc.errors()[0]
             where = ".".join(str(part) for part in error.get("loc", ())) or "message"
@@ -376,9 +385,10 @@ class Worker:
             message_id=job.submission.id,
             headers={**job.message.headers, topology.ATTEMPT_HEADER: attempt + 1},
         )
-        await self._hand_over(
+        if await self._hand_over(
             job.message, message, session.topology.retry_exchange, topology.retry_routing_key(attempt)
-        )
+        ):
+            metrics.retried(topology.RETRY_DELAYS_S[attempt])
 
     async def _park(self, session: _Session, original: AbstractIncomingMessage, reason: str) -> None:
         """Move a message to the dead-letter queue with our reason beside the broker's own headers."""
@@ -388,17 +398,21 @@ class Worker:
             message_id=original.message_id or "",
             headers={**original.headers, topology.ERROR_HEADER: reason},
         )
-        await self._hand_over(original, message, session.topology.dead_exchange, topology.DEAD_ROUTING_KEY)
+        if await self._hand_over(original, message, session.topology.dead_exchange, topology.DEAD_ROUTING_KEY):
+            metrics.parked(reason)
 
     @staticmethod
     async def _hand_over(
         original: AbstractIncomingMessage, copy: Message, exchange: AbstractExchange, key: str
-    ) -> None:
-        """Publish `copy` (confirmed) and only then ack `original`; if the broker refuses, requeue instead."""
+    ) -> bool:
+        """Publish `copy` (confirmed) and only then ack `original`; if the broker refuses, requeue instead.
+
+        True when handed over, False when returned to the queue."""
         try:
             await broker.publish_confirmed(exchange, copy, key)
         except broker.PublishFailed as exc:
             log.warning("could not hand the message over (%s); returning it to the queue", exc)
             await original.nack(requeue=True)
-            return
+            return False
         await original.ack()
+        return True

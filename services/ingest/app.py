@@ -8,10 +8,12 @@ from fastapi import FastAPI
 from services.ingest.backlog import KeyBacklog
 from services.ingest.errors import install_ingest_error_handlers
 from services.ingest.publisher import ArticlePublisher
+from services.ingest.queue_depths import QueueDepths
 from services.ingest.routes import articles, health
 from services.ingest.settings import IngestSettings
 from shared.http.application import service_app
 from shared.http.auth import AccessPolicy
+from shared.http.metrics import install_metrics
 from shared.rate_limit import RateLimit
 
 
@@ -22,6 +24,7 @@ def create_app(settings: IngestSettings) -> FastAPI:
             settings.rabbitmq_url, max_length=settings.queue_max_length, declare=settings.declare_topology
         )
         app.state.backlog = KeyBacklog(max_waiting=settings.key_max_waiting, depth=publisher.queue_depth)
+        scrape_hooks.add(QueueDepths(publisher).refresh)
         try:
             yield
         finally:
@@ -33,6 +36,7 @@ def create_app(settings: IngestSettings) -> FastAPI:
         lifespan=lifespan,
         access=AccessPolicy(settings.api_keys),
     )
+    scrape_hooks = install_metrics(app)
     app.state.settings = settings
     app.state.rate_limit = RateLimit(settings.rate_limit)
     install_ingest_error_handlers(app)

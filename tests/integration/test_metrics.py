@@ -1,0 +1,109 @@
+"""Prometheus metrics through the real processes: what the /metrics endpoints say after N articles went through."""
+
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from cli.scrape import Scrape, scrape
+from devstack.corpus import load_articles
+from devstack.pipeline import RunningPipeline, running_pipeline
+from shared import topology
+
+pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+
+ARTICLES = 6
+WORKERS = 2
+STAGES = ("decode", "model", "nlp", "store")
+
+
+@pytest.fixture(scope="module")
+def pipeline(mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPipeline]:
+    with running_pipeline(mongodb_url, tmp_path_factory.mktemp("logs"), workers=WORKERS) as running:
+        yield running
+
+
+def _workers(pipeline: RunningPipeline, http: httpx.Client) -> Scrape:
+    urls = [worker.metrics_url for worker in pipeline.workers()]
+    assert len(urls) == WORKERS and all(urls)
+    return Scrape.merge(scrape(http, url) for url in urls if url)
+
+
+@pytest.fixture(scope="module")
+def posted(pipeline: RunningPipeline) -> list[str]:
+    """The ids of N corpus articles, posted in one batch and stored."""
+    payloads = [article.payload for article in load_articles(ARTICLES)]
+    with pipeline.http() as client:
+        response = client.post(f"{pipeline.ingest_url}/v1/articles:batch", json=payloads)
+    assert response.status_code == 202, response.text
+    ids = [item["id"] for item in response.json()["accepted"]]
+    assert len(ids) == ARTICLES
+    for article_id in ids:
+        pipeline.wait_for(article_id, status="enriched")
+    return ids
+
+
+def test_worker_counters_sum_to_the_articles_and_the_queue_drains(pipeline: RunningPipeline, posted: list[str]) -> None:
+    with httpx.Client(timeout=10) as http:
+        # Generous: the last ack follows the write the query service already sees, and depths are cached 3 s.
+        deadline = time.monotonic() + 60
+        while True:
+            workers = _workers(pipeline, http)
+            ingest = scrape(http, f"{pipeline.ingest_url}/metrics")
+            enriched = workers.value("newsflow_worker_articles_enriched_total")
+            ready = ingest.value("newsflow_queue_messages_ready", queue=topology.WORK_QUEUE)
+            if (enriched, ready) == (ARTICLES, 0) and ingest.has("newsflow_queue_messages_ready"):
+                break
+            assert time.monotonic() < deadline, f"enriched={enriched}, work queue ready={ready}"
+            time.sleep(0.5)
+    # Each stage saw each article once, and every article's lag from received to stored was measured.
+    for stage in STAGES:
+        assert workers.value("newsflow_worker_stage_seconds_count", stage=stage) == ARTICLES, stage
+        assert workers.value("newsflow_worker_stage_seconds_sum", stage=stage) > 0, stage
+    assert workers.value("newsflow_worker_end_to_end_lag_seconds_count") == ARTICLES
+    assert workers.value("newsflow_worker_batch_size_sum") == ARTICLES
+    assert workers.value("newsflow_worker_in_flight_messages") == 0
+    assert workers.value("newsflow_worker_consumer_connected") == WORKERS
+    assert workers.value("newsflow_worker_articles_failed_total") == 0
+    assert ingest.value("newsflow_queue_consumers", queue=topology.WORK_QUEUE) == WORKERS
+    assert ingest.value("newsflow_queue_messages_ready", queue=topology.DEAD_QUEUE) == 0
+
+
+def test_ingest_counts_accepted_articles_requests_and_confirms(pipeline: RunningPipeline, posted: list[str]) -> None:
+    with httpx.Client(timeout=10) as http:
+        ingest = scrape(http, f"{pipeline.ingest_url}/metrics")
+    assert ingest.value("newsflow_ingest_articles_accepted_total") == ARTICLES
+    assert ingest.value("newsflow_ingest_publish_confirm_seconds_count") == ARTICLES
+    batch = {"handler": "/v1/articles:batch", "method": "POST"}
+    assert ingest.value("newsflow_http_requests_total", status="202", **batch) == 1
+    assert ingest.value("newsflow_http_request_duration_seconds_count", **batch) == 1
+
+
+def test_refusals_are_counted_by_reason(pipeline: RunningPipeline) -> None:
+    with pipeline.http() as client:
+        invalid = client.post(f"{pipeline.ingest_url}/v1/articles", json={"title": ""})
+        unknown = client.get(f"{pipeline.ingest_url}/no/such/path/{'x' * 20}")
+    assert (invalid.status_code, unknown.status_code) == (422, 404)
+    with httpx.Client(timeout=10) as http:
+        ingest = scrape(http, f"{pipeline.ingest_url}/metrics")
+    assert ingest.value("newsflow_ingest_articles_rejected_total", reason="invalid_article") == 1
+    # A path no route matches is counted under `none`, never under the path it asked for.
+    assert ingest.value("newsflow_http_requests_total", handler="none", status="404") == 1
+    assert not any("no/such/path" in str(sample.labels) for sample in ingest.samples)
+
+
+def test_query_counts_stored_documents_once_each(pipeline: RunningPipeline, posted: list[str]) -> None:
+    with httpx.Client(timeout=10) as http:
+        query = scrape(http, f"{pipeline.query_url}/metrics")
+    assert query.value("newsflow_documents", status="enriched") == ARTICLES
+    assert query.value("newsflow_documents", status="failed") == 0
+
+
+def test_metrics_need_no_key_and_name_no_article(pipeline: RunningPipeline, posted: list[str]) -> None:
+    with httpx.Client(timeout=10) as http:
+        texts = [http.get(f"{url}/metrics").text for url in (pipeline.ingest_url, pipeline.query_url)]
+        texts += [http.get(worker.metrics_url).text for worker in pipeline.workers() if worker.metrics_url]
+    for text in texts:
+        assert "newsflow_" in text
+        assert not any(article_id in text for article_id in posted)
