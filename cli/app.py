@@ -34,7 +34,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-dlq_app = typer.Typer(help="Inspect and replay the dead-letter queue.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Inspect, replay and purge the dead-letter queue.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure the enrichment against annotated data.", no_args_is_help=True)
 keys_app = typer.Typer(help="List API keys by name, and make new ones (docs/security.md).", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
@@ -340,6 +340,23 @@ def dlq_replay(ids: Annotated[list[str] | None, typer.Argument(help="message ids
 
     count = _on_broker(replay(_broker_settings(), set(ids) if ids else None))
     say(f"replayed {count} message(s)")
+
+
+@dlq_app.command("purge")
+def dlq_purge(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="delete without asking")] = False,
+) -> None:
+    """Delete every parked message, after asking (they cannot be replayed afterwards)."""
+    from cli.deadletters import parked_count, purge
+
+    count = _on_broker(parked_count(_broker_settings()))
+    if count == 0:
+        say("the dead-letter queue is empty")
+        return
+    if not yes and not typer.confirm(f"delete {count} parked message(s)? They cannot be replayed afterwards"):
+        say("nothing deleted")
+        raise typer.Exit(1)
+    say(f"deleted {_on_broker(purge(_broker_settings()))} parked message(s)")
 
 
 @eval_app.command("ner")

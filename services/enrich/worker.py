@@ -54,6 +54,13 @@ def _header_int(message: AbstractIncomingMessage, name: str) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def _request_id(message: AbstractIncomingMessage) -> str | None:
+    """The id of the request that submitted the article, for the log lines about it."""
+    value = message.headers.get(topology.REQUEST_ID_HEADER)
+    text = value.decode(errors="replace") if isinstance(value, bytes) else value
+    return text[:128] if isinstance(text, str) else None  # ingest sends at most 128; a log line stays short
+
+
 def _first_error(tasks: Iterable[asyncio.Task[None]]) -> BaseException | None:
     """The first failure among finished tasks; every outcome is read, so none is logged as never retrieved."""
     errors = [task.exception() for task in tasks if not task.cancelled()]
@@ -268,7 +275,7 @@ class Worker:
             await self._retry(session, jobs[0], f"unexpected error: {type(exc).__name__}")
             return
         for job in jobs:
-            with article_context(job.submission.id):
+            with article_context(job.submission.id, request_id=_request_id(job.message)):
                 refusal = refused.get(job.submission.id)
                 reason = parked.get(job.submission.id)
                 if refusal is not None and not refusal.permanent:
@@ -328,7 +335,7 @@ class Worker:
         deliveries = _header_int(message, "x-delivery-count")
         if deliveries >= topology.DELIVERY_LIMIT - 1:
             reason = f"delivered {deliveries + 1} times without being acknowledged (workers crashed or stopped on it)"
-            with article_context(submission.id):
+            with article_context(submission.id, request_id=_request_id(message)):
                 document = failed_document(submission, reason, self._pipeline, content_hash=content_hash(submission))
                 try:
                     await self._store.upsert([document])

@@ -14,6 +14,7 @@ from services.ingest.settings import IngestSettings
 from shared.http.application import service_app
 from shared.http.auth import AccessPolicy
 from shared.http.metrics import install_metrics
+from shared.http.request_ids import RequestIds
 from shared.rate_limit import RateLimit
 
 
@@ -42,4 +43,5 @@ def create_app(settings: IngestSettings) -> FastAPI:
     install_ingest_error_handlers(app)
     app.include_router(articles.router)
     app.include_router(health.router)
+    app.add_middleware(RequestIds)  # outermost: every log line of the request carries its id
     return app

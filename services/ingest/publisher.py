@@ -43,7 +43,7 @@ class ArticlePublisher:
     def ready(self) -> bool:
         return not self._connection.is_closed and not self._channel.is_closed
 
-    async def publish(self, message: ArticleSubmitted) -> None:
+    async def publish(self, message: ArticleSubmitted, *, request_id: str | None = None) -> None:
         """Raises `broker.PublishFailed` unless RabbitMQ confirmed the persistent message."""
         if not self.ready:
             raise broker.PublishFailed("not connected to the broker")
@@ -51,7 +51,11 @@ class ArticlePublisher:
         started = time.perf_counter()
         await broker.publish_confirmed(
             self._topology.exchange,
-            broker.persistent_message(body, message_id=message.id),
+            broker.persistent_message(
+                body,
+                message_id=message.id,
+                headers=None if request_id is None else {topology.REQUEST_ID_HEADER: request_id},
+            ),
             topology.ARTICLE_ROUTING_KEY,
         )
         PUBLISH_CONFIRM.observe(time.perf_counter() - started)

@@ -20,6 +20,7 @@ from shared.database import ARTICLES, connect, database, ensure_indexes
 from shared.http.auth import AccessPolicy
 from shared.http.errors import install_error_handlers
 from shared.http.metrics import install_metrics
+from shared.http.request_ids import RequestIds
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def create_app(settings: QuerySettings) -> FastAPI:
     # Each router carries its whole prefix, so a route's path is the one the OpenAPI document lists.
     for router in (health.router, articles.router, entities.router, stats.router):
         app.include_router(router)
+    app.add_middleware(RequestIds)  # outermost: every log line of the request carries its id
     return app
 
 

@@ -1,5 +1,7 @@
-"""Prometheus metrics through the real processes: what the /metrics endpoints say after N articles went through."""
+"""What an operator sees through the real processes: the /metrics endpoints after N articles went through, and
+one request followed by its id through the logs of ingest and the worker."""
 
+import json
 import time
 from collections.abc import Iterator
 
@@ -9,6 +11,7 @@ import pytest
 from cli.scrape import Scrape, scrape
 from devstack.corpus import load_articles
 from devstack.pipeline import RunningPipeline, running_pipeline
+from devstack.workspace import SEED_ARTICLE
 from shared import topology
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
@@ -107,3 +110,47 @@ def test_metrics_need_no_key_and_name_no_article(pipeline: RunningPipeline, post
     for text in texts:
         assert "newsflow_" in text
         assert not any(article_id in text for article_id in posted)
+
+
+def _log_records(pipeline: RunningPipeline, article_id: str) -> list[dict[str, object]]:
+    """The JSON log records about one article, of every process of the pipeline."""
+    records = []
+    for process in pipeline.stack.processes:
+        assert process.log_path is not None
+        for line in process.log_path.read_text().splitlines():
+            if article_id in line and line.startswith("{"):
+                record = json.loads(line)
+                if record.get("article_id") == article_id:
+                    records.append({**record, "process": process.name})
+    return records
+
+
+def test_a_callers_request_id_follows_the_article_through_ingest_and_the_worker(pipeline: RunningPipeline) -> None:
+    with pipeline.http() as client:
+        response = client.post(
+            f"{pipeline.ingest_url}/v1/articles",
+            content=SEED_ARTICLE.read_bytes(),
+            headers={"Content-Type": "text/plain", "X-Request-ID": "trace-7f3a:retry.1"},
+        )
+    assert response.status_code == 202, response.text
+    assert response.headers["X-Request-ID"] == "trace-7f3a:retry.1"
+    article_id = response.json()["id"]
+    pipeline.wait_for(article_id)
+    deadline = time.monotonic() + 10
+    while not any(record["message"] == "article stored" for record in _log_records(pipeline, article_id)):
+        assert time.monotonic() < deadline, "the worker logged no 'article stored' line"
+        time.sleep(0.2)
+    records = _log_records(pipeline, article_id)
+    processes = {str(record["process"]) for record in records}
+    assert "ingest" in processes and any(name.startswith("enrich") for name in processes), processes
+    assert all(record["request_id"] == "trace-7f3a:retry.1" for record in records), records
+
+
+def test_an_unfit_request_id_is_replaced_by_one_of_ingests_own(pipeline: RunningPipeline) -> None:
+    with pipeline.http() as client:
+        kept_out = client.get(f"{pipeline.ingest_url}/healthz", headers={"X-Request-ID": "a" * 129})
+        spaced = client.get(f"{pipeline.ingest_url}/healthz", headers={"X-Request-ID": "two words"})
+        none = client.get(f"{pipeline.ingest_url}/healthz")
+    ids = [answer.headers["X-Request-ID"] for answer in (kept_out, spaced, none)]
+    assert all(len(given) == 32 and int(given, 16) >= 0 for given in ids)
+    assert len(set(ids)) == 3
