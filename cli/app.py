@@ -122,6 +122,7 @@ def run(
             query_port=int(os.environ.get("NEWSFLOW_QUERY_PORT", "8002")),
             workers=workers,
         )
+        _list_worker_metrics(base, stack)
         say(
             f"ready: ingest {ingest_url}, query {query_url}, "
             f"{workers} worker(s); API key in {STATE_DIR_NAME}/api-key (or NEWSFLOW_API_KEYS)"
@@ -151,6 +152,14 @@ def run(
         stack.stop_all()
         if database is not None:
             database.stop()
+
+
+def _list_worker_metrics(base: Path, stack: Stack) -> None:
+    """Where `newsflow status` finds the workers' metrics (`cli.status.worker_endpoints`)."""
+    from cli.status import WORKER_ENDPOINTS_FILE
+
+    urls = [process.metrics_url for process in stack.processes if process.name.startswith("enrich")]
+    (state_dir(base) / WORKER_ENDPOINTS_FILE).write_text("".join(f"{url}\n" for url in urls if url))
 
 
 def _post_and_wait(path: Path) -> dict[str, Any]:
@@ -322,6 +331,44 @@ def keys_new(
         raise typer.Exit(2) from None
     print(entry)
     say("add it to NEWSFLOW_API_KEYS in .env (comma-separated) and restart ingest and query")
+
+
+@app.command()
+def status(
+    watch: Annotated[bool, typer.Option("--watch", help="refresh every INTERVAL seconds until Ctrl-C")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="a JSON document (one line per refresh)")] = False,
+    interval: Annotated[float, typer.Option(min=1, max=300, help="seconds between readings")] = 5.0,
+) -> None:
+    """Queue depth and trend, rates, time to drain, workers, dead letters, documents and the last errors.
+
+    From Prometheus when NEWSFLOW_PROMETHEUS_URL is set, else from the services' /metrics and the broker.
+    """
+    from cli.status import ServiceMetrics, StatusWatch, open_source, render
+
+    def show(watcher: StatusWatch) -> None:
+        current = watcher.status()
+        if as_json:
+            _print_json(current.as_json())
+            return
+        if watch:
+            print("\033[2J\033[H", end="")  # clear the terminal: one screen, refreshed in place
+        render(current, print)
+
+    with httpx.Client(timeout=10, verify=client.tls_verification()) as http:
+        source, peek = open_source(http, _broker_settings())
+        watcher = StatusWatch(source, peek)
+        watcher.sample()
+        if isinstance(source, ServiceMetrics):
+            time.sleep(interval)  # rates need a second reading; Prometheus has its own history
+            watcher.sample()
+        show(watcher)
+        try:
+            while watch:
+                time.sleep(interval)
+                watcher.sample()
+                show(watcher)
+        except KeyboardInterrupt:
+            pass
 
 
 @dlq_app.command("list")

@@ -2,8 +2,14 @@
 one request followed by its id through the logs of ingest and the worker."""
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -11,6 +17,7 @@ import pytest
 from cli.scrape import Scrape, scrape
 from devstack.corpus import load_articles
 from devstack.pipeline import RunningPipeline, running_pipeline
+from devstack.prometheus import prometheus_server
 from devstack.workspace import SEED_ARTICLE
 from shared import topology
 
@@ -154,3 +161,81 @@ def test_an_unfit_request_id_is_replaced_by_one_of_ingests_own(pipeline: Running
     ids = [answer.headers["X-Request-ID"] for answer in (kept_out, spaced, none)]
     assert all(len(given) == 32 and int(given, 16) >= 0 for given in ids)
     assert len(set(ids)) == 3
+
+
+def _newsflow_status(pipeline: RunningPipeline, cwd: Path, **env: str) -> dict[str, Any]:
+    exe = shutil.which("newsflow", path=str(Path(sys.executable).parent)) or "newsflow"
+    urls = ",".join(worker.metrics_url or "" for worker in pipeline.workers())
+    environment = {
+        **{key: value for key, value in os.environ.items() if key != "NEWSFLOW_PROMETHEUS_URL"},
+        "NEWSFLOW_INGEST_URL": pipeline.ingest_url,
+        "NEWSFLOW_QUERY_URL": pipeline.query_url,
+        "NEWSFLOW_RABBITMQ_URL": pipeline.rabbitmq_url,
+        "NEWSFLOW_WORKER_METRICS_URLS": urls,
+        **env,
+    }
+    done = subprocess.run(
+        [exe, "status", "--json", "--interval", "1"],
+        env=environment,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    status: dict[str, Any] = json.loads(done.stdout)
+    return status
+
+
+def test_status_json_reports_what_the_metrics_say(pipeline: RunningPipeline, posted: list[str], tmp_path: Path) -> None:
+    status = _newsflow_status(pipeline, tmp_path)
+    with httpx.Client(timeout=10) as http:
+        workers = _workers(pipeline, http)
+        query = scrape(http, f"{pipeline.query_url}/metrics")
+        ingest = scrape(http, f"{pipeline.ingest_url}/metrics")
+    assert status["source"] == "metrics"
+    assert status["problems"] == []
+    assert status["queue"] == {"ready": 0, "unacked": 0, "consumers": WORKERS, "trend_per_s": 0.0}
+    assert status["drain_s"] == 0.0
+    assert status["workers"] == {"connected": WORKERS}
+    assert status["dead_letters"] == {"size": 0, "top_reasons": []}
+    assert status["documents"]["enriched"] == query.value("newsflow_documents", status="enriched") >= ARTICLES
+    assert status["totals"]["enriched"] == workers.value("newsflow_worker_articles_enriched_total") >= ARTICLES
+    assert status["totals"]["accepted"] == ingest.value("newsflow_ingest_articles_accepted_total")
+    assert status["rates"]["window_s"] >= 1
+    assert status["last_errors"] == []
+
+
+def _address(url: str) -> str:
+    return url.removeprefix("http://").removesuffix("/metrics")
+
+
+def test_status_json_through_prometheus_reports_the_same(
+    pipeline: RunningPipeline, posted: list[str], tmp_path: Path
+) -> None:
+    targets = {
+        "newsflow-ingest": [_address(pipeline.ingest_url)],
+        "newsflow-query": [_address(pipeline.query_url)],
+        "newsflow-enrich": [_address(worker.metrics_url or "") for worker in pipeline.workers()],
+    }
+    with prometheus_server(targets, tmp_path / "prometheus") as url, httpx.Client(timeout=10) as http:
+        deadline = time.monotonic() + 60
+        while True:  # every target scraped, and up
+            answer = http.get(f"{url}/api/v1/query", params={"query": "up"}).json()["data"]["result"]
+            if len(answer) == 2 + WORKERS and all(series["value"][1] == "1" for series in answer):
+                break
+            assert time.monotonic() < deadline, answer
+            time.sleep(0.5)
+        rules = http.get(f"{url}/api/v1/rules").json()["data"]["groups"]
+        status = _newsflow_status(pipeline, tmp_path, NEWSFLOW_PROMETHEUS_URL=url)
+        workers = _workers(pipeline, http)
+        query = scrape(http, f"{pipeline.query_url}/metrics")
+    assert [len(group["rules"]) for group in rules] == [6]  # the shipped alert rules load in a real server
+    assert status["source"] == "prometheus"
+    assert status["problems"] == []
+    assert status["queue"]["ready"] == 0 and status["queue"]["unacked"] == 0
+    assert status["queue"]["consumers"] == WORKERS
+    assert status["workers"] == {"connected": WORKERS}
+    assert status["dead_letters"]["size"] == 0
+    assert status["documents"]["enriched"] == query.value("newsflow_documents", status="enriched")
+    assert status["totals"]["enriched"] == workers.value("newsflow_worker_articles_enriched_total") >= ARTICLES
