@@ -1,6 +1,7 @@
 """The `newsflow` command: run the local stack, post and fetch articles, enrich offline, operate queues."""
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -82,8 +83,16 @@ def run(
     post: Annotated[
         list[Path] | None, typer.Option(help="post these articles once ready and print them enriched")
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print each enriched document as one JSON line (the default off a terminal)")
+    ] = False,
 ) -> None:
-    """Start the local stack (broker, database, ingest, query, workers) in the foreground until Ctrl-C."""
+    """Start the local stack (broker, database, ingest, query, workers) in the foreground until Ctrl-C.
+
+    The processes' JSON logs go to .newsflow/logs/ (`newsflow logs`); the terminal shows what a person needs.
+    """
+    from cli.logs import logs_dir
+
     base = Path.cwd()
     rabbitmq_url = os.environ.get("NEWSFLOW_RABBITMQ_URL", rabbitmq.DEFAULT_URL)
     database = None
@@ -106,7 +115,7 @@ def run(
         or f"{LOCAL_KEY_NAME}:{local_secret('api-key', base)}:write",
         "NEWSFLOW_CURSOR_SECRET": os.environ.get("NEWSFLOW_CURSOR_SECRET") or local_secret("cursor-secret", base),
     }
-    stack = Stack(env=env)
+    stack = Stack(env=env, log_dir=logs_dir(base), rotated_logs=True)
     stopping = False
 
     def _stop(signum: int, _frame: object) -> None:
@@ -123,10 +132,14 @@ def run(
             workers=workers,
         )
         _list_worker_metrics(base, stack)
-        say(
-            f"ready: ingest {ingest_url}, query {query_url}, "
-            f"{workers} worker(s); API key in {STATE_DIR_NAME}/api-key (or NEWSFLOW_API_KEYS)"
-        )
+        key_source = "NEWSFLOW_API_KEYS" if os.environ.get("NEWSFLOW_API_KEYS") else f"{STATE_DIR_NAME}/api-key"
+        say("ready")
+        say(f"  ingest   {ingest_url}  (API docs {ingest_url}/docs, metrics {ingest_url}/metrics)")
+        say(f"  query    {query_url}  (API docs {query_url}/docs)")
+        say(f"  workers  {workers}")
+        say(f"  API key  {key_source}")
+        say(f"  logs     {STATE_DIR_NAME}/logs/  (newsflow logs [SERVICE] -f)")
+        say("  status   newsflow status --watch")
         os.environ.update(
             {
                 "NEWSFLOW_INGEST_URL": ingest_url,
@@ -136,12 +149,22 @@ def run(
         )
         for path in post or []:
             document = _post_and_wait(path)
-            _print_json(document)
+            if as_json or not sys.stdout.isatty():
+                _print_json(document)
+            else:
+                from rich.console import Console
+
+                Console().print_json(data=document)
+            for line in _summary(document):
+                say(line)
         say("serving until Ctrl-C")
         while not stopping:
             for process in stack.processes:
                 if not process.running:
-                    say(f"{process.name} exited with status {process.proc.returncode}; stopping")
+                    say(
+                        f"{process.name} exited with status {process.proc.returncode}; stopping "
+                        f"(see {STATE_DIR_NAME}/logs/{process.name}.log and .out)"
+                    )
                     raise typer.Exit(1)
             time.sleep(0.5)
     except (RuntimeError, TimeoutError, httpx.HTTPError, InputError) as exc:
@@ -160,6 +183,22 @@ def _list_worker_metrics(base: Path, stack: Stack) -> None:
 
     urls = [process.metrics_url for process in stack.processes if process.name.startswith("enrich")]
     (state_dir(base) / WORKER_ENDPOINTS_FILE).write_text("".join(f"{url}\n" for url in urls if url))
+
+
+def _summary(document: dict[str, Any], entities: int = 8) -> list[str]:
+    """A few lines on an enriched document: what a person looks at first."""
+    if document.get("status") != "enriched":
+        return [f"{document.get('id')}: {document.get('status')} ({document.get('error', 'no reason given')})"]
+    ranked = sorted(document.get("entities", []), key=lambda entity: -float(entity.get("salience", 0)))
+    named = ", ".join(f"{entity['name']} ({entity['label']}, {entity['salience']:.2f})" for entity in ranked[:entities])
+    words = (document.get("stats") or {}).get("words", "?")
+    summary = (document.get("summary") or {}).get("text", "")
+    return [
+        f"enriched {document.get('id')}: {document.get('title', '')!r}",
+        f"  language  {document.get('language') or 'unknown'}, {words} words",
+        f"  entities  {named or 'none'}" + (f" and {len(ranked) - entities} more" if len(ranked) > entities else ""),
+        f"  summary   {summary}",
+    ]
 
 
 def _post_and_wait(path: Path) -> dict[str, Any]:
@@ -369,6 +408,35 @@ def status(
                 show(watcher)
         except KeyboardInterrupt:
             pass
+
+
+@app.command()
+def logs(
+    service: Annotated[
+        str | None, typer.Argument(help="ingest, query, enrich (every worker) or one process (enrich-2)")
+    ] = None,
+    follow: Annotated[bool, typer.Option("--follow", "-f", help="keep showing lines as they are written")] = False,
+    lines: Annotated[int, typer.Option("--lines", "-n", min=0, max=100_000, help="last lines to show")] = 20,
+    raw: Annotated[bool, typer.Option("--raw", help="the JSON lines as written")] = False,
+) -> None:
+    """Show the local stack's logs (.newsflow/logs/, written by `newsflow run`), readably."""
+    from cli.logs import follow as follow_logs
+    from cli.logs import last_lines, log_files, logs_dir, readable
+
+    directory = logs_dir()
+    files = log_files(directory, service)
+    if not files and not follow:
+        say(f"no logs in {directory}" + (f" for {service!r}" if service else "") + "; `newsflow run` writes them")
+        raise typer.Exit(1)
+
+    def show(process: str, line: str) -> None:
+        print(line if raw else readable(line, process), flush=True)
+
+    for process, line in last_lines(files, lines):
+        show(process, line)
+    if follow:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends it
+            follow_logs(directory, service, show, stop=lambda: False)
 
 
 @dlq_app.command("list")

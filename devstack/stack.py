@@ -61,6 +61,9 @@ class Stack:
 
     env: Mapping[str, str]
     log_dir: Path | None = None
+    # With `log_dir`: each process writes its JSON log lines to `<name>.log` itself, rotated (NEWSFLOW_LOG_FILE),
+    # and only what it prints outside logging (a configuration error, a crash) goes to `<name>.out`.
+    rotated_logs: bool = False
     processes: list[ServiceProcess] = field(default_factory=list)
 
     def start(
@@ -77,7 +80,11 @@ class Stack:
         else:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             log_path = self.log_dir / f"{name}.log"
-            with open(log_path, "ab") as out:  # the child keeps its own copy of the descriptor
+            output = log_path
+            if self.rotated_logs:
+                env["NEWSFLOW_LOG_FILE"] = str(log_path)
+                output = self.log_dir / f"{name}.out"
+            with open(output, "ab") as out:  # the child keeps its own copy of the descriptor
                 proc = subprocess.Popen(service_command(service), env=env, stdout=out, stderr=subprocess.STDOUT)
         process = ServiceProcess(name, proc, log_path, f"http://{LOCALHOST}:{port}/metrics" if port else None)
         self.processes.append(process)

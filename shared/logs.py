@@ -7,10 +7,12 @@ article end to end, and `grep <request id>` one request (ingest gives each reque
 """
 
 import logging
+import logging.handlers
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -53,9 +55,20 @@ def current_request_id() -> str | None:
     return _request_id.get()
 
 
-def configure_logging(service: str, level: str = "INFO") -> None:
-    """Route every logger (uvicorn's and aio-pika's included) to one JSON line per record on stderr."""
-    handler = logging.StreamHandler(sys.stderr)
+# A log file is rotated at this size, keeping this many older ones beside it (`<file>.1` is the newest).
+LOG_FILE_BYTES = 10 * 1_048_576
+LOG_FILE_BACKUPS = 3
+
+
+def configure_logging(service: str, level: str = "INFO", file: Path | None = None) -> None:
+    """Route every logger (uvicorn's and aio-pika's included) to one JSON line per record on stderr, or in
+    `file`, rotated."""
+    handler: logging.Handler = logging.StreamHandler(sys.stderr)
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            file, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8"
+        )
     handler.setFormatter(
         JsonFormatter(
             "%(asctime)s %(levelname)s %(name)s %(message)s %(article_id)s %(request_id)s",

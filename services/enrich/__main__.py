@@ -47,5 +47,5 @@ async def main(settings: WorkerSettings) -> None:
 
 if __name__ == "__main__":
     worker_settings = load_settings(WorkerSettings, "enrich")
-    configure_logging("enrich", worker_settings.log_level)
+    configure_logging("enrich", worker_settings.log_level, worker_settings.log_file)
     asyncio.run(main(worker_settings))
