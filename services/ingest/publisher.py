@@ -10,6 +10,7 @@ from aio_pika.exceptions import AMQPError
 
 from services.ingest.metrics import PUBLISH_CONFIRM
 from shared import broker, topology
+from shared.logs import current_request_id
 from shared.messages import ArticleSubmitted
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,11 @@ class ArticlePublisher:
     def ready(self) -> bool:
         return not self._connection.is_closed and not self._channel.is_closed
 
-    async def publish(self, message: ArticleSubmitted, *, request_id: str | None = None) -> None:
-        """Raises `broker.PublishFailed` unless RabbitMQ confirmed the persistent message."""
+    async def publish(self, message: ArticleSubmitted) -> None:
+        """Raises `broker.PublishFailed` unless RabbitMQ confirmed the persistent message.
+
+        The id of the request being served (`shared.logs`) travels with it, for the worker's log lines."""
+        request_id = current_request_id()
         if not self.ready:
             raise broker.PublishFailed("not connected to the broker")
         body = message.model_dump_json().encode()

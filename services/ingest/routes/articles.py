@@ -27,7 +27,7 @@ from shared.broker import PublishFailed
 from shared.http.bodies import read_body
 from shared.http.errors import FieldError
 from shared.keys import ApiKey
-from shared.logs import article_context, current_request_id
+from shared.logs import article_context
 from shared.messages import ArticleSubmitted
 from shared.rate_limit import RateLimit
 
@@ -162,7 +162,7 @@ async def _publish(publisher: ArticlePublisher, article: ArticleIn, owner: str, 
         id=article_id(article, owner), owner=owner, article=article, received_at=datetime.now(UTC)
     )
     with article_context(message.id):
-        await publisher.publish(message, request_id=current_request_id())
+        await publisher.publish(message)
         ARTICLES_ACCEPTED.inc()
         log.log(level, "article queued")
     return message.id
