@@ -1,6 +1,7 @@
 """The `newsflow` command: run the local stack, post and fetch articles, enrich offline, operate queues."""
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -40,7 +41,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-dlq_app = typer.Typer(help="Inspect and replay the dead-letter queue.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Inspect, replay and purge the dead-letter queue.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure the enrichment against annotated data.", no_args_is_help=True)
 keys_app = typer.Typer(help="List API keys by name, and make new ones (docs/security.md).", no_args_is_help=True)
 entities_app = typer.Typer(help="Maintain the entity registry (docs/corpus.md).", no_args_is_help=True)
@@ -90,8 +91,16 @@ def run(
     post: Annotated[
         list[Path] | None, typer.Option(help="post these articles once ready and print them enriched")
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print each enriched document as one JSON line (the default off a terminal)")
+    ] = False,
 ) -> None:
-    """Start the local stack (broker, database, ingest, query, workers) in the foreground until Ctrl-C."""
+    """Start the local stack (broker, database, ingest, query, workers) in the foreground until Ctrl-C.
+
+    The processes' JSON logs go to .newsflow/logs/ (`newsflow logs`); the terminal shows what a person needs.
+    """
+    from cli.logs import logs_dir
+
     base = Path.cwd()
     rabbitmq_url = os.environ.get("NEWSFLOW_RABBITMQ_URL", rabbitmq.DEFAULT_URL)
     database = None
@@ -114,7 +123,7 @@ def run(
         or f"{LOCAL_KEY_NAME}:{local_secret('api-key', base)}:write",
         "NEWSFLOW_CURSOR_SECRET": os.environ.get("NEWSFLOW_CURSOR_SECRET") or local_secret("cursor-secret", base),
     }
-    stack = Stack(env=env)
+    stack = Stack(env=env, log_dir=logs_dir(base), rotated_logs=True)
     stopping = False
 
     def _stop(signum: int, _frame: object) -> None:
@@ -130,10 +139,15 @@ def run(
             query_port=int(os.environ.get("NEWSFLOW_QUERY_PORT", "8002")),
             workers=workers,
         )
-        say(
-            f"ready: ingest {ingest_url}, query {query_url}, "
-            f"{workers} worker(s); API key in {STATE_DIR_NAME}/api-key (or NEWSFLOW_API_KEYS)"
-        )
+        _list_worker_metrics(base, stack)
+        key_source = "NEWSFLOW_API_KEYS" if os.environ.get("NEWSFLOW_API_KEYS") else f"{STATE_DIR_NAME}/api-key"
+        say("ready")
+        say(f"  ingest   {ingest_url}  (API docs {ingest_url}/docs, metrics {ingest_url}/metrics)")
+        say(f"  query    {query_url}  (API docs {query_url}/docs)")
+        say(f"  workers  {workers}")
+        say(f"  API key  {key_source}")
+        say(f"  logs     {STATE_DIR_NAME}/logs/  (newsflow logs [SERVICE] -f)")
+        say("  status   newsflow status --watch")
         os.environ.update(
             {
                 "NEWSFLOW_INGEST_URL": ingest_url,
@@ -143,12 +157,22 @@ def run(
         )
         for path in post or []:
             document = _post_and_wait(path)
-            _print_json(document)
+            if as_json or not sys.stdout.isatty():
+                _print_json(document)
+            else:
+                from rich.console import Console
+
+                Console().print_json(data=document)
+            for line in _summary(document):
+                say(line)
         say("serving until Ctrl-C")
         while not stopping:
             for process in stack.processes:
                 if not process.running:
-                    say(f"{process.name} exited with status {process.proc.returncode}; stopping")
+                    say(
+                        f"{process.name} exited with status {process.proc.returncode}; stopping "
+                        f"(see {STATE_DIR_NAME}/logs/{process.name}.log and .out)"
+                    )
                     raise typer.Exit(1)
             time.sleep(0.5)
     except (RuntimeError, TimeoutError, httpx.HTTPError, InputError) as exc:
@@ -159,6 +183,30 @@ def run(
         stack.stop_all()
         if database is not None:
             database.stop()
+
+
+def _list_worker_metrics(base: Path, stack: Stack) -> None:
+    """Where `newsflow status` finds the workers' metrics (`cli.status.worker_endpoints`)."""
+    from cli.status import WORKER_ENDPOINTS_FILE
+
+    urls = [process.metrics_url for process in stack.processes if process.name.startswith("enrich")]
+    (state_dir(base) / WORKER_ENDPOINTS_FILE).write_text("".join(f"{url}\n" for url in urls if url))
+
+
+def _summary(document: dict[str, Any], entities: int = 8) -> list[str]:
+    """A few lines on an enriched document: what a person looks at first."""
+    if document.get("status") != "enriched":
+        return [f"{document.get('id')}: {document.get('status')} ({document.get('error', 'no reason given')})"]
+    ranked = sorted(document.get("entities", []), key=lambda entity: -float(entity.get("salience", 0)))
+    named = ", ".join(f"{entity['name']} ({entity['label']}, {entity['salience']:.2f})" for entity in ranked[:entities])
+    words = (document.get("stats") or {}).get("words", "?")
+    summary = (document.get("summary") or {}).get("text", "")
+    return [
+        f"enriched {document.get('id')}: {document.get('title', '')!r}",
+        f"  language  {document.get('language') or 'unknown'}, {words} words",
+        f"  entities  {named or 'none'}" + (f" and {len(ranked) - entities} more" if len(ranked) > entities else ""),
+        f"  summary   {summary}",
+    ]
 
 
 def _post_and_wait(path: Path) -> dict[str, Any]:
@@ -569,6 +617,73 @@ def keys_new(
     say("add it to NEWSFLOW_API_KEYS in .env (comma-separated) and restart ingest and query")
 
 
+@app.command()
+def status(
+    watch: Annotated[bool, typer.Option("--watch", help="refresh every INTERVAL seconds until Ctrl-C")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="a JSON document (one line per refresh)")] = False,
+    interval: Annotated[float, typer.Option(min=1, max=300, help="seconds between readings")] = 5.0,
+) -> None:
+    """Queue depth and trend, rates, time to drain, workers, dead letters, documents and the last errors.
+
+    From Prometheus when NEWSFLOW_PROMETHEUS_URL is set, else from the services' /metrics and the broker.
+    """
+    from cli.status import ServiceMetrics, StatusWatch, open_source, render
+
+    def show(watcher: StatusWatch) -> None:
+        current = watcher.status()
+        if as_json:
+            _print_json(current.as_json())
+            return
+        if watch:
+            print("\033[2J\033[H", end="")  # clear the terminal: one screen, refreshed in place
+        render(current, print)
+
+    with httpx.Client(timeout=10, verify=client.tls_verification()) as http:
+        source, peek = open_source(http, _broker_settings())
+        watcher = StatusWatch(source, peek)
+        watcher.sample()
+        if isinstance(source, ServiceMetrics):
+            time.sleep(interval)  # rates need a second reading; Prometheus has its own history
+            watcher.sample()
+        show(watcher)
+        try:
+            while watch:
+                time.sleep(interval)
+                watcher.sample()
+                show(watcher)
+        except KeyboardInterrupt:
+            pass
+
+
+@app.command()
+def logs(
+    service: Annotated[
+        str | None, typer.Argument(help="ingest, query, enrich (every worker) or one process (enrich-2)")
+    ] = None,
+    follow: Annotated[bool, typer.Option("--follow", "-f", help="keep showing lines as they are written")] = False,
+    lines: Annotated[int, typer.Option("--lines", "-n", min=0, max=100_000, help="last lines to show")] = 20,
+    raw: Annotated[bool, typer.Option("--raw", help="the JSON lines as written")] = False,
+) -> None:
+    """Show the local stack's logs (.newsflow/logs/, written by `newsflow run`), readably."""
+    from cli.logs import follow as follow_logs
+    from cli.logs import last_lines, log_files, logs_dir, readable
+
+    directory = logs_dir()
+    files = log_files(directory, service)
+    if not files and not follow:
+        say(f"no logs in {directory}" + (f" for {service!r}" if service else "") + "; `newsflow run` writes them")
+        raise typer.Exit(1)
+
+    def show(process: str, line: str) -> None:
+        print(line if raw else readable(line, process), flush=True)
+
+    for process, line in last_lines(files, lines):
+        show(process, line)
+    if follow:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends it
+            follow_logs(directory, service, show, stop=lambda: False)
+
+
 @dlq_app.command("list")
 def dlq_list(limit: Annotated[int, typer.Option(min=1, max=100_000)] = 1_000) -> None:
     """Show parked messages: id, reason, and the broker's dead-letter record (they stay parked)."""
@@ -585,6 +700,23 @@ def dlq_replay(ids: Annotated[list[str] | None, typer.Argument(help="message ids
 
     count = _on_broker(replay(_broker_settings(), set(ids) if ids else None))
     say(f"replayed {count} message(s)")
+
+
+@dlq_app.command("purge")
+def dlq_purge(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="delete without asking")] = False,
+) -> None:
+    """Delete every parked message, after asking (they cannot be replayed afterwards)."""
+    from cli.deadletters import parked_count, purge
+
+    count = _on_broker(parked_count(_broker_settings()))
+    if count == 0:
+        say("the dead-letter queue is empty")
+        return
+    if not yes and not typer.confirm(f"delete {count} parked message(s)? They cannot be replayed afterwards"):
+        say("nothing deleted")
+        raise typer.Exit(1)
+    say(f"deleted {_on_broker(purge(_broker_settings()))} parked message(s)")
 
 
 @eval_app.command("ner")

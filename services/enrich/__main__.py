@@ -4,7 +4,7 @@ import asyncio
 import logging
 import signal
 
-from services.enrich import heartbeat
+from services.enrich import heartbeat, metrics
 from services.enrich.linking import Linker
 from services.enrich.model_process import OffloadedEnricher
 from services.enrich.settings import WorkerSettings
@@ -23,6 +23,7 @@ async def main(settings: WorkerSettings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
 
+    exporter = None if settings.metrics_port is None else metrics.serve(settings.metrics_host, settings.metrics_port)
     client = database.connect(settings)
     try:
         # The store writes each batch in one transaction: a standalone mongod cannot, so say so before the model
@@ -38,6 +39,7 @@ async def main(settings: WorkerSettings) -> None:
             linker = await asyncio.to_thread(Linker) if settings.entity_registry else None
             store = ArticleStore(db, linker=linker, registry=settings.entity_registry)
             worker = Worker(settings=settings, enricher=enricher, store=store)
+            metrics.CONSUMER_CONNECTED.set_function(lambda: float(worker.consuming))
             log.info("worker %s ready", settings.worker_name)
             if settings.heartbeat_file is None:
                 await worker.run(stop)
@@ -47,12 +49,14 @@ async def main(settings: WorkerSettings) -> None:
             await enricher.close()
     finally:
         await client.close()
+        if exporter is not None:
+            exporter[0].shutdown()
     log.info("worker stopped")
 
 
 if __name__ == "__main__":
     worker_settings = load_settings(WorkerSettings, "enrich")
-    configure_logging("enrich", worker_settings.log_level)
+    configure_logging("enrich", worker_settings.log_level, worker_settings.log_file)
     try:
         asyncio.run(main(worker_settings))
     except database.TransactionsUnsupported as exc:

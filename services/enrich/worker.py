@@ -24,6 +24,7 @@ from bson.errors import InvalidDocument
 from pydantic import ValidationError
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError, WriteConcernError, WriteError
 
+from services.enrich import metrics
 from services.enrich.model_process import ModelCrashed, NotStarted
 from services.enrich.nlp.enrichment import ArticleText, UnprocessableArticle
 from services.enrich.settings import WorkerSettings
@@ -67,6 +68,13 @@ def _superseded(known: StoredVersion, submission: ArticleSubmitted, content_hash
     return (
         known.status == "enriched" and known.content_hash == content_hash and known.pipeline_version == pipeline_version
     )
+
+
+def _request_id(message: AbstractIncomingMessage) -> str | None:
+    """The id of the request that submitted the article, for the log lines about it."""
+    value = message.headers.get(topology.REQUEST_ID_HEADER)
+    text = value.decode(errors="replace") if isinstance(value, bytes) else value
+    return text[:128] if isinstance(text, str) else None  # ingest sends at most 128; a log line stays short
 
 
 def _first_error(tasks: Iterable[asyncio.Task[None]]) -> BaseException | None:
@@ -143,6 +151,10 @@ class _Session:
         connection.close_callbacks.add(lambda *_: self.lost.set())
         channel.close_callbacks.add(lambda *_: self.lost.set())
 
+    async def deliver(self, message: AbstractIncomingMessage) -> None:
+        metrics.IN_FLIGHT.inc()
+        await self.inbox.put(message)
+
 
 class Worker:
     def __init__(
@@ -190,7 +202,7 @@ class Worker:
                 channel, max_length=self._settings.queue_max_length, passive=not self._settings.declare_topology
             )
             session = _Session(connection, channel, topo)
-            consumer_tag = await topo.work_queue.consume(session.inbox.put, no_ack=False)
+            consumer_tag = await topo.work_queue.consume(session.deliver, no_ack=False)
             self.consuming = True
             log.info("consuming from %s", topology.WORK_QUEUE)
             in_progress: set[asyncio.Task[None]] = set()
@@ -198,7 +210,7 @@ class Worker:
                 while not stop.is_set() and not session.lost.is_set():
                     batch = await self._next_batch(session, stop)
                     if batch:
-                        in_progress.add(asyncio.create_task(self._process(session, batch)))
+                        in_progress.add(asyncio.create_task(metrics.batch(self._process(session, batch), len(batch))))
                     if len(in_progress) >= BATCHES_IN_PROGRESS:
                         done, in_progress = await asyncio.wait(in_progress, return_when=asyncio.FIRST_COMPLETED)
                         if (error := _first_error(done)) is not None:
@@ -218,6 +230,7 @@ class Worker:
                 await session.inbox.get_nowait().nack(requeue=True)
         finally:
             self.consuming = False
+            metrics.IN_FLIGHT.set(0)  # what the session held went back to the queue with it
             if not connection.is_closed:
                 await connection.close()
 
@@ -290,7 +303,7 @@ class Worker:
             await self._retry(session, *messages[0], f"unexpected error: {type(exc).__name__}")
             return
         for job in jobs:
-            with article_context(job.submission.id):
+            with article_context(job.submission.id, request_id=_request_id(job.message)):
                 refusal = refused.get(job.submission.id)
                 reason = parked.get(job.submission.id)
                 if refusal is not None and not refusal.permanent:
@@ -301,9 +314,10 @@ class Worker:
                     await self._park(session, job.message, reason)
                 else:
                     await job.message.ack()
+                    metrics.stored(job.submission.received_at)
                     log.info("article stored")
         for removal in removals:
-            with article_context(removal.deletion.id):
+            with article_context(removal.deletion.id, request_id=_request_id(removal.message)):
                 refusal = refused.get(removal.deletion.id)
                 if refusal is not None and not refusal.permanent:
                     await self._retry(session, removal.message, removal.deletion.id, refusal.reason)
@@ -328,7 +342,8 @@ class Worker:
         is written alone, so only the one at fault is held back and its neighbours are stored.
         """
         try:
-            await self._store.store(documents, deletions)
+            with metrics.stage("store", len(documents)):
+                await self._store.store(documents, deletions)
             return {}
         except DATABASE_UNAVAILABLE:
             raise
@@ -354,7 +369,8 @@ class Worker:
 
     async def _decode(self, session: _Session, message: AbstractIncomingMessage) -> _Job | _Removal | None:
         try:
-            decoded = ARTICLE_MESSAGE.validate_json(message.body)
+            with metrics.stage("decode", 1):
+                decoded = ARTICLE_MESSAGE.validate_json(message.body)
         except ValidationError as exc:
             error = exc.errors()[0]
             # The first part of the location is the message kind, which says nothing to a reader.
@@ -369,13 +385,13 @@ class Worker:
         reason = f"delivered {deliveries + 1} times without being acknowledged (workers crashed or stopped on it)"
         if isinstance(decoded, ArticleDeleted):
             if stuck:
-                with article_context(decoded.id):
+                with article_context(decoded.id, request_id=_request_id(message)):
                     await self._park(session, message, reason)
                 return None
             return _Removal(message, decoded)
         submission = decoded
         if stuck:
-            with article_context(submission.id):
+            with article_context(submission.id, request_id=_request_id(message)):
                 document = failed_document(submission, reason, self._pipeline, content_hash=content_hash(submission))
                 try:
                     await self._store.store([document])
@@ -429,7 +445,10 @@ class Worker:
             message_id=article_id,
             headers={**original.headers, topology.ATTEMPT_HEADER: attempt + 1},
         )
-        await self._hand_over(original, message, session.topology.retry_exchange, topology.retry_routing_key(attempt))
+        if await self._hand_over(
+            original, message, session.topology.retry_exchange, topology.retry_routing_key(attempt)
+        ):
+            metrics.retried(topology.RETRY_DELAYS_S[attempt])
 
     async def _park(self, session: _Session, original: AbstractIncomingMessage, reason: str) -> None:
         """Move a message to the dead-letter queue with our reason beside the broker's own headers."""
@@ -439,17 +458,21 @@ class Worker:
             message_id=original.message_id or "",
             headers={**original.headers, topology.ERROR_HEADER: reason},
         )
-        await self._hand_over(original, message, session.topology.dead_exchange, topology.DEAD_ROUTING_KEY)
+        if await self._hand_over(original, message, session.topology.dead_exchange, topology.DEAD_ROUTING_KEY):
+            metrics.parked(reason)
 
     @staticmethod
     async def _hand_over(
         original: AbstractIncomingMessage, copy: Message, exchange: AbstractExchange, key: str
-    ) -> None:
-        """Publish `copy` (confirmed) and only then ack `original`; if the broker refuses, requeue instead."""
+    ) -> bool:
+        """Publish `copy` (confirmed) and only then ack `original`; if the broker refuses, requeue instead.
+
+        True when handed over, False when returned to the queue."""
         try:
             await broker.publish_confirmed(exchange, copy, key)
         except broker.PublishFailed as exc:
             log.warning("could not hand the message over (%s); returning it to the queue", exc)
             await original.nack(requeue=True)
-            return
+            return False
         await original.ack()
+        return True

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from services.ingest.backlog import KeyBacklog
 from services.ingest.errors import install_ingest_error_handlers
 from services.ingest.publisher import ArticlePublisher
+from services.ingest.queue_depths import QueueDepths
 from services.ingest.retention import RetentionSweep
 from services.ingest.routes import articles, health
 from services.ingest.settings import IngestSettings
@@ -18,6 +19,8 @@ from services.ingest.stored import StoredArticles
 from shared import database
 from shared.http.application import service_app
 from shared.http.auth import AccessPolicy
+from shared.http.metrics import install_metrics
+from shared.http.request_ids import RequestIds
 from shared.rate_limit import RateLimit
 
 
@@ -42,6 +45,7 @@ def create_app(settings: IngestSettings) -> FastAPI:
                 concurrency=settings.publish_concurrency,
             )
             sweeping = asyncio.create_task(sweep.run(), name="retention")
+        scrape_hooks.add(QueueDepths(publisher).refresh)
         try:
             yield
         finally:
@@ -58,9 +62,11 @@ def create_app(settings: IngestSettings) -> FastAPI:
         lifespan=lifespan,
         access=AccessPolicy(settings.api_keys),
     )
+    scrape_hooks = install_metrics(app)
     app.state.settings = settings
     app.state.rate_limit = RateLimit(settings.rate_limit)
     install_ingest_error_handlers(app)
     app.include_router(articles.router)
     app.include_router(health.router)
+    app.add_middleware(RequestIds)  # outermost: every log line of the request carries its id
     return app

@@ -15,11 +15,14 @@
 Reasons are short and never echo the body; the client's Content-Type is cut to a bounded length.
 """
 
+import re
 from typing import ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from services.ingest.metrics import ARTICLES_REJECTED
+from shared.http.metrics import RATE_LIMIT_REFUSALS
 from shared.validation import shorten
 
 # Seconds a client should wait before retrying when the broker could not take the article.
@@ -140,4 +143,15 @@ class BrokerUnavailable(IngestError):
 def install_ingest_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(IngestError)
     async def _refused(_: Request, exc: IngestError) -> JSONResponse:
+        count_refusal(exc)
         return JSONResponse(exc.body(), status_code=exc.status_code, headers=exc.headers)
+
+
+def count_refusal(exc: IngestError) -> None:
+    """One refused request in the metrics, by reason (the class name, in snake case)."""
+    reason = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
+    ARTICLES_REJECTED.labels(reason).inc()
+    if isinstance(exc, RateLimited):
+        RATE_LIMIT_REFUSALS.labels("key_rate").inc()
+    elif isinstance(exc, QueueShareExceeded):
+        RATE_LIMIT_REFUSALS.labels("queue_share").inc()

@@ -2,17 +2,27 @@
 
 import asyncio
 import logging
+import time
+from dataclasses import dataclass
 
 from aio_pika.abc import AbstractChannel, AbstractConnection
 from aio_pika.exceptions import AMQPError
 
+from services.ingest.metrics import PUBLISH_CONFIRM
 from shared import broker, topology
+from shared.logs import current_request_id
 from shared.messages import ArticleDeleted, ArticleSubmitted
 
 log = logging.getLogger(__name__)
 
 # A depth lookup waits no longer than this; requests wait for it, and without it the last one stands.
 DEPTH_TIMEOUT_S = 2.0
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    messages: int  # ready, not those delivered to a consumer and not yet acknowledged
+    consumers: int
 
 
 class ArticlePublisher:
@@ -35,29 +45,45 @@ class ArticlePublisher:
         return not self._connection.is_closed and not self._channel.is_closed
 
     async def publish(self, message: ArticleSubmitted | ArticleDeleted) -> None:
-        """Raises `broker.PublishFailed` unless RabbitMQ confirmed the persistent message."""
+        """Raises `broker.PublishFailed` unless RabbitMQ confirmed the persistent message.
+
+        The id of the request being served (`shared.logs`) travels with it, for the worker's log lines."""
+        request_id = current_request_id()
         if not self.ready:
             raise broker.PublishFailed("not connected to the broker")
         body = message.model_dump_json().encode()
+        started = time.perf_counter()
         await broker.publish_confirmed(
             self._topology.exchange,
-            broker.persistent_message(body, message_id=message.id),
+            broker.persistent_message(
+                body,
+                message_id=message.id,
+                headers=None if request_id is None else {topology.REQUEST_ID_HEADER: request_id},
+            ),
             topology.ARTICLE_ROUTING_KEY,
         )
+        PUBLISH_CONFIRM.observe(time.perf_counter() - started)
 
     async def queue_depth(self) -> int | None:
         """Messages ready in the work queue (not those a worker holds), or None if the broker did not say."""
+        counts = await self.queue_counts(topology.WORK_QUEUE)
+        return None if counts is None else counts.messages
+
+    async def queue_counts(self, queue: str) -> QueueCounts | None:
+        """A queue's ready messages and consumers (a passive declare), or None if the broker did not say."""
         if not self.ready:
             return None
         try:
             # Bounded as a whole: a robust channel's `get_underlay_channel` waits for a reconnection.
             async with asyncio.timeout(DEPTH_TIMEOUT_S):
                 channel = await self._channel.get_underlay_channel()
-                declared = await channel.queue_declare(topology.WORK_QUEUE, passive=True)
+                declared = await channel.queue_declare(queue, passive=True)
         except (AMQPError, OSError, RuntimeError, TimeoutError) as exc:
-            log.warning("work queue depth unknown: %s", exc)
+            log.warning("depth of %s unknown: %s", queue, exc)
             return None
-        return None if declared is None else declared.message_count
+        if declared is None:
+            return None
+        return QueueCounts(declared.message_count or 0, declared.consumer_count or 0)
 
     async def close(self) -> None:
         try:

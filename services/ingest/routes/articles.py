@@ -29,6 +29,7 @@ from services.ingest.errors import (
     RateLimited,
 )
 from services.ingest.formats import BATCH_TYPES, SINGLE_TYPES, media_type, parse_article, split_batch, validate_item
+from services.ingest.metrics import ARTICLES_ACCEPTED, ARTICLES_REJECTED
 from services.ingest.publisher import ArticlePublisher
 from services.ingest.schemas import (
     ARTICLE_BODY,
@@ -121,6 +122,7 @@ async def submit_batch(submission: SubmissionDep) -> BatchAccepted:
     accepted: list[BatchItem] = []
     for (index, _), outcome in zip(valid, outcomes, strict=True):
         if isinstance(outcome, PublishFailed):
+            ARTICLES_REJECTED.labels("broker_refused").inc()
             rejected.append(BatchRejection(index=index, errors=[FieldError(loc="broker", msg=str(outcome))]))
         elif isinstance(outcome, BaseException):
             raise outcome
@@ -225,5 +227,6 @@ async def _publish(publisher: ArticlePublisher, article: ArticleIn, owner: str, 
     )
     with article_context(message.id):
         await publisher.publish(message)
+        ARTICLES_ACCEPTED.inc()
         log.log(level, "article queued")
     return message.id
