@@ -187,7 +187,8 @@ def evaluate_summaries(enricher: Enricher, directory: Path) -> dict[str, object]
     pairs = [(article, summary) for article, summary in pairs if summary.is_file()]
     titles, bodies, references = [], [], []
     for article, summary in pairs:
-        title, _, body = _read_text(article).strip().partition("\n")
+        # The first line is the title; an empty first line means the article has none (CNN/DailyMail).
+        title, _, body = _read_text(article).lstrip("\ufeff").partition("\n")
         titles.append(title.strip())
         bodies.append(body.strip())
         references.append(_read_text(summary))

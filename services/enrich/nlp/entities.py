@@ -12,9 +12,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import cast
 
+import pycountry
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from services.enrich.nlp.annotation import FoundEntity
@@ -56,6 +57,13 @@ _KNOWN_NAMES: tuple[tuple[str, EntityLabel, tuple[str, ...]], ...] = (
     ("United Nations", "ORG", ("UN", "U.N.")),
     ("European Union", "ORG", ("EU", "E.U.")),
 )
+# Everyday names of countries that ISO 3166 writes otherwise ("Russian Federation", "Viet Nam").
+_COUNTRY_NAMES = frozenset(
+    """
+    russia vietnam syria venezuela tanzania moldova laos brunei macedonia britain great-britain england scotland
+    wales northern-ireland czech-republic north-korea south-korea yugoslavia kosovo palestine holland
+    """.split()
+)
 # Time zones the model takes for names ("9:54 a.m. ET").
 _NOT_NAMES = frozenset({"ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST", "CDT", "UTC", "GMT", "BST", "CET", "CEST"})
 _ARTICLES = frozenset({"the", "a", "an"})
@@ -78,6 +86,8 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\"'\u201d\u2019)]*\s+)$")
 _LEADING_ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _APOSTROPHES = "'\u2019"
 _TRAILING_POSSESSIVE = re.compile(f"(?:[{_APOSTROPHES}]s|s[{_APOSTROPHES}])$")
+_LAST_WORD = re.compile(r"\S+$")
+_HEADLINE_DASH = " - "
 _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb()[]{}"
 # What one article can add to its stored document, so text dense with names (a megabyte of place names) stays
 # far below MongoDB's 16 MB document limit: an entity keeps its first mentions (its `count` stays the true
@@ -134,6 +144,18 @@ class _Surface:
         return votes["PERSON"] > 0 and votes["PERSON"] == max(votes.values())
 
 
+@cache
+def _countries() -> frozenset[str]:
+    """Slugs of country names: a country is a place whatever the model says ("Karol Kucera ( Slovakia )")."""
+    names = (
+        name
+        for country in pycountry.countries
+        for name in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None))
+        if name
+    )
+    return frozenset(slug(name) for name in names) | _COUNTRY_NAMES
+
+
 def _is_role_word(word: str) -> bool:
     return word.rstrip(".").casefold() in ROLE_WORDS
 
@@ -167,14 +189,23 @@ def _cleaned(text: str, found: FoundEntity) -> tuple[int, int] | None:
         start = article.end()
     if (possessive := _TRAILING_POSSESSIVE.search(text, start, end)) is not None and end - start > 3:
         end = possessive.start()
+        while end > start and text[end - 1].isspace():  # "Hong Kong 's" in tokenised copy
+            end -= 1
+    # A name ends on a capitalised word or a number: "Interfax news agency" is Interfax, "the Oval on" the Oval.
+    while (last := _LAST_WORD.search(text, start, end)) is not None and last.start() > start and last.group().islower():
+        end = last.start()
+        while end > start and text[end - 1].isspace():
+            end -= 1
     if found.label == "PERSON":
         while (word := _WORD.match(text, start, end)) is not None and _is_role_word(word.group()):
             start = word.end()
             while start < end and (text[start].isspace() or text[start] == "."):
                 start += 1
     span = text[start:end]
-    if not any(ch.isalnum() for ch in span) or "\n" in span or span in _NOT_NAMES:
-        return None
+    if not any(ch.isupper() for ch in span) or "\n" in span or span in _NOT_NAMES:
+        return None  # a name has a capital ("congress", "3 2 1 0" are not names)
+    if _HEADLINE_DASH in span:
+        return None  # "CRICKET - ENGLAND": a headline's topic and its subject run together
     if all(_is_role_word(word) for word in _WORD.findall(span)):
         return None
     if span in _DEPARTMENTS and _TITLE_BEFORE.search(text, max(0, start - 40), start):
@@ -321,6 +352,8 @@ def _group_label(members: Sequence[_Surface]) -> EntityLabel:
     for member in members:
         if member.key.startswith("known:"):
             return _KNOWN_NAMES[int(member.key.removeprefix("known:"))][1]
+    if head.key in _countries():
+        return "GPE"
     votes: Counter[str] = Counter()
     for member in members:
         votes.update(member.votes)
