@@ -1,4 +1,4 @@
-"""Wire copy in capitals, re-cased for the model: "SOCCER - JAPAN GET LUCKY WIN" reads as "Soccer - Japan get lucky win".
+"""Wire copy in capitals re-cased for the model: "SOCCER - JAPAN GET LUCKY WIN" reads "Soccer - Japan get lucky win".
 
 The small model learnt names from their capitals, so a headline or dateline set all in capitals hides every name
 in it (or makes one of every word). The model therefore reads a copy of the text in which such lines, and a

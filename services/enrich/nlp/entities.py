@@ -58,11 +58,11 @@ _KNOWN_NAMES: tuple[tuple[str, EntityLabel, tuple[str, ...]], ...] = (
     ("European Union", "ORG", ("EU", "E.U.")),
 )
 # Everyday names of countries that ISO 3166 writes otherwise ("Russian Federation", "Viet Nam").
-_COUNTRY_NAMES = frozenset(
+_COUNTRY_NAMES = _word_set(
     """
     russia vietnam syria venezuela tanzania moldova laos brunei macedonia britain great-britain england scotland
     wales northern-ireland czech-republic north-korea south-korea yugoslavia kosovo palestine holland
-    """.split()
+    """
 )
 # Time zones the model takes for names ("9:54 a.m. ET").
 _NOT_NAMES = frozenset({"ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST", "CDT", "UTC", "GMT", "BST", "CET", "CEST"})
