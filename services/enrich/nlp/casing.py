@@ -3,10 +3,10 @@
 The small model learnt names from their capitals, so a headline or dateline set all in capitals hides every name
 in it (or makes one of every word). The model therefore reads a copy of the text in which such lines, and a
 leading dateline ("BONN (Reuters) -"), are written the way the rest of the same article writes their words: a
-word the article uses in lower case ("win") goes lower case, one it capitalises mid-sentence ("Japan") keeps that
-form, a function word goes lower case, a short word stays as it is (acronyms: "UN", "PCT"), and any other word is
-capitalised (names the text has no other evidence for: "LEICESTERSHIRE"). Every character keeps its offset, so
-what the model finds in the copy lies at the same place in the original.
+word the article uses in lower case ("win") goes lower case, one it capitalises mid-sentence ("Japan") or writes in
+capitals ("NATO") keeps that form, a function word goes lower case, a two-letter word stays as it is ("UN"), and
+any other word is capitalised (names the text has no other evidence for: "LEICESTERSHIRE"). Every character keeps
+its offset, so what the model finds in the copy lies at the same place in the original.
 """
 
 import re
@@ -18,7 +18,7 @@ _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 # A dateline in capitals before the story on the same line: "BONN (Reuters) -", "WASHINGTON - ", "PARIS, May 5 -".
 _DATELINE = re.compile(r"^\s*([^\W\da-z_][^a-z(\n]*?)(?=\s*(?:\(|-|\u2014|\u2013|,))")
-_ACRONYM_LETTERS = 3  # words this short stay in capitals when the text has no other form of them
+_ACRONYM_LETTERS = 2  # words this short stay in capitals when the text has no other form of them ("UN", "EU")
 
 
 def _shouting(text: str) -> bool:
@@ -32,6 +32,7 @@ class _Evidence:
 
     def __init__(self) -> None:
         self._lower: Counter[str] = Counter()
+        self._upper: Counter[str] = Counter()
         self._capitalised: dict[str, Counter[str]] = {}
 
     def read(self, text: str, start: int, end: int) -> None:
@@ -41,12 +42,16 @@ class _Evidence:
             key = word.casefold()
             if word.islower():
                 self._lower[key] += 1
+            elif word.isupper() and len(word) > 1:
+                self._upper[key] += 1
             elif not word.isupper() and not _opens_sentence(text, start, previous_end, match.start()):
                 self._capitalised.setdefault(key, Counter())[word] += 1
             previous_end = match.end()
 
     def form(self, word: str) -> str:
         key = word.casefold()
+        if self._upper[key]:
+            return word
         capitalised = self._capitalised.get(key)
         if capitalised and sum(capitalised.values()) >= self._lower[key]:
             return capitalised.most_common(1)[0][0]

@@ -218,6 +218,24 @@ def _cleaned(text: str, found: FoundEntity) -> tuple[int, int] | None:
     return start, end
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 5) : start].rstrip(" \t")
+    return not before or before.endswith("\n") or _SENTENCE_START.search(text, max(0, start - 5), start) is not None
+
+
+def _drop_common_words(text: str, surfaces: dict[str, _Surface]) -> None:
+    """ "Qualifier vs. Andrei Olhovskiy", "Women 's singles": a single word the model took for a name only where it
+    opens a sentence or a line, and that the same text also writes in lower case, is a common word."""
+    lowercase: set[str] | None = None
+    for key, surface in list(surfaces.items()):
+        if len(surface.words) != 1 or not all(_opens_sentence(text, m.start) for m in surface.mentions):
+            continue
+        if lowercase is None:
+            lowercase = {word for word in _WORD.findall(text) if word.islower()}
+        if surface.text.lower() in lowercase:
+            del surfaces[key]
+
+
 class _Groups:
     """Union-find over surface keys: short forms and abbreviations join the full name's group."""
 
@@ -360,6 +378,22 @@ def _group_label(members: Sequence[_Surface]) -> EntityLabel:
     return cast(EntityLabel, max(_TIE_ORDER, key=lambda label: (votes[label], -_TIE_ORDER.index(label))))
 
 
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+$")
+
+
+def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel) -> EntityLabel:
+    """A person the text never names in full nor gives a title is, in news, far more often a club, company or team
+    the model took for a surname ("Barrick", "Fiorentina", "Wigan"): news introduces people by their full name."""
+    if label != "PERSON" or len(_head(members).words) != 1:
+        return label
+    for member in members:
+        for mention in member.mentions:
+            before = _WORD_BEFORE.search(text, max(0, mention.start - 30), mention.start)
+            if before is not None and _is_role_word(before.group(1)):
+                return label
+    return "ORG"
+
+
 def _salience_weight(layout: ArticleLayout, mention: Mention) -> float:
     if mention.field == "title":
         return _TITLE_WEIGHT
@@ -402,6 +436,7 @@ def canonical_entities(layout: ArticleLayout, found: Sequence[FoundEntity]) -> l
         surface.texts[text[start:end]] += 1
         surface.mentions.append(_Mention(start, end, span.label))
 
+    _drop_common_words(text, surfaces)
     groups = _Groups(surfaces)
     _join_short_forms(surfaces, groups)
 
@@ -409,7 +444,7 @@ def canonical_entities(layout: ArticleLayout, found: Sequence[FoundEntity]) -> l
         ([surfaces[key] for key in keys] for keys in groups.members().values()),
         key=lambda members: -sum(len(member.mentions) for member in members),
     )
-    labels = [_group_label(members) for members in clusters]
+    labels = [_lone_name_label(text, members, _group_label(members)) for members in clusters]
     surnames = Counter(
         _head(members).words[-1]
         for members, label in zip(clusters, labels, strict=True)
