@@ -6,14 +6,16 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, TypeVar
 
 import httpx
 import typer
 from aiormq.exceptions import ChannelNotFoundEntity
+from pymongo.errors import PyMongoError
+from rich.console import Console
 from rich.progress import Progress
 
 from cli import client
@@ -28,6 +30,10 @@ from devstack.stack import Stack
 from devstack.workspace import STATE_DIR_NAME, state_dir
 from shared.keys import Scope
 from shared.settings import BrokerSettings, DatabaseSettings
+from shared.validation import shorten
+
+if TYPE_CHECKING:
+    from services.enrich.linking import Override
 
 app = typer.Typer(
     help="Newsflow: enrich news articles (entities, summaries, keywords) and query them.",
@@ -37,7 +43,9 @@ app = typer.Typer(
 dlq_app = typer.Typer(help="Inspect and replay the dead-letter queue.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure the enrichment against annotated data.", no_args_is_help=True)
 keys_app = typer.Typer(help="List API keys by name, and make new ones (docs/security.md).", no_args_is_help=True)
+entities_app = typer.Typer(help="Maintain the entity registry (docs/corpus.md).", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(entities_app, name="entities")
 app.add_typer(eval_app, name="eval")
 app.add_typer(keys_app, name="keys")
 
@@ -250,6 +258,102 @@ def reenrich() -> None:
     say(f"re-published {count} article(s) for enrichment with pipeline {PIPELINE_VERSION}")
 
 
+@entities_app.command("relink")
+def entities_relink(
+    everything: Annotated[
+        bool, typer.Option("--all", help="every article, not only those linked by another version")
+    ] = False,
+) -> None:
+    """Link stored articles again (those an older linker linked, or all), moving the registry's counts along."""
+    from cli.relinking import outdated
+    from services.enrich.linking import LINKER_VERSION
+
+    count = asyncio.run(_relinked([{} if everything else outdated(LINKER_VERSION)]))
+    say(f"relinked {count} article(s) with linker {LINKER_VERSION}")
+
+
+@entities_app.command("merge")
+def entities_merge(
+    into: Annotated[str, typer.Argument(help="the entity that stays, e.g. person:tony-blair")],
+    source: Annotated[str, typer.Argument(help="the entity that becomes part of it, e.g. person:blair")],
+) -> None:
+    """Record that SOURCE is INTO (an override that wins over automatic links), and relink their articles."""
+    from cli.relinking import merge
+
+    _record_override(source, lambda taken: merge(into, source))
+
+
+@entities_app.command("split")
+def entities_split(
+    source: Annotated[str, typer.Argument(help="the entity to split, e.g. person:tony-blair")],
+    alias: Annotated[str | None, typer.Option(help="move the mentions written this way")] = None,
+    articles: Annotated[
+        str | None, typer.Option(help="move its mentions in these articles (comma-separated ids)")
+    ] = None,
+    into: Annotated[
+        str | None, typer.Option(help="the id they move to (default: the alias's own id, or SOURCE-split-N)")
+    ] = None,
+) -> None:
+    """Record that some mentions linked to SOURCE are another entity (an override), and relink their articles."""
+    from cli.relinking import split
+
+    listed = [article.strip() for article in (articles or "").split(",") if article.strip()]
+    _record_override(source, lambda taken: split(source, alias=alias, articles=listed, into=into, taken=taken))
+
+
+def _record_override(source: str, build: "Callable[[int], Override]") -> None:
+    from cli.relinking import OverrideError, affected
+    from shared import database
+
+    async def record() -> "tuple[Override, int]":
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        try:
+            overrides = database.entity_overrides(database.database(mongo, settings))
+            # A split of articles without --into gets the next free `-split-N` id.
+            taken = await overrides.count_documents({"source": source, "articles.0": {"$exists": True}})
+            override = build(taken).model_copy(update={"created_at": datetime.now(UTC)})
+            await overrides.replace_one({"_id": override.id}, override.to_mongo(), upsert=True)
+        finally:
+            await mongo.close()
+        return override, await _relinked(affected(override))
+
+    try:
+        override, count = asyncio.run(record())
+    except OverrideError as exc:
+        say(str(exc))
+        raise typer.Exit(2) from None
+    _print_json(override.to_mongo() | {"created_at": override.created_at.isoformat() if override.created_at else None})
+    say(f"recorded {override.id}; relinked {count} article(s)")
+
+
+async def _relinked(conditions: list[dict[str, Any]]) -> int:
+    """Re-store the stored articles matching each condition through the store path, with a progress bar."""
+    from cli.relinking import relink
+    from services.enrich.linking import Linker
+    from services.enrich.store import ArticleStore
+    from shared import database
+
+    settings = _database_settings()
+    mongo = database.connect(settings)
+    try:
+        db = database.database(mongo, settings)
+        store = ArticleStore(db, linker=await asyncio.to_thread(Linker))
+        count = 0
+        with Progress(console=None, transient=True) as progress:
+            task = progress.add_task("relinking", total=None)
+            for condition in conditions:
+                count += await relink(
+                    database.articles(db),
+                    store.store,
+                    condition=condition,
+                    progress=lambda n: progress.advance(task, n),
+                )
+        return count
+    finally:
+        await mongo.close()
+
+
 T = TypeVar("T")
 
 
@@ -289,6 +393,147 @@ def migrate_owners(
         say(f"{result.moved} article(s) now owned by {owner!r}; {result.superseded} superseded by a newer post")
 
     asyncio.run(migrate())
+
+
+@entities_app.command("recount")
+def entities_recount(
+    check: Annotated[
+        bool, typer.Option("--check", help="only report differences (exit 1 if any); write nothing")
+    ] = False,
+    show: Annotated[int, typer.Option(min=0, help="differences to print")] = 50,
+) -> None:
+    """Count the registry and the article counters again from the stored articles, and fix any difference."""
+    from cli.recount import Recount, recount
+    from shared import database
+
+    async def run() -> Recount:
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        try:
+            return await recount(database.database(mongo, settings), write=not check)
+        finally:
+            await mongo.close()
+
+    result = asyncio.run(run())
+    for difference in result.differences[:show]:
+        print(difference)
+    records = len({(difference.collection, difference.record) for difference in result.differences})
+    if not result.differences:
+        say(f"recounted {result.articles} article(s): the registry and the counters are exact")
+        return
+    if check:
+        say(f"recounted {result.articles} article(s): {records} record(s) differ")
+        raise typer.Exit(1)
+    say(f"recounted {result.articles} article(s): {records} record(s) differed and were rewritten")
+
+
+# Dates `--since` takes; one without a zone is UTC.
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
+
+
+@app.command()
+def export(
+    since: Annotated[
+        datetime | None, typer.Option(formats=DATE_FORMATS, help="only articles received at or after this (UTC)")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="write here (complete or not at all) instead of stdout")] = None,
+) -> None:
+    """Print stored articles as JSON lines, oldest first, as the query API answers them (a backup)."""
+    from cli.archive import exported_lines
+    from shared import database
+
+    moment = since.replace(tzinfo=UTC) if since is not None and since.tzinfo is None else since
+
+    async def write(stream: BinaryIO) -> int:
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        count = 0
+        try:
+            with _progress() as progress:
+                task = progress.add_task("exporting", total=None)
+                async for line in exported_lines(database.database(mongo, settings), since=moment):
+                    stream.write(line)
+                    count += 1
+                    progress.advance(task)
+        finally:
+            await mongo.close()
+        return count
+
+    try:
+        if output is None:
+            count = asyncio.run(write(sys.stdout.buffer))
+            sys.stdout.flush()
+        else:
+            # A backup that stopped half-way must not look like a whole one: the file gets its name once complete.
+            partial = output.with_name(f"{output.name}.partial")
+            with partial.open("wb") as stream:
+                count = asyncio.run(write(stream))
+            partial.replace(output)
+    except OSError as exc:
+        say(f"cannot write {output or 'stdout'}: {exc.strerror or exc}")
+        raise typer.Exit(1) from None
+    except PyMongoError as exc:
+        say(f"the database did not answer: {type(exc).__name__}: {shorten(str(exc))}")
+        raise typer.Exit(1) from None
+    say(f"exported {count} article(s)" + (f" to {output}" if output is not None else ""))
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="JSON lines of articles (`newsflow export`, `newsflow enrich`), or -")],
+    owner: Annotated[
+        str | None,
+        typer.Option(help="give every article this owner (a key name) and the id that owner's post of it has"),
+    ] = None,
+) -> None:
+    """Store articles from JSON lines through the workers' store path (safe to run again; newest wins)."""
+    from cli.archive import import_lines, store_path
+    from shared import database
+    from shared.keys import KEY_NAME
+
+    if owner is not None and not KEY_NAME.match(owner):
+        say("--owner must be a key name: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise typer.Exit(2)
+
+    async def store(stream: BinaryIO, size: int | None) -> tuple[int, list[tuple[int, str]]]:
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        try:
+            db = database.database(mongo, settings)
+            if settings.create_indexes:  # a restore into a new database finds the indexes it will need
+                await database.ensure_indexes(db)
+            with _progress() as progress:
+                task = progress.add_task("importing", total=size)
+                report = await import_lines(
+                    await store_path(db), stream, owner=owner, advance=lambda read: progress.advance(task, read)
+                )
+        finally:
+            await mongo.close()
+        return report.stored, report.refused
+
+    try:
+        if str(file) == "-":
+            stored, refused = asyncio.run(store(sys.stdin.buffer, None))
+        else:
+            with file.open("rb") as stream:
+                stored, refused = asyncio.run(store(stream, file.stat().st_size))
+    except OSError as exc:
+        say(f"cannot read {file}: {exc.strerror or exc}")
+        raise typer.Exit(1) from None
+    except PyMongoError as exc:
+        say(f"the database did not answer: {type(exc).__name__}: {shorten(str(exc))}")
+        raise typer.Exit(1) from None
+    for number, reason in refused:
+        say(f"{file}:{number}: not an article document: {reason}")
+    say(f"imported {stored} article(s)" + (f"; {len(refused)} line(s) refused" if refused else ""))
+    if refused:
+        raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    """A progress bar on stderr (stdout may carry documents), shown only on a terminal."""
+    console = Console(stderr=True)
+    return Progress(console=console, transient=True, disable=not console.is_terminal)
 
 
 @keys_app.command("list")

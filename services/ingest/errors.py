@@ -7,6 +7,9 @@
     ├── UnsupportedMediaType     415: a Content-Type the endpoint does not read
     ├── RateLimited              429: the key used up its rate; `Retry-After` says when to come back
     ├── QueueShareExceeded       429: the key has its share of the queue waiting; `Retry-After` a few seconds
+    ├── ArticleNotFound          404: a delete names an id no stored article has
+    ├── NotArticleOwner          403: a delete names another key's article, and the key is not an admin key
+    ├── DatabaseUnavailable      503: the owner of the article to delete could not be read; `Retry-After`
     └── BrokerUnavailable        503: RabbitMQ did not confirm the article; `Retry-After` a few seconds
 
 Reasons are short and never echo the body; the client's Content-Type is cut to a bounded length.
@@ -96,6 +99,31 @@ class QueueShareExceeded(IngestError):
     @property
     def headers(self) -> dict[str, str] | None:
         return {"Retry-After": str(QUEUE_SHARE_RETRY_AFTER_S)}
+
+
+class ArticleNotFound(IngestError):
+    status_code = 404
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__(f"no stored article has the id {article_id} (not stored yet, or deleted)")
+
+
+class NotArticleOwner(IngestError):
+    status_code = 403
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__(f"article {article_id} belongs to another key; only its owner or an admin key may delete it")
+
+
+class DatabaseUnavailable(IngestError):
+    status_code = 503
+
+    def __init__(self) -> None:
+        super().__init__("the article's owner could not be read from the database; retry later")
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(RETRY_AFTER_S)}
 
 
 class BrokerUnavailable(IngestError):

@@ -7,7 +7,7 @@ from aio_pika.abc import AbstractChannel, AbstractConnection
 from aio_pika.exceptions import AMQPError
 
 from shared import broker, topology
-from shared.messages import ArticleSubmitted
+from shared.messages import ArticleDeleted, ArticleSubmitted
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class ArticlePublisher:
     def ready(self) -> bool:
         return not self._connection.is_closed and not self._channel.is_closed
 
-    async def publish(self, message: ArticleSubmitted) -> None:
+    async def publish(self, message: ArticleSubmitted | ArticleDeleted) -> None:
         """Raises `broker.PublishFailed` unless RabbitMQ confirmed the persistent message."""
         if not self.ready:
             raise broker.PublishFailed("not connected to the broker")

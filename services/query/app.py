@@ -37,6 +37,8 @@ def create_app(settings: QuerySettings) -> FastAPI:
                 relevance_candidates=settings.relevance_candidates,
                 related_candidates=settings.related_candidates,
                 stats_values=settings.stats_values,
+                read_limit=settings.query_read_limit,
+                related_articles=settings.related_articles,
                 scorer=scorer,
             )
             yield

@@ -108,7 +108,7 @@ async def test_an_article_the_nlp_rejects_is_parked_and_shown_as_failed(
     client = database.connect(settings)
     stop = asyncio.Event()
     try:
-        store = ArticleStore(database.articles(database.database(client, settings)))
+        store = ArticleStore(database.database(client, settings))
         worker = Worker(settings=settings, enricher=ScriptedEnricher(), store=store)
         running = asyncio.create_task(worker.run(stop))
         for submission in (rejected, fine):
