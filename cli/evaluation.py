@@ -12,6 +12,8 @@ from rouge_score import rouge_scorer
 
 from services.enrich.nlp.annotation import annotate
 from services.enrich.nlp.enrichment import ArticleText, Enricher, UnprocessableArticle
+from services.enrich.nlp.stopwords import listed_stop_words
+from services.enrich.nlp.summary import CANDIDATE_SENTENCES, top_by_lexrank
 from shared.documents import Enrichment
 
 # Our labels in the four CoNLL-2003 classes.
@@ -170,24 +172,32 @@ def _cut(text: str) -> str:
     return " ".join(text.split()[:SUMMARY_BUDGET_WORDS])
 
 
-def _lead(enricher: Enricher, bodies: Sequence[str]) -> list[str]:
-    leads = []
+def _baselines(enricher: Enricher, bodies: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The first three sentences of each body, and its three most LexRank-central ones."""
+    leads, central = [], []
+    stop_words = listed_stop_words("en")
     with enricher.nlp.memory_zone():
         disable = [name for name in ("ner",) if name in enricher.nlp.pipe_names]
         for body, doc in zip(bodies, enricher.nlp.pipe(bodies, disable=disable), strict=True):
-            sentences = annotate(doc).sentences[:LEAD_SENTENCES]
-            leads.append(" ".join(body[start:end] for start, end in sentences))
-    return leads
+            texts = [body[start:end] for start, end in annotate(doc).sentences]
+            leads.append(" ".join(texts[:LEAD_SENTENCES]))
+            picked = top_by_lexrank(texts[:CANDIDATE_SENTENCES], stop_words, LEAD_SENTENCES)
+            central.append(" ".join(texts[index] for index in picked))
+    return leads, central
 
 
 def evaluate_summaries(enricher: Enricher, directory: Path) -> dict[str, object]:
-    """Mean ROUGE-1/2/L F1 at a 75-word budget over `News Articles/<cat>/<n>.txt` vs `Summaries/<cat>/<n>.txt`."""
+    """Mean ROUGE-1/2/L F1 at a 75-word budget over `News Articles/<cat>/<n>.txt` vs `Summaries/<cat>/<n>.txt`.
+
+    Beside ours: LEAD-3 and three-sentence LexRank on the same sentences.
+    """
     article_paths = sorted((directory / "News Articles").glob("*/*.txt"))
     pairs = [(path, directory / "Summaries" / path.parent.name / path.name) for path in article_paths]
     pairs = [(article, summary) for article, summary in pairs if summary.is_file()]
     titles, bodies, references = [], [], []
     for article, summary in pairs:
-        title, _, body = _read_text(article).strip().partition("\n")
+        # The first line is the title; an empty first line means the article has none (CNN/DailyMail).
+        title, _, body = _read_text(article).lstrip("\ufeff").partition("\n")
         titles.append(title.strip())
         bodies.append(body.strip())
         references.append(_read_text(summary))
@@ -205,9 +215,11 @@ def evaluate_summaries(enricher: Enricher, directory: Path) -> dict[str, object]
                 totals[kind] += scores[kind].fmeasure
         return {kind: round(totals[kind] / max(len(candidates), 1), 4) for kind in _ROUGE_TYPES}
 
+    leads, central = _baselines(enricher, bodies)
     return {
         "articles": len(pairs),
         "budget_words": SUMMARY_BUDGET_WORDS,
         "ours": mean_f1(ours),
-        "lead3": mean_f1(_lead(enricher, bodies)),
+        "lead3": mean_f1(leads),
+        "lexrank3": mean_f1(central),
     }

@@ -176,9 +176,42 @@ def test_time_zones_are_not_names(blank: Language) -> None:
 
 
 def test_a_person_is_not_recovered_after_an_article(blank: Language) -> None:
-    body = "Run spoke first. He played on Band on the Run with friends."
-    (run,) = entities(blank, body, [("Run", "PERSON", 0)])
+    body = "Paul Run spoke first. He played on Band on the Run with friends."
+    (run,) = entities(blank, body, [("Paul Run", "PERSON", 0)])
     assert run.count == 1
+
+
+def test_a_lone_word_the_model_calls_a_person_is_an_organisation(blank: Language) -> None:
+    body = "Barrick said on Monday it would buy the mine. Mr Smith agreed with Dr. Morse."
+    found = entities(blank, body, [("Barrick", "PERSON", 0), ("Smith", "PERSON", 0), ("Morse", "PERSON", 0)])
+    assert {(e.name, e.label) for e in found} == {("Barrick", "ORG"), ("Smith", "PERSON"), ("Morse", "PERSON")}
+
+
+def test_spans_are_cut_as_a_reader_draws_names(blank: Language) -> None:
+    body = "The Interfax news agency said Hong Kong 's port is busy. CRICKET - ENGLAND WIN\nthe congress met."
+    found = entities(
+        blank,
+        body,
+        [
+            ("Interfax news agency", "ORG", 0),
+            ("Hong Kong 's", "GPE", 0),
+            ("CRICKET - ENGLAND", "ORG", 0),
+            ("congress", "ORG", 0),
+        ],
+    )
+    assert {(e.name, e.label) for e in found} == {("Interfax", "ORG"), ("Hong Kong", "GPE")}
+
+
+def test_a_country_is_a_place_whatever_the_model_says(blank: Language) -> None:
+    body = "Karol Kucera ( Slovakia ) beat Hicham Arazi ( Morocco )."
+    found = entities(blank, body, [("Slovakia", "ORG", 0), ("Morocco", "PERSON", 0)])
+    assert {(e.name, e.label) for e in found} == {("Slovakia", "GPE"), ("Morocco", "GPE")}
+
+
+def test_a_common_word_opening_a_line_is_not_a_name(blank: Language) -> None:
+    body = "Tillstrom ( Sweden ) vs qualifier\nQualifier vs. Andrei Olhovskiy"
+    found = entities(blank, body, [("Qualifier", "PERSON", 0), ("Andrei Olhovskiy", "PERSON", 0)])
+    assert [e.name for e in found] == ["Andrei Olhovskiy"]
 
 
 def test_a_recovered_occurrence_belongs_to_one_entity(blank: Language) -> None:

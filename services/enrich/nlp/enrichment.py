@@ -13,6 +13,7 @@ from spacy.language import Language
 
 from services.enrich.nlp.annotation import Annotation
 from services.enrich.nlp.annotator import Annotator, ModelFailure, ModelInput
+from services.enrich.nlp.casing import recased
 from services.enrich.nlp.chunks import Chunk, split_into_chunks
 from services.enrich.nlp.entities import canonical_entities
 from services.enrich.nlp.keywords import key_phrases
@@ -23,7 +24,7 @@ from services.enrich.nlp.summary import DEFAULT_SENTENCES, summarise
 from services.enrich.nlp.text_stats import text_stats
 from shared.documents import Enrichment, Pipeline
 
-PIPELINE_VERSION = "1.0.0"
+PIPELINE_VERSION = "1.1.0"
 
 # The only language the NER model was trained on; other languages get no entities.
 NER_LANGUAGE = "en"
@@ -148,7 +149,7 @@ class Enricher:
         if not language:
             language_source = "detected"
             language = self._languages.detect(layout.text) or FALLBACK_LANGUAGE
-        return PreparedArticle(layout, language, language_source, split_into_chunks(layout.text))
+        return PreparedArticle(layout, language, language_source, split_into_chunks(recased(layout.text)))
 
     def _finish(
         self, item: PreparedArticle | UnprocessableArticle, annotation: Annotation | ModelFailure | None

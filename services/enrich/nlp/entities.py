@@ -12,9 +12,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import cast
 
+import pycountry
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from services.enrich.nlp.annotation import FoundEntity
@@ -56,6 +57,13 @@ _KNOWN_NAMES: tuple[tuple[str, EntityLabel, tuple[str, ...]], ...] = (
     ("United Nations", "ORG", ("UN", "U.N.")),
     ("European Union", "ORG", ("EU", "E.U.")),
 )
+# Everyday names of countries that ISO 3166 writes otherwise ("Russian Federation", "Viet Nam").
+_COUNTRY_NAMES = _word_set(
+    """
+    russia vietnam syria venezuela tanzania moldova laos brunei macedonia britain great-britain england scotland
+    wales northern-ireland czech-republic north-korea south-korea yugoslavia kosovo palestine holland
+    """
+)
 # Time zones the model takes for names ("9:54 a.m. ET").
 _NOT_NAMES = frozenset({"ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST", "CDT", "UTC", "GMT", "BST", "CET", "CEST"})
 _ARTICLES = frozenset({"the", "a", "an"})
@@ -78,6 +86,8 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\"'\u201d\u2019)]*\s+)$")
 _LEADING_ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _APOSTROPHES = "'\u2019"
 _TRAILING_POSSESSIVE = re.compile(f"(?:[{_APOSTROPHES}]s|s[{_APOSTROPHES}])$")
+_LAST_WORD = re.compile(r"\S+$")
+_HEADLINE_DASH = " - "
 _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb()[]{}"
 # What one article can add to its stored document, so text dense with names (a megabyte of place names) stays
 # far below MongoDB's 16 MB document limit: an entity keeps its first mentions (its `count` stays the true
@@ -134,6 +144,18 @@ class _Surface:
         return votes["PERSON"] > 0 and votes["PERSON"] == max(votes.values())
 
 
+@cache
+def _countries() -> frozenset[str]:
+    """Slugs of country names: a country is a place whatever the model says ("Karol Kucera ( Slovakia )")."""
+    names = (
+        name
+        for country in pycountry.countries
+        for name in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None))
+        if name
+    )
+    return frozenset(slug(name) for name in names) | _COUNTRY_NAMES
+
+
 def _is_role_word(word: str) -> bool:
     return word.rstrip(".").casefold() in ROLE_WORDS
 
@@ -167,14 +189,23 @@ def _cleaned(text: str, found: FoundEntity) -> tuple[int, int] | None:
         start = article.end()
     if (possessive := _TRAILING_POSSESSIVE.search(text, start, end)) is not None and end - start > 3:
         end = possessive.start()
+        while end > start and text[end - 1].isspace():  # "Hong Kong 's" in tokenised copy
+            end -= 1
+    # A name ends on a capitalised word or a number: "Interfax news agency" is Interfax, "the Oval on" the Oval.
+    while (last := _LAST_WORD.search(text, start, end)) is not None and last.start() > start and last.group().islower():
+        end = last.start()
+        while end > start and text[end - 1].isspace():
+            end -= 1
     if found.label == "PERSON":
         while (word := _WORD.match(text, start, end)) is not None and _is_role_word(word.group()):
             start = word.end()
             while start < end and (text[start].isspace() or text[start] == "."):
                 start += 1
     span = text[start:end]
-    if not any(ch.isalnum() for ch in span) or "\n" in span or span in _NOT_NAMES:
-        return None
+    if not any(ch.isupper() for ch in span) or "\n" in span or span in _NOT_NAMES:
+        return None  # a name has a capital ("congress", "3 2 1 0" are not names)
+    if _HEADLINE_DASH in span:
+        return None  # "CRICKET - ENGLAND": a headline's topic and its subject run together
     if all(_is_role_word(word) for word in _WORD.findall(span)):
         return None
     if span in _DEPARTMENTS and _TITLE_BEFORE.search(text, max(0, start - 40), start):
@@ -185,6 +216,24 @@ def _cleaned(text: str, found: FoundEntity) -> tuple[int, int] | None:
     if found.label in ("GPE", "NORP", "LOC") and following is not None and following.group() in _NAME_CONTINUATIONS:
         return None
     return start, end
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 5) : start].rstrip(" \t")
+    return not before or before.endswith("\n") or _SENTENCE_START.search(text, max(0, start - 5), start) is not None
+
+
+def _drop_common_words(text: str, surfaces: dict[str, _Surface]) -> None:
+    """ "Qualifier vs. Andrei Olhovskiy", "Women 's singles": a single word the model took for a name only where it
+    opens a sentence or a line, and that the same text also writes in lower case, is a common word."""
+    lowercase: set[str] | None = None
+    for key, surface in list(surfaces.items()):
+        if len(surface.words) != 1 or not all(_opens_sentence(text, m.start) for m in surface.mentions):
+            continue
+        if lowercase is None:
+            lowercase = {word for word in _WORD.findall(text) if word.islower()}
+        if surface.text.lower() in lowercase:
+            del surfaces[key]
 
 
 class _Groups:
@@ -321,10 +370,28 @@ def _group_label(members: Sequence[_Surface]) -> EntityLabel:
     for member in members:
         if member.key.startswith("known:"):
             return _KNOWN_NAMES[int(member.key.removeprefix("known:"))][1]
+    if head.key in _countries():
+        return "GPE"
     votes: Counter[str] = Counter()
     for member in members:
         votes.update(member.votes)
     return cast(EntityLabel, max(_TIE_ORDER, key=lambda label: (votes[label], -_TIE_ORDER.index(label))))
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+$")
+
+
+def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel) -> EntityLabel:
+    """A person the text never names in full nor gives a title is, in news, far more often a club, company or team
+    the model took for a surname ("Barrick", "Fiorentina", "Wigan"): news introduces people by their full name."""
+    if label != "PERSON" or len(_head(members).words) != 1:
+        return label
+    for member in members:
+        for mention in member.mentions:
+            before = _WORD_BEFORE.search(text, max(0, mention.start - 30), mention.start)
+            if before is not None and _is_role_word(before.group(1)):
+                return label
+    return "ORG"
 
 
 def _salience_weight(layout: ArticleLayout, mention: Mention) -> float:
@@ -369,6 +436,7 @@ def canonical_entities(layout: ArticleLayout, found: Sequence[FoundEntity]) -> l
         surface.texts[text[start:end]] += 1
         surface.mentions.append(_Mention(start, end, span.label))
 
+    _drop_common_words(text, surfaces)
     groups = _Groups(surfaces)
     _join_short_forms(surfaces, groups)
 
@@ -376,7 +444,7 @@ def canonical_entities(layout: ArticleLayout, found: Sequence[FoundEntity]) -> l
         ([surfaces[key] for key in keys] for keys in groups.members().values()),
         key=lambda members: -sum(len(member.mentions) for member in members),
     )
-    labels = [_group_label(members) for members in clusters]
+    labels = [_lone_name_label(text, members, _group_label(members)) for members in clusters]
     surnames = Counter(
         _head(members).words[-1]
         for members, label in zip(clusters, labels, strict=True)

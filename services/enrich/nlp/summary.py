@@ -1,10 +1,11 @@
 """Extractive summary: a few of the body's own sentences, chosen by position, centrality and title overlap.
 
 News puts the gist first, so position carries most of the weight and the lead sentence is always kept.
-Centrality is LexRank (PageRank over TF-IDF cosine similarity between sentences): a sentence that shares
-words with many others states the story's main point. Sentences much longer than average are discounted
-because a summary is read (and scored) within a short word budget, and each pick is penalised by its
-similarity to the ones already chosen so the summary does not say the same thing twice.
+Centrality is directed, as in PacSum (Zheng and Lapata, 2019): a sentence counts as central when the sentences
+*after* it take up its words (TF-IDF cosine similarity, less the article's weakest link), because a news story
+states a point and then elaborates it; what merely echoes earlier sentences is not the point. Sentences much
+longer than average are discounted because a summary is read (and scored) within a short word budget, and each
+pick is penalised by its similarity to the ones already chosen so the summary does not say the same thing twice.
 """
 
 import math
@@ -49,8 +50,24 @@ def _vectors(texts: Sequence[str], stop_words: frozenset[str]) -> Matrix:
     return matrix / np.where(norms == 0, 1, norms)
 
 
-def _lexrank(similarity: Matrix) -> Matrix:
-    """Stationary distribution of a random walk over the sentence similarity graph, scaled to max 1."""
+def forward_centrality(similarity: Matrix) -> Matrix:
+    """How much each sentence's successors take up its words, scaled to 0..1 (PacSum's forward edges)."""
+    size = similarity.shape[0]
+    if size < 2:
+        return np.ones(size)
+    weakest = similarity[~np.eye(size, dtype=bool)].min()
+    edges = np.triu(np.maximum(similarity - weakest, 0), 1)
+    centrality: Matrix = edges.sum(axis=1)
+    centrality -= centrality.min()
+    top = centrality.max()
+    return centrality / top if top > 0 else centrality
+
+
+def lexrank(similarity: Matrix) -> Matrix:
+    """Undirected centrality (LexRank: a random walk over the similarity graph), scaled to max 1.
+
+    Not used for our summaries: `top_by_lexrank` is the baseline `newsflow eval summary` reports beside them.
+    """
     size = similarity.shape[0]
     weights = similarity.copy()
     np.fill_diagonal(weights, 0)
@@ -63,6 +80,15 @@ def _lexrank(similarity: Matrix) -> Matrix:
     return rank / top if top > 0 else rank
 
 
+def top_by_lexrank(texts: Sequence[str], stop_words: frozenset[str], count: int) -> list[int]:
+    """Indices of the `count` most LexRank-central of `texts`, in text order (the evaluation's baseline)."""
+    if not texts:
+        return []
+    vectors = _vectors(["", *texts], stop_words)[1:]
+    centrality = lexrank(vectors @ vectors.T)
+    return sorted(int(index) for index in np.argsort(-centrality, kind="stable")[:count])
+
+
 def is_prose(text: str) -> bool:
     """A full sentence, not a list item, caption, heading or dateline: enough words and a closing stop."""
     return len(_WORD.findall(text)) >= MIN_WORDS and _CLOSING.search(text) is not None
@@ -72,7 +98,7 @@ def sentence_scores(title: str, texts: Sequence[str], stop_words: frozenset[str]
     """How summary-worthy each sentence is, and the sentence-by-sentence cosine similarity."""
     vectors = _vectors([title, *texts], stop_words)
     similarity = vectors[1:] @ vectors[1:].T
-    centrality = _lexrank(similarity)
+    centrality = forward_centrality(similarity)
     prose = np.array([is_prose(text) for text in texts])
     order = np.cumsum(prose) - 1  # position among the prose sentences: a leading list does not push the lead back
     position = 1 / (1 + np.maximum(order, 0) / 2)  # 1, .67, .5, .4 ...
