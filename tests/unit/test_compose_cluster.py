@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import jsonschema  # type: ignore[import-untyped]  # no stubs in the dev group
 import pytest
