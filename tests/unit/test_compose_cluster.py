@@ -39,6 +39,10 @@ VARIABLE_ONLY = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*(:\?[^}]*)?\}$")
 VARIABLE_NAME = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*")
 
 
+def variable_names(parts: tuple[str, ...]) -> list[str]:
+    return [match[0] if (match := VARIABLE_NAME.match(part)) else part for part in parts]
+
+
 def load(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(path.read_text())
     return data
@@ -100,10 +104,7 @@ def test_clients_are_given_every_node_and_queues_live_on_all() -> None:
         for address in addresses:
             credentials = url_credentials(address)
             assert all(VARIABLE_ONLY.match(part) for part in credentials), client
-            assert [VARIABLE_NAME.match(part)[0] for part in credentials] == [  # type: ignore[index]
-                VARIABLE_NAME.match(part)[0]
-                for part in account  # type: ignore[index]
-            ], client
+            assert variable_names(credentials) == variable_names(account), client
         depends = merged["services"][client]["depends_on"]
         assert all(depends[node]["condition"] == "service_healthy" for node in NODES), client
     assert environment_of(merged["services"]["setup"])["NEWSFLOW_QUORUM_GROUP_SIZE"] == str(len(NODES))
