@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -184,13 +185,22 @@ def queues_whole_again(compose: Compose, timeout_s: float) -> list[str]:
 
 
 def registry_drift(compose: Compose) -> str:
-    """`newsflow entities recount --check` inside a worker's container: '0' when the registry equals a recount."""
+    """`newsflow entities recount --check` inside a worker's container: '0' when the registry equals a recount,
+    'n/a' when this build has no corpus registry (or its CLI cannot run in the service image)."""
     [container, *_] = compose.container_ids("enrich")
-    done = run(["docker", "exec", container, "python", "-c", RECOUNT], env=compose.env, capture=True, check=False)
-    log(f"entities recount --check: {done.strip()[-300:]}")
-    if "No such command" in done or "ModuleNotFoundError" in done:
-        return "n/a"  # this build has no corpus registry yet
-    return "0" if "drift=0" in done.replace(" ", "") or "no drift" in done.lower() else "1"
+    done = subprocess.run(
+        ["docker", "exec", container, "python", "-c", RECOUNT],
+        env=compose.env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    output = (done.stdout + done.stderr).strip()
+    log(f"entities recount --check (exit {done.returncode}): {output[-300:]}")
+    if "No such command" in output or "ModuleNotFoundError" in output:
+        return "n/a"
+    return "0" if done.returncode == 0 else "1"
 
 
 def smoke(args: argparse.Namespace) -> int:
@@ -244,6 +254,8 @@ def smoke(args: argparse.Namespace) -> int:
                 )
             )
             short = queues_whole_again(compose, args.health_timeout)
+            after = quorum_queues(compose)["newsflow.articles"]
+            log(f"work queue after: leader {after.get('leader')}, online {after.get('online')}")
             drift = registry_drift(compose)
         except BaseException:
             compose("ps", check=False)
