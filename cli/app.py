@@ -1,19 +1,22 @@
 """The `newsflow` command: run the local stack, post and fetch articles, enrich offline, operate queues."""
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
 import sys
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, TypeVar
 
 import httpx
 import typer
 from aiormq.exceptions import ChannelNotFoundEntity
+from pymongo.errors import PyMongoError
+from rich.console import Console
 from rich.progress import Progress
 
 from cli import client
@@ -28,16 +31,22 @@ from devstack.stack import Stack
 from devstack.workspace import STATE_DIR_NAME, state_dir
 from shared.keys import Scope
 from shared.settings import BrokerSettings, DatabaseSettings
+from shared.validation import shorten
+
+if TYPE_CHECKING:
+    from services.enrich.linking import Override
 
 app = typer.Typer(
     help="Newsflow: enrich news articles (entities, summaries, keywords) and query them.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-dlq_app = typer.Typer(help="Inspect and replay the dead-letter queue.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Inspect, replay and purge the dead-letter queue.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure the enrichment against annotated data.", no_args_is_help=True)
 keys_app = typer.Typer(help="List API keys by name, and make new ones (docs/security.md).", no_args_is_help=True)
+entities_app = typer.Typer(help="Maintain the entity registry (docs/corpus.md).", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(entities_app, name="entities")
 app.add_typer(eval_app, name="eval")
 app.add_typer(keys_app, name="keys")
 
@@ -82,8 +91,16 @@ def run(
     post: Annotated[
         list[Path] | None, typer.Option(help="post these articles once ready and print them enriched")
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print each enriched document as one JSON line (the default off a terminal)")
+    ] = False,
 ) -> None:
-    """Start the local stack (broker, database, ingest, query, workers) in the foreground until Ctrl-C."""
+    """Start the local stack (broker, database, ingest, query, workers) in the foreground until Ctrl-C.
+
+    The processes' JSON logs go to .newsflow/logs/ (`newsflow logs`); the terminal shows what a person needs.
+    """
+    from cli.logs import logs_dir
+
     base = Path.cwd()
     rabbitmq_url = os.environ.get("NEWSFLOW_RABBITMQ_URL", rabbitmq.DEFAULT_URL)
     database = None
@@ -106,7 +123,7 @@ def run(
         or f"{LOCAL_KEY_NAME}:{local_secret('api-key', base)}:write",
         "NEWSFLOW_CURSOR_SECRET": os.environ.get("NEWSFLOW_CURSOR_SECRET") or local_secret("cursor-secret", base),
     }
-    stack = Stack(env=env)
+    stack = Stack(env=env, log_dir=logs_dir(base), rotated_logs=True)
     stopping = False
 
     def _stop(signum: int, _frame: object) -> None:
@@ -122,10 +139,15 @@ def run(
             query_port=int(os.environ.get("NEWSFLOW_QUERY_PORT", "8002")),
             workers=workers,
         )
-        say(
-            f"ready: ingest {ingest_url}, query {query_url}, "
-            f"{workers} worker(s); API key in {STATE_DIR_NAME}/api-key (or NEWSFLOW_API_KEYS)"
-        )
+        _list_worker_metrics(base, stack)
+        key_source = "NEWSFLOW_API_KEYS" if os.environ.get("NEWSFLOW_API_KEYS") else f"{STATE_DIR_NAME}/api-key"
+        say("ready")
+        say(f"  ingest   {ingest_url}  (API docs {ingest_url}/docs, metrics {ingest_url}/metrics)")
+        say(f"  query    {query_url}  (API docs {query_url}/docs)")
+        say(f"  workers  {workers}")
+        say(f"  API key  {key_source}")
+        say(f"  logs     {STATE_DIR_NAME}/logs/  (newsflow logs [SERVICE] -f)")
+        say("  status   newsflow status --watch")
         os.environ.update(
             {
                 "NEWSFLOW_INGEST_URL": ingest_url,
@@ -135,12 +157,22 @@ def run(
         )
         for path in post or []:
             document = _post_and_wait(path)
-            _print_json(document)
+            if as_json or not sys.stdout.isatty():
+                _print_json(document)
+            else:
+                from rich.console import Console
+
+                Console().print_json(data=document)
+            for line in _summary(document):
+                say(line)
         say("serving until Ctrl-C")
         while not stopping:
             for process in stack.processes:
                 if not process.running:
-                    say(f"{process.name} exited with status {process.proc.returncode}; stopping")
+                    say(
+                        f"{process.name} exited with status {process.proc.returncode}; stopping "
+                        f"(see {STATE_DIR_NAME}/logs/{process.name}.log and .out)"
+                    )
                     raise typer.Exit(1)
             time.sleep(0.5)
     except (RuntimeError, TimeoutError, httpx.HTTPError, InputError) as exc:
@@ -151,6 +183,30 @@ def run(
         stack.stop_all()
         if database is not None:
             database.stop()
+
+
+def _list_worker_metrics(base: Path, stack: Stack) -> None:
+    """Where `newsflow status` finds the workers' metrics (`cli.status.worker_endpoints`)."""
+    from cli.status import WORKER_ENDPOINTS_FILE
+
+    urls = [process.metrics_url for process in stack.processes if process.name.startswith("enrich")]
+    (state_dir(base) / WORKER_ENDPOINTS_FILE).write_text("".join(f"{url}\n" for url in urls if url))
+
+
+def _summary(document: dict[str, Any], entities: int = 8) -> list[str]:
+    """A few lines on an enriched document: what a person looks at first."""
+    if document.get("status") != "enriched":
+        return [f"{document.get('id')}: {document.get('status')} ({document.get('error', 'no reason given')})"]
+    ranked = sorted(document.get("entities", []), key=lambda entity: -float(entity.get("salience", 0)))
+    named = ", ".join(f"{entity['name']} ({entity['label']}, {entity['salience']:.2f})" for entity in ranked[:entities])
+    words = (document.get("stats") or {}).get("words", "?")
+    summary = (document.get("summary") or {}).get("text", "")
+    return [
+        f"enriched {document.get('id')}: {document.get('title', '')!r}",
+        f"  language  {document.get('language') or 'unknown'}, {words} words",
+        f"  entities  {named or 'none'}" + (f" and {len(ranked) - entities} more" if len(ranked) > entities else ""),
+        f"  summary   {summary}",
+    ]
 
 
 def _post_and_wait(path: Path) -> dict[str, Any]:
@@ -250,6 +306,102 @@ def reenrich() -> None:
     say(f"re-published {count} article(s) for enrichment with pipeline {PIPELINE_VERSION}")
 
 
+@entities_app.command("relink")
+def entities_relink(
+    everything: Annotated[
+        bool, typer.Option("--all", help="every article, not only those linked by another version")
+    ] = False,
+) -> None:
+    """Link stored articles again (those an older linker linked, or all), moving the registry's counts along."""
+    from cli.relinking import outdated
+    from services.enrich.linking import LINKER_VERSION
+
+    count = asyncio.run(_relinked([{} if everything else outdated(LINKER_VERSION)]))
+    say(f"relinked {count} article(s) with linker {LINKER_VERSION}")
+
+
+@entities_app.command("merge")
+def entities_merge(
+    into: Annotated[str, typer.Argument(help="the entity that stays, e.g. person:tony-blair")],
+    source: Annotated[str, typer.Argument(help="the entity that becomes part of it, e.g. person:blair")],
+) -> None:
+    """Record that SOURCE is INTO (an override that wins over automatic links), and relink their articles."""
+    from cli.relinking import merge
+
+    _record_override(source, lambda taken: merge(into, source))
+
+
+@entities_app.command("split")
+def entities_split(
+    source: Annotated[str, typer.Argument(help="the entity to split, e.g. person:tony-blair")],
+    alias: Annotated[str | None, typer.Option(help="move the mentions written this way")] = None,
+    articles: Annotated[
+        str | None, typer.Option(help="move its mentions in these articles (comma-separated ids)")
+    ] = None,
+    into: Annotated[
+        str | None, typer.Option(help="the id they move to (default: the alias's own id, or SOURCE-split-N)")
+    ] = None,
+) -> None:
+    """Record that some mentions linked to SOURCE are another entity (an override), and relink their articles."""
+    from cli.relinking import split
+
+    listed = [article.strip() for article in (articles or "").split(",") if article.strip()]
+    _record_override(source, lambda taken: split(source, alias=alias, articles=listed, into=into, taken=taken))
+
+
+def _record_override(source: str, build: "Callable[[int], Override]") -> None:
+    from cli.relinking import OverrideError, affected
+    from shared import database
+
+    async def record() -> "tuple[Override, int]":
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        try:
+            overrides = database.entity_overrides(database.database(mongo, settings))
+            # A split of articles without --into gets the next free `-split-N` id.
+            taken = await overrides.count_documents({"source": source, "articles.0": {"$exists": True}})
+            override = build(taken).model_copy(update={"created_at": datetime.now(UTC)})
+            await overrides.replace_one({"_id": override.id}, override.to_mongo(), upsert=True)
+        finally:
+            await mongo.close()
+        return override, await _relinked(affected(override))
+
+    try:
+        override, count = asyncio.run(record())
+    except OverrideError as exc:
+        say(str(exc))
+        raise typer.Exit(2) from None
+    _print_json(override.to_mongo() | {"created_at": override.created_at.isoformat() if override.created_at else None})
+    say(f"recorded {override.id}; relinked {count} article(s)")
+
+
+async def _relinked(conditions: list[dict[str, Any]]) -> int:
+    """Re-store the stored articles matching each condition through the store path, with a progress bar."""
+    from cli.relinking import relink
+    from services.enrich.linking import Linker
+    from services.enrich.store import ArticleStore
+    from shared import database
+
+    settings = _database_settings()
+    mongo = database.connect(settings)
+    try:
+        db = database.database(mongo, settings)
+        store = ArticleStore(db, linker=await asyncio.to_thread(Linker))
+        count = 0
+        with Progress(console=None, transient=True) as progress:
+            task = progress.add_task("relinking", total=None)
+            for condition in conditions:
+                count += await relink(
+                    database.articles(db),
+                    store.store,
+                    condition=condition,
+                    progress=lambda n: progress.advance(task, n),
+                )
+        return count
+    finally:
+        await mongo.close()
+
+
 T = TypeVar("T")
 
 
@@ -291,6 +443,147 @@ def migrate_owners(
     asyncio.run(migrate())
 
 
+@entities_app.command("recount")
+def entities_recount(
+    check: Annotated[
+        bool, typer.Option("--check", help="only report differences (exit 1 if any); write nothing")
+    ] = False,
+    show: Annotated[int, typer.Option(min=0, help="differences to print")] = 50,
+) -> None:
+    """Count the registry and the article counters again from the stored articles, and fix any difference."""
+    from cli.recount import Recount, recount
+    from shared import database
+
+    async def run() -> Recount:
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        try:
+            return await recount(database.database(mongo, settings), write=not check)
+        finally:
+            await mongo.close()
+
+    result = asyncio.run(run())
+    for difference in result.differences[:show]:
+        print(difference)
+    records = len({(difference.collection, difference.record) for difference in result.differences})
+    if not result.differences:
+        say(f"recounted {result.articles} article(s): the registry and the counters are exact")
+        return
+    if check:
+        say(f"recounted {result.articles} article(s): {records} record(s) differ")
+        raise typer.Exit(1)
+    say(f"recounted {result.articles} article(s): {records} record(s) differed and were rewritten")
+
+
+# Dates `--since` takes; one without a zone is UTC.
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
+
+
+@app.command()
+def export(
+    since: Annotated[
+        datetime | None, typer.Option(formats=DATE_FORMATS, help="only articles received at or after this (UTC)")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="write here (complete or not at all) instead of stdout")] = None,
+) -> None:
+    """Print stored articles as JSON lines, oldest first, as the query API answers them (a backup)."""
+    from cli.archive import exported_lines
+    from shared import database
+
+    moment = since.replace(tzinfo=UTC) if since is not None and since.tzinfo is None else since
+
+    async def write(stream: BinaryIO) -> int:
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        count = 0
+        try:
+            with _progress() as progress:
+                task = progress.add_task("exporting", total=None)
+                async for line in exported_lines(database.database(mongo, settings), since=moment):
+                    stream.write(line)
+                    count += 1
+                    progress.advance(task)
+        finally:
+            await mongo.close()
+        return count
+
+    try:
+        if output is None:
+            count = asyncio.run(write(sys.stdout.buffer))
+            sys.stdout.flush()
+        else:
+            # A backup that stopped half-way must not look like a whole one: the file gets its name once complete.
+            partial = output.with_name(f"{output.name}.partial")
+            with partial.open("wb") as stream:
+                count = asyncio.run(write(stream))
+            partial.replace(output)
+    except OSError as exc:
+        say(f"cannot write {output or 'stdout'}: {exc.strerror or exc}")
+        raise typer.Exit(1) from None
+    except PyMongoError as exc:
+        say(f"the database did not answer: {type(exc).__name__}: {shorten(str(exc))}")
+        raise typer.Exit(1) from None
+    say(f"exported {count} article(s)" + (f" to {output}" if output is not None else ""))
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="JSON lines of articles (`newsflow export`, `newsflow enrich`), or -")],
+    owner: Annotated[
+        str | None,
+        typer.Option(help="give every article this owner (a key name) and the id that owner's post of it has"),
+    ] = None,
+) -> None:
+    """Store articles from JSON lines through the workers' store path (safe to run again; newest wins)."""
+    from cli.archive import import_lines, store_path
+    from shared import database
+    from shared.keys import KEY_NAME
+
+    if owner is not None and not KEY_NAME.match(owner):
+        say("--owner must be a key name: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise typer.Exit(2)
+
+    async def store(stream: BinaryIO, size: int | None) -> tuple[int, list[tuple[int, str]]]:
+        settings = _database_settings()
+        mongo = database.connect(settings)
+        try:
+            db = database.database(mongo, settings)
+            if settings.create_indexes:  # a restore into a new database finds the indexes it will need
+                await database.ensure_indexes(db)
+            with _progress() as progress:
+                task = progress.add_task("importing", total=size)
+                report = await import_lines(
+                    await store_path(db), stream, owner=owner, advance=lambda read: progress.advance(task, read)
+                )
+        finally:
+            await mongo.close()
+        return report.stored, report.refused
+
+    try:
+        if str(file) == "-":
+            stored, refused = asyncio.run(store(sys.stdin.buffer, None))
+        else:
+            with file.open("rb") as stream:
+                stored, refused = asyncio.run(store(stream, file.stat().st_size))
+    except OSError as exc:
+        say(f"cannot read {file}: {exc.strerror or exc}")
+        raise typer.Exit(1) from None
+    except PyMongoError as exc:
+        say(f"the database did not answer: {type(exc).__name__}: {shorten(str(exc))}")
+        raise typer.Exit(1) from None
+    for number, reason in refused:
+        say(f"{file}:{number}: not an article document: {reason}")
+    say(f"imported {stored} article(s)" + (f"; {len(refused)} line(s) refused" if refused else ""))
+    if refused:
+        raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    """A progress bar on stderr (stdout may carry documents), shown only on a terminal."""
+    console = Console(stderr=True)
+    return Progress(console=console, transient=True, disable=not console.is_terminal)
+
+
 @keys_app.command("list")
 def keys_list(
     env_file: Annotated[Path, typer.Option(help="read when NEWSFLOW_API_KEYS is not set")] = Path(".env"),
@@ -324,6 +617,73 @@ def keys_new(
     say("add it to NEWSFLOW_API_KEYS in .env (comma-separated) and restart ingest and query")
 
 
+@app.command()
+def status(
+    watch: Annotated[bool, typer.Option("--watch", help="refresh every INTERVAL seconds until Ctrl-C")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="a JSON document (one line per refresh)")] = False,
+    interval: Annotated[float, typer.Option(min=1, max=300, help="seconds between readings")] = 5.0,
+) -> None:
+    """Queue depth and trend, rates, time to drain, workers, dead letters, documents and the last errors.
+
+    From Prometheus when NEWSFLOW_PROMETHEUS_URL is set, else from the services' /metrics and the broker.
+    """
+    from cli.status import ServiceMetrics, StatusWatch, open_source, render
+
+    def show(watcher: StatusWatch) -> None:
+        current = watcher.status()
+        if as_json:
+            _print_json(current.as_json())
+            return
+        if watch:
+            print("\033[2J\033[H", end="")  # clear the terminal: one screen, refreshed in place
+        render(current, print)
+
+    with httpx.Client(timeout=10, verify=client.tls_verification()) as http:
+        source, peek = open_source(http, _broker_settings())
+        watcher = StatusWatch(source, peek)
+        watcher.sample()
+        if isinstance(source, ServiceMetrics):
+            time.sleep(interval)  # rates need a second reading; Prometheus has its own history
+            watcher.sample()
+        show(watcher)
+        try:
+            while watch:
+                time.sleep(interval)
+                watcher.sample()
+                show(watcher)
+        except KeyboardInterrupt:
+            pass
+
+
+@app.command()
+def logs(
+    service: Annotated[
+        str | None, typer.Argument(help="ingest, query, enrich (every worker) or one process (enrich-2)")
+    ] = None,
+    follow: Annotated[bool, typer.Option("--follow", "-f", help="keep showing lines as they are written")] = False,
+    lines: Annotated[int, typer.Option("--lines", "-n", min=0, max=100_000, help="last lines to show")] = 20,
+    raw: Annotated[bool, typer.Option("--raw", help="the JSON lines as written")] = False,
+) -> None:
+    """Show the local stack's logs (.newsflow/logs/, written by `newsflow run`), readably."""
+    from cli.logs import follow as follow_logs
+    from cli.logs import last_lines, log_files, logs_dir, readable
+
+    directory = logs_dir()
+    files = log_files(directory, service)
+    if not files and not follow:
+        say(f"no logs in {directory}" + (f" for {service!r}" if service else "") + "; `newsflow run` writes them")
+        raise typer.Exit(1)
+
+    def show(process: str, line: str) -> None:
+        print(line if raw else readable(line, process), flush=True)
+
+    for process, line in last_lines(files, lines):
+        show(process, line)
+    if follow:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends it
+            follow_logs(directory, service, show, stop=lambda: False)
+
+
 @dlq_app.command("list")
 def dlq_list(limit: Annotated[int, typer.Option(min=1, max=100_000)] = 1_000) -> None:
     """Show parked messages: id, reason, and the broker's dead-letter record (they stay parked)."""
@@ -340,6 +700,23 @@ def dlq_replay(ids: Annotated[list[str] | None, typer.Argument(help="message ids
 
     count = _on_broker(replay(_broker_settings(), set(ids) if ids else None))
     say(f"replayed {count} message(s)")
+
+
+@dlq_app.command("purge")
+def dlq_purge(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="delete without asking")] = False,
+) -> None:
+    """Delete every parked message, after asking (they cannot be replayed afterwards)."""
+    from cli.deadletters import parked_count, purge
+
+    count = _on_broker(parked_count(_broker_settings()))
+    if count == 0:
+        say("the dead-letter queue is empty")
+        return
+    if not yes and not typer.confirm(f"delete {count} parked message(s)? They cannot be replayed afterwards"):
+        say("nothing deleted")
+        raise typer.Exit(1)
+    say(f"deleted {_on_broker(purge(_broker_settings()))} parked message(s)")
 
 
 @eval_app.command("ner")

@@ -1,4 +1,4 @@
-"""Inspecting and replaying the dead-letter queue (`newsflow dlq list|replay`)."""
+"""Inspecting, replaying and purging the dead-letter queue (`newsflow dlq list|replay|purge`)."""
 
 from dataclasses import dataclass
 
@@ -89,3 +89,27 @@ async def replay(settings: BrokerSettings, ids: set[str] | None) -> int:
             await message.ack()
             replayed += 1
     return replayed
+
+
+async def parked_count(settings: BrokerSettings) -> int:
+    """Messages ready in the dead-letter queue (a passive declare)."""
+    connection = await broker.connect(settings.rabbitmq_url, name="cli", robust=False)
+    async with connection:
+        channel = await connection.channel()
+        topo = await topology.declare_topology(
+            channel, max_length=settings.queue_max_length, passive=not settings.declare_topology
+        )
+        declared = await channel.declare_queue(topo.dead_queue.name, passive=True)
+        return declared.declaration_result.message_count or 0
+
+
+async def purge(settings: BrokerSettings) -> int:
+    """Delete every parked message; returns how many were deleted."""
+    connection = await broker.connect(settings.rabbitmq_url, name="cli", robust=False)
+    async with connection:
+        channel = await connection.channel()
+        topo = await topology.declare_topology(
+            channel, max_length=settings.queue_max_length, passive=not settings.declare_topology
+        )
+        purged = await topo.dead_queue.purge()
+        return purged.message_count or 0

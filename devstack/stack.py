@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from devstack.ports import free_port
+from devstack.ports import LOCALHOST, free_port
 
 # Compose runs `python -m services.<name>`; tests/unit/test_compose.py checks the two stay identical.
 SERVICE_MODULES = {"ingest": "services.ingest", "enrich": "services.enrich", "query": "services.query"}
@@ -34,6 +34,8 @@ class ServiceProcess:
     name: str
     proc: subprocess.Popen[bytes]
     log_path: Path | None = None
+    # Its Prometheus endpoint: an HTTP service's own port, a worker's NEWSFLOW_METRICS_PORT.
+    metrics_url: str | None = None
 
     @property
     def running(self) -> bool:
@@ -59,6 +61,9 @@ class Stack:
 
     env: Mapping[str, str]
     log_dir: Path | None = None
+    # With `log_dir`: each process writes its JSON log lines to `<name>.log` itself, rotated (NEWSFLOW_LOG_FILE),
+    # and only what it prints outside logging (a configuration error, a crash) goes to `<name>.out`.
+    rotated_logs: bool = False
     processes: list[ServiceProcess] = field(default_factory=list)
 
     def start(
@@ -66,15 +71,22 @@ class Stack:
     ) -> ServiceProcess:
         name = name or f"{service}-{sum(p.name.startswith(service) for p in self.processes) + 1}"
         env = {**os.environ, **self.env, **(extra_env or {})}
+        if service == "enrich" and not {**self.env, **(extra_env or {})}.get("NEWSFLOW_METRICS_PORT"):
+            env["NEWSFLOW_METRICS_PORT"] = str(free_port())  # each worker process a port of its own
+        port = env.get("NEWSFLOW_METRICS_PORT") if service == "enrich" else env.get("NEWSFLOW_PORT")
         log_path = None
         if self.log_dir is None:
             proc = subprocess.Popen(service_command(service), env=env)
         else:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             log_path = self.log_dir / f"{name}.log"
-            with open(log_path, "ab") as out:  # the child keeps its own copy of the descriptor
+            output = log_path
+            if self.rotated_logs:
+                env["NEWSFLOW_LOG_FILE"] = str(log_path)
+                output = self.log_dir / f"{name}.out"
+            with open(output, "ab") as out:  # the child keeps its own copy of the descriptor
                 proc = subprocess.Popen(service_command(service), env=env, stdout=out, stderr=subprocess.STDOUT)
-        process = ServiceProcess(name, proc, log_path)
+        process = ServiceProcess(name, proc, log_path, f"http://{LOCALHOST}:{port}/metrics" if port else None)
         self.processes.append(process)
         return process
 

@@ -6,6 +6,7 @@
 #   newsflow-local/rabbitmq:4    rabbitmq:4-management -> debootstrap trixie + rabbitmq-server 4.0
 #   newsflow-local/mongo:secantusdb   mongo:8     -> SecantusDB (MongoDB wire protocol) on the Python base
 #   newsflow-local/nginx:1       nginx:1.27       -> debootstrap trixie + nginx, curl
+#   newsflow-local/prometheus:2  prom/prometheus  -> debootstrap bookworm + prometheus (2.42)
 #
 # The debootstrapped root filesystems are cached as tarballs under .data/docker/ (git-ignored), so a second
 # run only re-imports them. Needs root (debootstrap, chroot) and a running engine (DOCKER_HOST).
@@ -21,6 +22,7 @@ PYTHON_IMAGE="${NEWSFLOW_LOCAL_PYTHON_IMAGE:-newsflow-local/python:3.11}"
 RABBITMQ_IMAGE="${NEWSFLOW_LOCAL_RABBITMQ_IMAGE:-newsflow-local/rabbitmq:4}"
 MONGO_IMAGE="${NEWSFLOW_LOCAL_MONGO_IMAGE:-newsflow-local/mongo:secantusdb}"
 NGINX_IMAGE="${NEWSFLOW_LOCAL_NGINX_IMAGE:-newsflow-local/nginx:1}"
+PROMETHEUS_IMAGE="${NEWSFLOW_LOCAL_PROMETHEUS_IMAGE:-newsflow-local/prometheus:2}"
 # The CA bundle the build trusts for PyPI (this machine's; TLS may be intercepted on the way out).
 CA_BUNDLE="${NEWSFLOW_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 
@@ -92,6 +94,15 @@ customise_nginx() {
     rm -rf "$dir/etc/nginx/sites-enabled" "$dir/etc/nginx/sites-available" "$dir/etc/nginx/conf.d"
 }
 
+customise_prometheus() {
+    local dir=$1
+    # The official image runs as nobody (65534) and keeps its data in /prometheus; compose mounts the
+    # configuration at /etc/prometheus, so Debian's own is not used.
+    mkdir -p "$dir/prometheus"
+    chroot "$dir" chown 65534:65534 /prometheus
+    rm -f "$dir/etc/prometheus/prometheus.yml"
+}
+
 import_tarball() {
     local tarball=$1 image=$2
     shift 2
@@ -142,4 +153,14 @@ if ! image_exists "$NGINX_IMAGE"; then
         'CMD ["nginx", "-g", "daemon off;"]'
 fi
 
-log "ready: $PYTHON_IMAGE $RABBITMQ_IMAGE $MONGO_IMAGE $NGINX_IMAGE"
+if ! image_exists "$PROMETHEUS_IMAGE"; then
+    bootstrap_tarball bookworm prometheus,ca-certificates "$cache_dir/prometheus-bookworm.tar" customise_prometheus
+    import_tarball "$cache_dir/prometheus-bookworm.tar" "$PROMETHEUS_IMAGE" \
+        'ENV LANG=C.UTF-8' \
+        'USER 65534:65534' \
+        'WORKDIR /prometheus' \
+        'EXPOSE 9090' \
+        'ENTRYPOINT ["/usr/bin/prometheus"]'
+fi
+
+log "ready: $PYTHON_IMAGE $RABBITMQ_IMAGE $MONGO_IMAGE $NGINX_IMAGE $PROMETHEUS_IMAGE"

@@ -10,11 +10,14 @@ against that CA: it checks that the proxy refuses a header that never ends, a bo
 /metrics, and that the services' accounts hold no more than they need (ingest's broker user cannot
 consume, the query service's database user cannot write); then posts articles from the shared corpus to
 ingest, stops one enrich container while work is still pending, and checks that every article comes back
-enriched through the query service and that every worker enriched some. Then it tears everything down —
+enriched through the query service and that every worker enriched some. With the `monitoring` profile on,
+once the stopped worker runs again, Prometheus must report every target up (each worker replica apart) and
+its stored-documents gauge must equal the articles posted. Then it tears everything down —
 containers, network, volumes and, when it started the engine, the engine and its data-root — and prints
 one line on stdout:
 
     compose-smoke: enrich_replicas=3 posted=N enriched=N per_replica=a,b,c lost=0 proxy=ok least_privilege=ok
+    prometheus_targets_up=K/K
 
 Progress and timings go to stderr. Exit status 0 only when nothing was lost and every worker took part.
 """
@@ -37,6 +40,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -86,6 +90,7 @@ class Compose:
     env_file: Path
     env: dict[str, str]
     files: tuple[str, ...] = ("docker-compose.yml", "compose.local.yml")
+    profiles: tuple[str, ...] = ("monitoring",)
     base: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -93,6 +98,8 @@ class Compose:
         self.base += ["--env-file", str(self.env_file), "-p", self.project]
         for name in self.files:
             self.base += ["-f", name]
+        for profile in self.profiles:
+            self.base += ["--profile", profile]
 
     def __call__(self, *args: str, capture: bool = False, check: bool = True) -> str:
         return run([*self.base, *args], env=self.env, capture=capture, check=check)
@@ -258,6 +265,38 @@ async def exercise(
     )
 
 
+@dataclass
+class Monitoring:
+    targets_up: int
+    targets: int
+    stored: int  # newsflow_documents summed over statuses, as Prometheus last scraped it
+
+
+def prometheus_view(url: str, *, expected_targets: int, posted: int, timeout_s: float) -> Monitoring:
+    """Wait until Prometheus has every target up and its stored-documents gauge says `posted` (or time out)."""
+    deadline = time.monotonic() + timeout_s
+    view = Monitoring(0, 0, -1)
+    targets: list[dict[str, Any]] = []
+    with httpx.Client(base_url=url, timeout=10) as client:
+        while time.monotonic() < deadline:
+            try:
+                targets = client.get("/api/v1/targets", params={"state": "active"}).json()["data"]["activeTargets"]
+                stored = client.get("/api/v1/query", params={"query": "sum(max by (status) (newsflow_documents))"})
+                result = stored.json()["data"]["result"]
+            except (httpx.HTTPError, KeyError, ValueError) as exc:
+                log(f"prometheus not answering yet ({type(exc).__name__})")
+                time.sleep(2)
+                continue
+            up = sum(target["health"] == "up" for target in targets)
+            view = Monitoring(up, len(targets), int(float(result[0]["value"][1])) if result else -1)
+            if view.targets == expected_targets and view.targets_up == view.targets and view.stored == posted:
+                return view
+            time.sleep(2)
+    down = [f"{t['labels'].get('job')}/{t['labels'].get('instance')}={t['health']}" for t in targets]
+    log(f"prometheus after {timeout_s:.0f} s: {view}; targets {', '.join(down)}")
+    return view
+
+
 # The proxy's limits (docker/nginx/nginx.conf): a header must be complete within 10 s, a body at most 16 MiB.
 HEADER_TIMEOUT_S = 10
 MAX_BODY_BYTES = 16 * 1_048_576
@@ -375,14 +414,15 @@ def smoke(args: argparse.Namespace) -> int:
     with engine(args.keep) as env, tempfile.TemporaryDirectory(prefix="newsflow-smoke-") as tmp:
         env_file = Path(tmp) / "smoke.env"
         secrets_env = render((ROOT / ".env.example").read_text(encoding="utf-8"))
-        ingest_port, query_port = free_port(), free_port()
+        ingest_port, query_port, prometheus_port = free_port(), free_port(), free_port()
         tls_dir = Path(tmp) / "tls"
         write_certificates(tls_dir)
         ca_file = tls_dir / "ca.crt"
         env_file.write_text(
             secrets_env
             + f"NEWSFLOW_PROXY_INGEST_PORT={ingest_port}\nNEWSFLOW_PROXY_QUERY_PORT={query_port}\n"
-            + f"NEWSFLOW_QUERY_BASE_URL=https://127.0.0.1:{query_port}\nNEWSFLOW_TLS_DIR={tls_dir}\n",
+            + f"NEWSFLOW_QUERY_BASE_URL=https://127.0.0.1:{query_port}\nNEWSFLOW_TLS_DIR={tls_dir}\n"
+            + f"NEWSFLOW_PROMETHEUS_PORT={prometheus_port}\n",
             encoding="utf-8",
         )
         settings = dict(
@@ -424,6 +464,15 @@ def smoke(args: argparse.Namespace) -> int:
                 )
             )
             log(f"posted and enriched in {time.monotonic() - t0:.0f} s")
+            # The stopped worker runs again; Prometheus must then see every replica (and the rest) up.
+            docker(env, "start", enrich_ids[0])
+            wait_healthy(compose, ["enrich"], args.health_timeout)
+            monitoring = prometheus_view(
+                f"http://127.0.0.1:{prometheus_port}",
+                expected_targets=args.replicas + 3,  # ingest, query, the broker and each worker
+                posted=outcome.posted,
+                timeout_s=args.health_timeout,
+            )
         except BaseException:
             compose("ps", check=False)
             compose("logs", "--tail", "40", check=False)
@@ -437,7 +486,8 @@ def smoke(args: argparse.Namespace) -> int:
     print(
         f"compose-smoke: enrich_replicas={args.replicas} posted={outcome.posted} enriched={outcome.enriched} "
         f"per_replica={','.join(map(str, outcome.per_replica))} lost={outcome.lost} "
-        f"proxy={'ok' if not hardening else 'FAILED'} least_privilege={'ok' if not privileges else 'FAILED'}",
+        f"proxy={'ok' if not hardening else 'FAILED'} least_privilege={'ok' if not privileges else 'FAILED'} "
+        f"prometheus_targets_up={monitoring.targets_up}/{monitoring.targets}",
         flush=True,
     )
     problems = [*hardening, *privileges]
@@ -450,6 +500,12 @@ def smoke(args: argparse.Namespace) -> int:
         problems.append("an enrich container enriched nothing")
     if outcome.pending_at_stop <= 0:
         problems.append("the enrich container was not stopped while work was pending")
+    if monitoring.targets != args.replicas + 3 or monitoring.targets_up != monitoring.targets:
+        problems.append(
+            f"prometheus: {monitoring.targets_up}/{monitoring.targets} targets up, {args.replicas + 3} expected"
+        )
+    if monitoring.stored != outcome.posted:
+        problems.append(f"prometheus: stored-documents gauge {monitoring.stored}, {outcome.posted} posted")
     if outcome.unknown_workers:
         problems.append(f"documents from unknown workers: {dict(outcome.unknown_workers)}")
     for problem in problems:

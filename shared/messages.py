@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 
 from shared.articles import ArticleIn
 
@@ -44,5 +44,13 @@ class ArticleDeleted(BaseModel):
     received_at: datetime
 
 
-ArticleMessage = Annotated[ArticleSubmitted | ArticleDeleted, Field(discriminator="kind")]
+def _kind(message: object) -> str:
+    """The message's `kind`; absent means `submitted` (an ingest that only ever posted did not send it)."""
+    kind = message.get("kind") if isinstance(message, dict) else getattr(message, "kind", None)
+    return str(kind or "submitted")
+
+
+ArticleMessage = Annotated[
+    Annotated[ArticleSubmitted, Tag("submitted")] | Annotated[ArticleDeleted, Tag("deleted")], Discriminator(_kind)
+]
 ARTICLE_MESSAGE: TypeAdapter[ArticleSubmitted | ArticleDeleted] = TypeAdapter(ArticleMessage)

@@ -8,6 +8,7 @@ malformed value refuses to start (`load_settings`), rather than failing on the f
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator
@@ -42,6 +43,8 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore", frozen=True)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # JSON log lines to this file, rotated (`shared.logs`), instead of stderr; `newsflow run` sets one per process.
+    log_file: Path | None = None
 
 
 class BrokerSettings(ServiceSettings):

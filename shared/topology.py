@@ -43,6 +43,8 @@ DELIVERY_LIMIT = 10
 # Our header on parked messages, beside the broker's own `x-death`.
 ERROR_HEADER = "x-newsflow-error"
 ATTEMPT_HEADER = "x-newsflow-attempt"
+# The id of the request that submitted the article (`shared.http.request_ids`), kept through retries and parking.
+REQUEST_ID_HEADER = "x-request-id"
 
 
 def retry_queue_name(attempt: int) -> str:

@@ -10,6 +10,7 @@ then acked) and wait for a state without sleeping.
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, cast
 
 from aio_pika import Message
@@ -22,6 +23,7 @@ from services.enrich.model_process import ModelCrashed, NotStarted
 from services.enrich.nlp.enrichment import ArticleText, UnprocessableArticle
 from services.enrich.store import StoredVersion
 from shared.documents import ArticleDocument, Enrichment, Pipeline, Summary, TextStats
+from shared.messages import ArticleDeleted
 
 Event = tuple[str, ...]
 WAIT_S = 5.0
@@ -193,7 +195,8 @@ class StubBroker:
 
 @dataclass
 class MemoryStore:
-    """The database: documents by id; `outage` upserts in a row fail as if the server were unreachable.
+    """The database: documents by id, and the arrival times of deletions (tombstones); `outage` store calls in a
+    row fail as if the server were unreachable.
 
     Like pymongo, a write with an enriched document titled `TOO_LARGE` fails whole with `DocumentTooLarge`
     (its failed document, without the enrichment, fits); one titled `REFUSED_BY_A_BUG` fails whole with an
@@ -202,22 +205,26 @@ class MemoryStore:
 
     timeline: Timeline
     documents: dict[str, ArticleDocument] = field(default_factory=dict)
+    tombstones: dict[str, datetime] = field(default_factory=dict)
     outage: int = 0
     writes: list[list[str]] = field(default_factory=list)
 
     async def versions(self, ids: Iterable[str]) -> dict[str, StoredVersion]:
-        return {
-            id: StoredVersion(
-                content_hash=document.content_hash,
-                pipeline_version=document.pipeline.version if document.pipeline else None,
-                status=document.status,
-            )
-            for id in ids
-            if (document := self.documents.get(id)) is not None
-        }
+        found: dict[str, StoredVersion] = {}
+        for id in ids:
+            if (document := self.documents.get(id)) is not None:
+                found[id] = StoredVersion(
+                    content_hash=document.content_hash,
+                    pipeline_version=document.pipeline.version if document.pipeline else None,
+                    status=document.status,
+                    received_at=document.received_at,
+                )
+            elif (deleted := self.tombstones.get(id)) is not None:
+                found[id] = StoredVersion("", None, "deleted", received_at=deleted, deleted=True)
+        return found
 
-    async def upsert(self, documents: Sequence[ArticleDocument]) -> None:
-        if not documents:
+    async def store(self, documents: Sequence[ArticleDocument], deletions: Sequence[ArticleDeleted] = ()) -> None:
+        if not documents and not deletions:
             return
         if self.outage:
             self.outage -= 1
@@ -227,10 +234,14 @@ class MemoryStore:
                 raise DocumentTooLarge("BSON document too large (17000000 bytes)")
             if document.title == REFUSED_BY_A_BUG:
                 raise OperationFailure("an error nobody expected")
-        self.writes.append([document.id for document in documents])
+        self.writes.append([document.id for document in documents] + [deletion.id for deletion in deletions])
         for document in documents:
             self.documents[document.id] = document
             self.timeline.add("stored", document.id)
+        for deletion in deletions:
+            self.documents.pop(deletion.id, None)
+            self.tombstones[deletion.id] = deletion.received_at
+            self.timeline.add("deleted", deletion.id)
 
 
 def enrichment_of(article: ArticleText) -> Enrichment:

@@ -5,6 +5,10 @@ runs a temporary server on loopback (another port, so the healthcheck cannot see
 user and — the job of docker/mongo/initdb/10-newsflow-user.js on the real image — the least-privilege
 users (NEWSFLOW_DB_USER readWrite, NEWSFLOW_DB_READ_USER read on MONGO_INITDB_DATABASE), stops it, then
 serves 0.0.0.0:27017 with authentication required. Without a root user it serves without authentication, as mongo does.
+
+It serves as a single-member replica set (SecantusDB's default), so the workers' transactions run, as on the
+official image started as compose starts it (`--replSet rs0`). Its arguments (compose's `command`, the mongod
+command line of the official image) are not used: it takes no key file, and needs no initiation.
 """
 
 import os
@@ -19,7 +23,7 @@ from pymongo.errors import PyMongoError
 DATA_DIR = Path("/data/db")
 MARKER = DATA_DIR / ".newsflow-standin-initialised"
 INIT_PORT = 27018
-SERVER = ["secantusd-py", "--storage-path", str(DATA_DIR), "--standalone"]
+SERVER = ["secantusd-py", "--storage-path", str(DATA_DIR)]
 
 
 def log(message: str) -> None:

@@ -17,10 +17,12 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from services.enrich import metrics
 from services.enrich.nlp.annotation import Annotation
 from services.enrich.nlp.annotator import Annotator, ModelFailure, ModelInput
 from services.enrich.nlp.enrichment import ArticleText, Enricher, UnprocessableArticle, model_inputs
@@ -93,6 +95,7 @@ class ModelProcess:
             return await loop.run_in_executor(self._executor, _annotate, batch, batch_size)
         except BrokenProcessPool as exc:
             log.error("the model process died; starting a new one")
+            metrics.MODEL_RESTARTS.inc()
             await self.close()
             await self.start()
             raise ModelCrashed("the model process died while annotating this batch") from exc
@@ -132,13 +135,19 @@ class OffloadedEnricher:
         self, articles: Sequence[ArticleText], *, batch_size: int, stop: asyncio.Event
     ) -> list[Enrichment | UnprocessableArticle]:
         """Raises `NotStarted` when `stop` is set before the batch's turn in the model comes."""
+        started = time.perf_counter()
         prepared = await asyncio.to_thread(self._enricher.prepare_batch, articles)
+        ours = time.perf_counter() - started
         # One batch in the model at a time; the one before may still be finishing and written meanwhile.
         async with self._model_turn:
             if stop.is_set():
                 raise NotStarted
-            annotations = await self._model.annotate(model_inputs(prepared), batch_size)
-        return await asyncio.to_thread(self._enricher.finish_batch, prepared, annotations)
+            with metrics.stage("model", len(articles)):
+                annotations = await self._model.annotate(model_inputs(prepared), batch_size)
+        started = time.perf_counter()
+        finished = await asyncio.to_thread(self._enricher.finish_batch, prepared, annotations)
+        metrics.observe_stage("nlp", ours + time.perf_counter() - started, len(articles))
+        return finished
 
     async def close(self) -> None:
         await self._model.close()

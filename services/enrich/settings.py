@@ -22,8 +22,15 @@ class WorkerSettings(BrokerSettings, DatabaseSettings):
     prefetch: int | None = Field(default=None, ge=1, le=2_000)
     summary_sentences: int = Field(default=3, ge=1, le=10)
     worker_name: str = Field(default_factory=socket.gethostname, max_length=200)
+    # false: articles and tombstones only, no entity registry and no counters (the query API's entity and stats
+    # answers then go stale): for measuring what the registry costs (`make bench`).
+    entity_registry: bool = True
     # Touched every few seconds while consuming, for a container healthcheck (compose sets it).
     heartbeat_file: Path | None = None
+    # Prometheus metrics on http://<metrics_host>:<metrics_port>/metrics, one port per worker process (unset:
+    # none). Loopback by default, as the HTTP services are; compose sets 0.0.0.0 inside its network.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
 
     @property
     def prefetch_count(self) -> int:

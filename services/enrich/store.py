@@ -1,81 +1,238 @@
-"""Idempotent writes of enriched documents by article id: a batch is inserted, and ids stored already replaced."""
+"""Writes of enriched articles and of deletions, with the entity registry and the counters kept in step.
+
+One call to `ArticleStore.store` is one transaction: it reads the stored versions and tombstones of the batch's
+ids, keeps the newest of each article (by `received_at`), links the new versions' entities, writes the articles
+and tombstones, and applies to `entities` and `counters` the difference between what the new versions and the
+replaced ones contribute (`shared.registry.contribution`). A redelivered message, a crash between two writes
+and two workers storing the same article at once therefore leave every count exact: a transaction writes all
+of it or nothing, and one that raced another is run again on what the other wrote.
+"""
 
 import asyncio
-from collections.abc import Iterable, Sequence
+import itertools
+import random
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ReplaceOne
-from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError
+from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateOne
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure, PyMongoError
 
+from services.enrich.linker import Linked, Linker, SameIdLinker
+from shared import database
 from shared.database import Document, to_mongo
 from shared.documents import ArticleDocument
+from shared.messages import ArticleDeleted
+from shared.registry import CONTRIBUTION_FIELDS, RegistryRecord, Tally, contribution
 
-DUPLICATE_KEY = 11000
+# A transaction that raced another (a write conflict: every batch adds to the same counters, so concurrent
+# workers meet there) is run again after a random pause that grows with each attempt, for this long at most.
+# A lost connection is not retried here: the worker hands the batch to a delay queue instead.
+RACE_RETRY_S = 30.0
+RETRY_PAUSE_S = (0.005, 0.5)  # first and largest pause
 
 
 @dataclass(frozen=True)
 class StoredVersion:
+    """What is stored for an id: an article (`deleted` false) or the tombstone of a deleted one."""
+
     content_hash: str
     pipeline_version: str | None
     status: str
+    received_at: datetime | None = None
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class _Version:
+    """A candidate for what an id holds after the batch: the newest wins; at equal times a deletion beats a post,
+    and a post in the batch beats what is stored (a re-enrichment keeps its `received_at`), a later one an
+    earlier one."""
+
+    received_at: datetime
+    deletion: bool
+    rank: int
+    document: ArticleDocument | None = None
+    requested_by: str | None = None
+
+    @property
+    def order(self) -> tuple[datetime, bool, int]:
+        return (self.received_at, self.deletion, self.rank)
+
+
+def _utc(moment: datetime) -> datetime:
+    """pymongo returns naive UTC datetimes unless the client is tz-aware; compare like with like."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _winners(
+    documents: Sequence[ArticleDocument],
+    deletions: Sequence[ArticleDeleted],
+    stored: Mapping[str, Document],
+    tombstones: Mapping[str, Document],
+) -> dict[str, _Version]:
+    """For each id of the batch, what it holds afterwards: a stored version (rank -1, no document), a new one,
+    the existing tombstone (rank -1) or a new deletion."""
+    candidates: dict[str, list[_Version]] = {}
+    for id, found in stored.items():
+        candidates.setdefault(id, []).append(_Version(_utc(found["received_at"]), deletion=False, rank=-1))
+    for id, found in tombstones.items():
+        candidates.setdefault(id, []).append(_Version(_utc(found["received_at"]), deletion=True, rank=-1))
+    for rank, document in enumerate(documents):
+        candidates.setdefault(document.id, []).append(
+            _Version(_utc(document.received_at), deletion=False, rank=rank, document=document)
+        )
+    for rank, deletion in enumerate(deletions):
+        candidates.setdefault(deletion.id, []).append(
+            _Version(_utc(deletion.received_at), deletion=True, rank=rank, requested_by=deletion.requested_by)
+        )
+    return {id: max(versions, key=lambda version: version.order) for id, versions in candidates.items()}
 
 
 class ArticleStore:
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
-        self._collection = collection
+    def __init__(self, db: AsyncDatabase[Document], *, linker: Linker | None = None, registry: bool = True) -> None:
+        """`registry` false stores articles and tombstones only: no links read, no registry, no counters (for
+        measuring what the registry costs)."""
+        self._db = db
+        self._linker: Linker = linker or SameIdLinker()
+        self._registry = registry
 
     async def versions(self, ids: Iterable[str]) -> dict[str, StoredVersion]:
-        """What is stored for these ids: enough to tell whether a redelivered message needs any work."""
+        """What is stored for these ids (articles, else tombstones): enough to tell whether a redelivered message
+        needs any work."""
+        wanted = list(ids)
         found: dict[str, StoredVersion] = {}
-        cursor = self._collection.find(
-            {"_id": {"$in": list(ids)}}, {"content_hash": 1, "pipeline.version": 1, "status": 1}
+        cursor = database.articles(self._db).find(
+            {"_id": {"$in": wanted}}, {"content_hash": 1, "pipeline.version": 1, "status": 1, "received_at": 1}
         )
         async for stored in cursor:
             found[stored["_id"]] = StoredVersion(
                 content_hash=stored.get("content_hash", ""),
                 pipeline_version=(stored.get("pipeline") or {}).get("version"),
                 status=stored.get("status", ""),
+                received_at=_utc(stored["received_at"]) if stored.get("received_at") else None,
             )
+        missing = [id for id in wanted if id not in found]
+        if missing:
+            async for tombstone in database.tombstones(self._db).find({"_id": {"$in": missing}}):
+                found[tombstone["_id"]] = StoredVersion(
+                    content_hash="",
+                    pipeline_version=None,
+                    status="deleted",
+                    received_at=_utc(tombstone["received_at"]),
+                    deleted=True,
+                )
         return found
 
-    async def upsert(self, documents: Sequence[ArticleDocument]) -> None:
-        """Store each document by id, unless a newer submission of the same article is stored already.
+    async def store(self, documents: Sequence[ArticleDocument], deletions: Sequence[ArticleDeleted] = ()) -> None:
+        """Store the documents and apply the deletions, in one transaction; the newest of each id wins.
 
-        Nearly every document is new, so the batch is first inserted: an insert costs the database no query,
-        and far less CPU per article than the conditional replace below. The ids that exist already fail with
-        a duplicate key and are then replaced, matching only a stored version received no later than this one;
-        when a newer one is stored that filter misses, the upsert tries to insert, and the duplicate-key error
-        that follows means "keep the newer version" — so a redelivered older message can never overwrite a
-        correction.
+        A document older than the stored version or than the id's tombstone is dropped (a late redelivery never
+        overwrites a correction, nor brings a deleted article back); one received at the same time replaces the
+        stored version (a re-enrichment). A deletion removes an older stored version and leaves a tombstone,
+        also for an id never stored. Raises `PyMongoError` when the database cannot take the write (`ConnectionFailure`
+        when it is unreachable), `InvalidDocument` when a document cannot be stored at all.
         """
+        if not documents and not deletions:
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + RACE_RETRY_S
+        first, largest = RETRY_PAUSE_S
+        async with self._db.client.start_session() as session:
+            for attempt in itertools.count():
+                try:
+                    async with await session.start_transaction():
+                        await self._apply(documents, deletions, session)
+                    return
+                except PyMongoError as exc:
+                    raced = exc.has_error_label("TransientTransactionError") and not isinstance(exc, ConnectionFailure)
+                    if not raced or loop.time() > deadline:
+                        raise
+                await asyncio.sleep(random.uniform(0, min(largest, first * 2**attempt)))
+
+    async def _apply(
+        self, documents: Sequence[ArticleDocument], deletions: Sequence[ArticleDeleted], session: AsyncClientSession
+    ) -> None:
+        ids = list(dict.fromkeys([*(document.id for document in documents), *(deletion.id for deletion in deletions)]))
+        articles, tombstones = database.articles(self._db), database.tombstones(self._db)
+        fields = CONTRIBUTION_FIELDS if self._registry else {"received_at": 1}
+        stored = {found["_id"]: found async for found in articles.find({"_id": {"$in": ids}}, fields, session=session)}
+        buried = {found["_id"]: found async for found in tombstones.find({"_id": {"$in": ids}}, session=session)}
+        winners = _winners(documents, deletions, stored, buried)
+
+        fresh = [winner.document for winner in winners.values() if winner.document is not None]
+        linked, written = await self._link(fresh, session)
+
+        article_writes: list[InsertOne[Document] | ReplaceOne[Document] | DeleteOne] = []
+        tombstone_writes: list[UpdateOne | DeleteOne] = []
+        now = datetime.now(UTC)
+        for new in written:
+            id = new["_id"]
+            article_writes.append(ReplaceOne({"_id": id}, new) if id in stored else InsertOne(new))
+            if id in buried:
+                tombstone_writes.append(DeleteOne({"_id": id}))
+        for id, winner in winners.items():
+            if not winner.deletion:
+                continue
+            if id in stored:
+                article_writes.append(DeleteOne({"_id": id}))
+            if winner.rank >= 0:
+                tombstone = {"received_at": winner.received_at, "deleted_at": now, "requested_by": winner.requested_by}
+                tombstone_writes.append(UpdateOne({"_id": id}, {"$set": tombstone}, upsert=True))
+        if article_writes:
+            await articles.bulk_write(article_writes, ordered=False, session=session)
+        if tombstone_writes:
+            await tombstones.bulk_write(tombstone_writes, ordered=False, session=session)
+        if not self._registry:
+            return
+
+        # What leaves: every stored version replaced or deleted; what arrives: the new versions.
+        changed = {new["_id"] for new in written} | {id for id, winner in winners.items() if winner.deletion}
+        arriving, leaving = Tally(), Tally()
+        for new in written:
+            arriving.absorb(contribution(new, linked.entities))
+        for id in changed & stored.keys():
+            leaving.absorb(contribution(stored[id]))
+        await self._count(arriving.without(leaving), session)
+
+    async def _link(
+        self, documents: list[ArticleDocument], session: AsyncClientSession
+    ) -> tuple[Linked, list[Document]]:
+        """The documents linked, and in their stored form."""
         if not documents:
-            return
-        # Off the event loop: the search terms of a long body take a while to normalise.
-        stored = await asyncio.to_thread(lambda: [to_mongo(doc) for doc in documents])
-        try:
-            await self._collection.insert_many(stored, ordered=False)
-            return
-        except BulkWriteError as exc:
-            existing = [error["index"] for error in _duplicates_only(exc)]
-        requests = [
-            ReplaceOne(
-                {"_id": documents[index].id, "received_at": {"$lte": documents[index].received_at}},
-                stored[index],
-                upsert=True,
-            )
-            for index in existing
-        ]
-        try:
-            await self._collection.bulk_write(requests, ordered=False)
-        except BulkWriteError as exc:
-            _duplicates_only(exc)
+            return Linked([], {}), []
+        registry: dict[str, RegistryRecord] = {}
+        overrides: list[Document] = []
+        if self._registry:
+            lookup = self._linker.lookups(documents)
+            entities = database.entities(self._db)
+            queries: list[dict[str, Any]] = []
+            if lookup.ids:
+                queries += [{"_id": {"$in": sorted(lookup.ids)}}, {"ids": {"$in": sorted(lookup.ids)}}]
+            if lookup.keys:
+                queries.append({"keys": {"$in": sorted(lookup.keys)}})
+            # One query per index: a `$or` is not served from indexes by every MongoDB-protocol server.
+            for query in queries:
+                async for record in entities.find(query, session=session):
+                    registry.setdefault(record["_id"], RegistryRecord.from_mongo(record))
+            overrides = [found async for found in database.entity_overrides(self._db).find({}, session=session)]
 
+        def link() -> tuple[Linked, list[Document]]:
+            linked = self._linker.link(documents, registry, overrides)
+            return linked, [to_mongo(document) for document in linked.documents]
 
-def _duplicates_only(exc: BulkWriteError) -> list[dict[str, Any]]:
-    """The write errors of a bulk write, which must all be duplicate keys; re-raises on any other error."""
-    errors: list[dict[str, Any]] = exc.details.get("writeErrors", [])
-    if exc.details.get("writeConcernErrors") or any(error.get("code") != DUPLICATE_KEY for error in errors):
-        raise exc
-    return errors
+        # Off the event loop: linking, and the search terms of a long body, take a while.
+        return await asyncio.to_thread(link)
+
+    async def _count(self, tally: Tally, session: AsyncClientSession) -> None:
+        for collection, changes in (
+            (database.entities(self._db), tally.entities),
+            (database.counters(self._db), tally.counters),
+        ):
+            # Sorted, so two transactions touching the same records meet them in the same order.
+            writes = [UpdateOne({"_id": id}, changes[id].update(), upsert=True) for id in sorted(changes)]
+            if writes:
+                await collection.bulk_write(writes, ordered=False, session=session)

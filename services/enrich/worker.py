@@ -1,11 +1,12 @@
 """The enrichment worker: the only place that knows about acknowledgements.
 
-For each batch: decode → skip what is stored already → enrich off the event loop → one bulk upsert →
-ack. A message is acked only after its document is written (or after it was parked in the dead-letter
-queue or handed to a delay queue, each confirmed by the broker), so a crash at any point means
-redelivery, never loss; the upsert by id makes redelivery harmless. A failure other than the database
-being down is isolated to the article that caused it: the batch is enriched or written again article by
-article, so its neighbours are stored and acked.
+For each batch: decode → skip what is stored already → enrich off the event loop → one store call (the
+documents and the batch's deletions, in one transaction) → ack. A message is acked only after its document
+or deletion is written (or after it was parked in the dead-letter queue or handed to a delay queue, each
+confirmed by the broker), so a crash at any point means redelivery, never loss; the store keeps the newest
+version of each article, so a redelivery is harmless. A failure other than the database being down is
+isolated to the article that caused it: the batch is enriched or written again article by article, so its
+neighbours are stored and acked.
 """
 
 import asyncio
@@ -13,6 +14,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Protocol
 
 from aio_pika import Message
@@ -22,6 +24,7 @@ from bson.errors import InvalidDocument
 from pydantic import ValidationError
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError, WriteConcernError, WriteError
 
+from services.enrich import metrics
 from services.enrich.model_process import ModelCrashed, NotStarted
 from services.enrich.nlp.enrichment import ArticleText, UnprocessableArticle
 from services.enrich.settings import WorkerSettings
@@ -30,7 +33,7 @@ from services.enrich.stored_document import content_hash, enriched_document, fai
 from shared import broker, topology
 from shared.documents import ArticleDocument, Enrichment, Pipeline
 from shared.logs import article_context
-from shared.messages import ArticleSubmitted
+from shared.messages import ARTICLE_MESSAGE, ArticleDeleted, ArticleSubmitted
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,27 @@ BATCHES_IN_PROGRESS = 2
 def _header_int(message: AbstractIncomingMessage, name: str) -> int:
     value = message.headers.get(name)
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _superseded(known: StoredVersion, submission: ArticleSubmitted, content_hash: str, pipeline_version: str) -> bool:
+    """Whether storing this submission would change nothing: the same content enriched by this pipeline version
+    is stored, or the store would keep what it has (a newer version, or a tombstone no older than this)."""
+    if known.received_at is not None:
+        received = submission.received_at
+        if received.tzinfo is None:
+            received = received.replace(tzinfo=UTC)
+        if known.received_at > received or (known.deleted and known.received_at >= received):
+            return True
+    return (
+        known.status == "enriched" and known.content_hash == content_hash and known.pipeline_version == pipeline_version
+    )
+
+
+def _request_id(message: AbstractIncomingMessage) -> str | None:
+    """The id of the request that submitted the article, for the log lines about it."""
+    value = message.headers.get(topology.REQUEST_ID_HEADER)
+    text = value.decode(errors="replace") if isinstance(value, bytes) else value
+    return text[:128] if isinstance(text, str) else None  # ingest sends at most 128; a log line stays short
 
 
 def _first_error(tasks: Iterable[asyncio.Task[None]]) -> BaseException | None:
@@ -79,7 +103,7 @@ class DocumentStore(Protocol):
         """What is stored for these ids, to tell whether a redelivered message needs any work."""
         ...
 
-    async def upsert(self, documents: Sequence[ArticleDocument]) -> None:
+    async def store(self, documents: Sequence[ArticleDocument], deletions: Sequence[ArticleDeleted] = ()) -> None:
         """Raises `PyMongoError` when the database cannot take the write (the worker retries later)."""
         ...
 
@@ -109,6 +133,12 @@ class _Job:
     content_hash: str
 
 
+@dataclass
+class _Removal:
+    message: AbstractIncomingMessage
+    deletion: ArticleDeleted
+
+
 class _Session:
     """One broker connection's worth of state: channel, topology, and the messages it delivered."""
 
@@ -120,6 +150,10 @@ class _Session:
         self.lost = asyncio.Event()
         connection.close_callbacks.add(lambda *_: self.lost.set())
         channel.close_callbacks.add(lambda *_: self.lost.set())
+
+    async def deliver(self, message: AbstractIncomingMessage) -> None:
+        metrics.IN_FLIGHT.inc()
+        await self.inbox.put(message)
 
 
 class Worker:
@@ -172,7 +206,7 @@ class Worker:
                 replicas=self._settings.quorum_group_size,
             )
             session = _Session(connection, channel, topo)
-            consumer_tag = await topo.work_queue.consume(session.inbox.put, no_ack=False)
+            consumer_tag = await topo.work_queue.consume(session.deliver, no_ack=False)
             self.consuming = True
             log.info("consuming from %s", topology.WORK_QUEUE)
             in_progress: set[asyncio.Task[None]] = set()
@@ -180,7 +214,7 @@ class Worker:
                 while not stop.is_set() and not session.lost.is_set():
                     batch = await self._next_batch(session, stop)
                     if batch:
-                        in_progress.add(asyncio.create_task(self._process(session, batch)))
+                        in_progress.add(asyncio.create_task(metrics.batch(self._process(session, batch), len(batch))))
                     if len(in_progress) >= BATCHES_IN_PROGRESS:
                         done, in_progress = await asyncio.wait(in_progress, return_when=asyncio.FIRST_COMPLETED)
                         if (error := _first_error(done)) is not None:
@@ -200,6 +234,7 @@ class Worker:
                 await session.inbox.get_nowait().nack(requeue=True)
         finally:
             self.consuming = False
+            metrics.IN_FLIGHT.set(0)  # what the session held went back to the queue with it
             if not connection.is_closed:
                 await connection.close()
 
@@ -226,107 +261,144 @@ class Worker:
 
     async def _process(self, session: _Session, batch: list[AbstractIncomingMessage]) -> None:
         jobs: list[_Job] = []
+        removals: list[_Removal] = []
         for message in batch:
-            job = await self._decode(session, message)
-            if job is not None:
-                jobs.append(job)
-        if jobs:
-            await self._handle(session, jobs)
+            decoded = await self._decode(session, message)
+            if isinstance(decoded, _Job):
+                jobs.append(decoded)
+            elif isinstance(decoded, _Removal):
+                removals.append(decoded)
+        if jobs or removals:
+            await self._handle(session, jobs, removals)
 
-    async def _handle(self, session: _Session, jobs: list[_Job]) -> None:
+    async def _handle(self, session: _Session, jobs: list[_Job], removals: list[_Removal]) -> None:
+        messages = [(job.message, job.submission.id) for job in jobs] + [
+            (removal.message, removal.deletion.id) for removal in removals
+        ]
         try:
             documents, parked = await self._enrich(jobs)
-            refused = await self._write(documents)
+            refused = await self._write(documents, [removal.deletion for removal in removals])
         except NotStarted:
             # Only the batch already in the model is finished after SIGTERM, so the worker exits within
             # Docker's grace period; these messages are redelivered to another worker at once.
-            for job in jobs:
-                await job.message.nack(requeue=True)
+            for message, _ in messages:
+                await message.nack(requeue=True)
             return
         except ModelCrashed:
-            if len(jobs) > 1:
+            if len(messages) > 1:
                 # Perhaps one article killed the model: one at a time, only that one is retried and parked.
                 log.warning("the model process died under a batch; retrying its %d articles one by one", len(jobs))
-                await self._one_by_one(session, jobs)
+                await self._one_by_one(session, jobs, removals)
                 return
-            await self._retry(session, jobs[0], "the model process died on this article")
+            await self._retry(session, *messages[0], "the model process died on this article")
             return
         except DATABASE_UNAVAILABLE as exc:
-            log.warning("database unavailable (%s); delaying %d messages", type(exc).__name__, len(jobs))
-            for job in jobs:
-                await self._retry(session, job, f"database error: {type(exc).__name__}")
+            log.warning("database unavailable (%s); delaying %d messages", type(exc).__name__, len(messages))
+            for message, article_id in messages:
+                await self._retry(session, message, article_id, f"database error: {type(exc).__name__}")
             return
         except Exception as exc:  # a bug, not the article's fault: retried, then parked if it persists
-            if len(jobs) > 1:
+            if len(messages) > 1:
                 # Perhaps one article trips it: alone, the others are stored and only that one is retried.
                 log.exception("unexpected error while processing a batch; processing its articles one by one")
-                await self._one_by_one(session, jobs)
+                await self._one_by_one(session, jobs, removals)
                 return
             log.exception("unexpected error while processing an article")
-            await self._retry(session, jobs[0], f"unexpected error: {type(exc).__name__}")
+            await self._retry(session, *messages[0], f"unexpected error: {type(exc).__name__}")
             return
         for job in jobs:
-            with article_context(job.submission.id):
+            with article_context(job.submission.id, request_id=_request_id(job.message)):
                 refusal = refused.get(job.submission.id)
                 reason = parked.get(job.submission.id)
                 if refusal is not None and not refusal.permanent:
-                    await self._retry(session, job, refusal.reason)
+                    await self._retry(session, job.message, job.submission.id, refusal.reason)
                 elif refusal is not None:
                     await self._record_failure(session, job, refusal.reason)
                 elif reason is not None:
                     await self._park(session, job.message, reason)
                 else:
                     await job.message.ack()
+                    metrics.stored(job.submission.received_at)
                     log.info("article stored")
+        for removal in removals:
+            with article_context(removal.deletion.id, request_id=_request_id(removal.message)):
+                refusal = refused.get(removal.deletion.id)
+                if refusal is not None and not refusal.permanent:
+                    await self._retry(session, removal.message, removal.deletion.id, refusal.reason)
+                elif refusal is not None:
+                    await self._park(session, removal.message, refusal.reason)
+                else:
+                    await removal.message.ack()
+                    log.info("article deleted")
 
-    async def _one_by_one(self, session: _Session, jobs: Sequence[_Job]) -> None:
+    async def _one_by_one(self, session: _Session, jobs: Sequence[_Job], removals: Sequence[_Removal]) -> None:
         for job in jobs:
-            await self._handle(session, [job])
+            await self._handle(session, [job], [])
+        for removal in removals:
+            await self._handle(session, [], [removal])
 
-    async def _write(self, documents: Sequence[ArticleDocument]) -> dict[str, _Refusal]:
-        """Write the documents; those the database would not take, by id, with the reason.
+    async def _write(
+        self, documents: Sequence[ArticleDocument], deletions: Sequence[ArticleDeleted] = ()
+    ) -> dict[str, _Refusal]:
+        """Write the documents and deletions; those the database would not take, by id, with the reason.
 
-        When a batch write fails for any reason but the database being unavailable, each document is written
-        alone, so only the one at fault is held back and its neighbours are stored.
+        When a batch write fails for any reason but the database being unavailable, each document and deletion
+        is written alone, so only the one at fault is held back and its neighbours are stored.
         """
         try:
-            await self._store.upsert(documents)
+            with metrics.stage("store", len(documents)):
+                await self._store.store(documents, deletions)
             return {}
         except DATABASE_UNAVAILABLE:
             raise
         except Exception as exc:
-            if len(documents) == 1:
-                return {documents[0].id: _Refusal.of(exc)}
+            if len(documents) + len(deletions) == 1:
+                return {(documents or deletions)[0].id: _Refusal.of(exc)}
             log.warning("the database refused a batch (%s); writing its documents one by one", type(exc).__name__)
         refused: dict[str, _Refusal] = {}
         for document in documents:
             refused |= await self._write([document])
+        for deletion in deletions:
+            refused |= await self._write([], [deletion])
         return refused
 
     async def _record_failure(self, session: _Session, job: _Job, reason: str) -> None:
         """Store the article as failed, without its enrichment (what made the document unwritable), and park it."""
         document = failed_document(job.submission, reason, self._pipeline, content_hash=job.content_hash)
         try:
-            await self._store.upsert([document])
+            await self._store.store([document])
         except Exception as exc:  # parked all the same: the dead-letter queue holds the reason
             log.warning("could not record the failed article (%s); parking it anyway", type(exc).__name__)
         await self._park(session, job.message, reason)
 
-    async def _decode(self, session: _Session, message: AbstractIncomingMessage) -> _Job | None:
+    async def _decode(self, session: _Session, message: AbstractIncomingMessage) -> _Job | _Removal | None:
         try:
-            submission = ArticleSubmitted.model_validate_json(message.body)
+            with metrics.stage("decode", 1):
+                decoded = ARTICLE_MESSAGE.validate_json(message.body)
         except ValidationError as exc:
             error = exc.errors()[0]
-            where = ".".join(str(part) for part in error.get("loc", ())) or "message"
-            await self._park(session, message, f"invalid message: {where}: {error['msg']}"[:500])
+            # The first part of the location is the message kind, which says nothing to a reader.
+            where = ".".join(str(part) for part in error.get("loc", ())[1:]) or "message"
+            what = error["msg"]
+            if error["type"] == "union_tag_invalid":
+                where, what = "kind", f"{error.get('ctx', {}).get('tag')!r} is neither 'submitted' nor 'deleted'"
+            await self._park(session, message, f"invalid message: {where}: {what}"[:500])
             return None
         deliveries = _header_int(message, "x-delivery-count")
-        if deliveries >= topology.DELIVERY_LIMIT - 1:
-            reason = f"delivered {deliveries + 1} times without being acknowledged (workers crashed or stopped on it)"
-            with article_context(submission.id):
+        stuck = deliveries >= topology.DELIVERY_LIMIT - 1
+        reason = f"delivered {deliveries + 1} times without being acknowledged (workers crashed or stopped on it)"
+        if isinstance(decoded, ArticleDeleted):
+            if stuck:
+                with article_context(decoded.id, request_id=_request_id(message)):
+                    await self._park(session, message, reason)
+                return None
+            return _Removal(message, decoded)
+        submission = decoded
+        if stuck:
+            with article_context(submission.id, request_id=_request_id(message)):
                 document = failed_document(submission, reason, self._pipeline, content_hash=content_hash(submission))
                 try:
-                    await self._store.upsert([document])
+                    await self._store.store([document])
                 except (PyMongoError, InvalidDocument):
                     log.warning("could not record the failed article; parking it anyway")
                 await self._park(session, message, reason)
@@ -335,17 +407,14 @@ class Worker:
 
     async def _enrich(self, jobs: Sequence[_Job]) -> tuple[list[ArticleDocument], dict[str, str]]:
         """Documents to write for the batch, and the reasons of those that are parked instead."""
+        if not jobs:
+            return [], {}
         stored = await self._store.versions(job.submission.id for job in jobs)
         todo: list[_Job] = []
         for job in jobs:
             known = stored.get(job.submission.id)
-            if (
-                known is not None
-                and known.status == "enriched"
-                and known.content_hash == job.content_hash
-                and known.pipeline_version == self._pipeline.version
-            ):
-                continue  # a redelivery of work already done: ack without running the model again
+            if known is not None and _superseded(known, job.submission, job.content_hash, self._pipeline.version):
+                continue  # a redelivery of work already done, or a version the store would drop: no model run
             todo.append(job)
         texts = [
             ArticleText(
@@ -369,20 +438,21 @@ class Worker:
                 )
         return documents, parked
 
-    async def _retry(self, session: _Session, job: _Job, reason: str) -> None:
+    async def _retry(self, session: _Session, original: AbstractIncomingMessage, article_id: str, reason: str) -> None:
         """Hand the message to the next delay queue (it comes back after the delay), or park it when spent."""
-        attempt = _header_int(job.message, topology.ATTEMPT_HEADER)
+        attempt = _header_int(original, topology.ATTEMPT_HEADER)
         if attempt >= len(topology.RETRY_DELAYS_S):
-            await self._park(session, job.message, f"{reason}; gave up after {attempt} retries")
+            await self._park(session, original, f"{reason}; gave up after {attempt} retries")
             return
         message = broker.persistent_message(
-            job.message.body,
-            message_id=job.submission.id,
-            headers={**job.message.headers, topology.ATTEMPT_HEADER: attempt + 1},
+            original.body,
+            message_id=article_id,
+            headers={**original.headers, topology.ATTEMPT_HEADER: attempt + 1},
         )
-        await self._hand_over(
-            job.message, message, session.topology.retry_exchange, topology.retry_routing_key(attempt)
-        )
+        if await self._hand_over(
+            original, message, session.topology.retry_exchange, topology.retry_routing_key(attempt)
+        ):
+            metrics.retried(topology.RETRY_DELAYS_S[attempt])
 
     async def _park(self, session: _Session, original: AbstractIncomingMessage, reason: str) -> None:
         """Move a message to the dead-letter queue with our reason beside the broker's own headers."""
@@ -392,17 +462,21 @@ class Worker:
             message_id=original.message_id or "",
             headers={**original.headers, topology.ERROR_HEADER: reason},
         )
-        await self._hand_over(original, message, session.topology.dead_exchange, topology.DEAD_ROUTING_KEY)
+        if await self._hand_over(original, message, session.topology.dead_exchange, topology.DEAD_ROUTING_KEY):
+            metrics.parked(reason)
 
     @staticmethod
     async def _hand_over(
         original: AbstractIncomingMessage, copy: Message, exchange: AbstractExchange, key: str
-    ) -> None:
-        """Publish `copy` (confirmed) and only then ack `original`; if the broker refuses, requeue instead."""
+    ) -> bool:
+        """Publish `copy` (confirmed) and only then ack `original`; if the broker refuses, requeue instead.
+
+        True when handed over, False when returned to the queue."""
         try:
             await broker.publish_confirmed(exchange, copy, key)
         except broker.PublishFailed as exc:
             log.warning("could not hand the message over (%s); returning it to the queue", exc)
             await original.nack(requeue=True)
-            return
+            return False
         await original.ack()
+        return True

@@ -6,4 +6,11 @@ from shared.http.server import serve
 from shared.settings import load_settings
 
 settings = load_settings(IngestSettings, "ingest")
-serve(create_app(settings), service="ingest", host=settings.host, port=settings.port, log_level=settings.log_level)
+serve(
+    create_app(settings),
+    service="ingest",
+    host=settings.host,
+    port=settings.port,
+    log_level=settings.log_level,
+    log_file=settings.log_file,
+)

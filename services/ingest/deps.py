@@ -8,6 +8,7 @@ from fastapi import Depends, HTTPException, Request
 from services.ingest.backlog import KeyBacklog
 from services.ingest.publisher import ArticlePublisher
 from services.ingest.settings import IngestSettings
+from services.ingest.stored import StoredArticles
 from shared.http.auth import require
 from shared.http.state import app_state
 from shared.keys import KEY_NAME, ApiKey, Scope
@@ -17,11 +18,13 @@ get_settings = app_state("settings", IngestSettings)
 get_publisher = app_state("publisher", ArticlePublisher)
 get_rate_limit = app_state("rate_limit", RateLimit)
 get_backlog = app_state("backlog", KeyBacklog)
+get_stored = app_state("stored", StoredArticles)
 
 SettingsDep = Annotated[IngestSettings, Depends(get_settings)]
 PublisherDep = Annotated[ArticlePublisher, Depends(get_publisher)]
 RateLimitDep = Annotated[RateLimit, Depends(get_rate_limit)]
 BacklogDep = Annotated[KeyBacklog, Depends(get_backlog)]
+StoredDep = Annotated[StoredArticles, Depends(get_stored)]
 WriteKey = Annotated[ApiKey, Depends(require(Scope.WRITE))]
 
 # An `admin` key may submit as another owner (to correct or replace that owner's articles); no other key may.

@@ -7,16 +7,22 @@
     ├── UnsupportedMediaType     415: a Content-Type the endpoint does not read
     ├── RateLimited              429: the key used up its rate; `Retry-After` says when to come back
     ├── QueueShareExceeded       429: the key has its share of the queue waiting; `Retry-After` a few seconds
+    ├── ArticleNotFound          404: a delete names an id no stored article has
+    ├── NotArticleOwner          403: a delete names another key's article, and the key is not an admin key
+    ├── DatabaseUnavailable      503: the owner of the article to delete could not be read; `Retry-After`
     └── BrokerUnavailable        503: RabbitMQ did not confirm the article; `Retry-After` a few seconds
 
 Reasons are short and never echo the body; the client's Content-Type is cut to a bounded length.
 """
 
+import re
 from typing import ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from services.ingest.metrics import ARTICLES_REJECTED
+from shared.http.metrics import RATE_LIMIT_REFUSALS
 from shared.validation import shorten
 
 # Seconds a client should wait before retrying when the broker could not take the article.
@@ -98,6 +104,31 @@ class QueueShareExceeded(IngestError):
         return {"Retry-After": str(QUEUE_SHARE_RETRY_AFTER_S)}
 
 
+class ArticleNotFound(IngestError):
+    status_code = 404
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__(f"no stored article has the id {article_id} (not stored yet, or deleted)")
+
+
+class NotArticleOwner(IngestError):
+    status_code = 403
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__(f"article {article_id} belongs to another key; only its owner or an admin key may delete it")
+
+
+class DatabaseUnavailable(IngestError):
+    status_code = 503
+
+    def __init__(self) -> None:
+        super().__init__("the article's owner could not be read from the database; retry later")
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(RETRY_AFTER_S)}
+
+
 class BrokerUnavailable(IngestError):
     status_code = 503
 
@@ -112,4 +143,15 @@ class BrokerUnavailable(IngestError):
 def install_ingest_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(IngestError)
     async def _refused(_: Request, exc: IngestError) -> JSONResponse:
+        count_refusal(exc)
         return JSONResponse(exc.body(), status_code=exc.status_code, headers=exc.headers)
+
+
+def count_refusal(exc: IngestError) -> None:
+    """One refused request in the metrics, by reason (the class name, in snake case)."""
+    reason = re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
+    ARTICLES_REJECTED.labels(reason).inc()
+    if isinstance(exc, RateLimited):
+        RATE_LIMIT_REFUSALS.labels("key_rate").inc()
+    elif isinstance(exc, QueueShareExceeded):
+        RATE_LIMIT_REFUSALS.labels("queue_share").inc()

@@ -3,13 +3,16 @@
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 
 from aio_pika.abc import AbstractChannel, AbstractConnection
 from aio_pika.exceptions import AMQPError
 
+from services.ingest.metrics import PUBLISH_CONFIRM
 from shared import broker, topology
-from shared.messages import ArticleSubmitted
+from shared.logs import current_request_id
+from shared.messages import ArticleDeleted, ArticleSubmitted
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +22,12 @@ DEPTH_TIMEOUT_S = 2.0
 
 # Waits between reconnection attempts after the broker connection is lost; the last one repeats.
 RECONNECT_DELAYS_S = (0.5, 1, 2, 5, 10)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    messages: int  # ready, not those delivered to a consumer and not yet acknowledged
+    consumers: int
 
 
 @dataclass(frozen=True)
@@ -101,31 +110,47 @@ class ArticlePublisher:
     def ready(self) -> bool:
         return self._link.usable
 
-    async def publish(self, message: ArticleSubmitted) -> None:
-        """Raises `broker.PublishFailed` unless RabbitMQ confirmed the persistent message."""
+    async def publish(self, message: ArticleSubmitted | ArticleDeleted) -> None:
+        """Raises `broker.PublishFailed` unless RabbitMQ confirmed the persistent message.
+
+        The id of the request being served (`shared.logs`) travels with it, for the worker's log lines."""
+        request_id = current_request_id()
         link = self._link
         if not link.usable:
             raise broker.PublishFailed("not connected to the broker")
         body = message.model_dump_json().encode()
+        started = time.perf_counter()
         await broker.publish_confirmed(
             link.topology.exchange,
-            broker.persistent_message(body, message_id=message.id),
+            broker.persistent_message(
+                body,
+                message_id=message.id,
+                headers=None if request_id is None else {topology.REQUEST_ID_HEADER: request_id},
+            ),
             topology.ARTICLE_ROUTING_KEY,
         )
+        PUBLISH_CONFIRM.observe(time.perf_counter() - started)
 
     async def queue_depth(self) -> int | None:
         """Messages ready in the work queue (not those a worker holds), or None if the broker did not say."""
+        counts = await self.queue_counts(topology.WORK_QUEUE)
+        return None if counts is None else counts.messages
+
+    async def queue_counts(self, queue: str) -> QueueCounts | None:
+        """A queue's ready messages and consumers (a passive declare), or None if the broker did not say."""
         link = self._link
         if not link.usable:
             return None
         try:
             async with asyncio.timeout(DEPTH_TIMEOUT_S):
                 channel = await link.channel.get_underlay_channel()
-                declared = await channel.queue_declare(topology.WORK_QUEUE, passive=True)
+                declared = await channel.queue_declare(queue, passive=True)
         except (AMQPError, OSError, RuntimeError, TimeoutError) as exc:
-            log.warning("work queue depth unknown: %s", exc)
+            log.warning("depth of %s unknown: %s", queue, exc)
             return None
-        return None if declared is None else declared.message_count
+        if declared is None:
+            return None
+        return QueueCounts(declared.message_count or 0, declared.consumer_count or 0)
 
     async def close(self) -> None:
         self._keeper.cancel()

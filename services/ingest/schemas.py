@@ -1,8 +1,8 @@
 """Response models of the ingest API and the OpenAPI blocks of its submit endpoints."""
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.articles import ArticleIn
 from shared.http.errors import FieldError
@@ -11,6 +11,15 @@ from shared.http.errors import FieldError
 class Accepted(BaseModel):
     id: str
     status: str = "queued"
+    links: dict[str, str]
+
+
+class DeleteAccepted(BaseModel):
+    id: str
+    status: Literal["delete-queued"] = Field(
+        default="delete-queued",
+        description="the delete is queued like a post; once a worker applied it, the article link answers 404",
+    )
     links: dict[str, str]
 
 
@@ -41,6 +50,15 @@ SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
         " queue than its share (NEWSFLOW_KEY_MAX_WAITING); retry after `Retry-After`"
     },
     503: {"description": "the broker did not take the article (queue full or unreachable); retry later"},
+}
+
+# What `DELETE /v1/articles/{id}` may answer besides 202.
+DELETE_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "the article belongs to another key and this key is not an admin key (or may not write)"},
+    404: {"description": "no stored article has this id: never stored, not stored yet (still queued), or deleted"},
+    422: {"description": "the id is not 16 lowercase hex digits"},
+    429: SUBMIT_ERRORS[429],
+    503: {"description": "the database (to read the owner) or the broker could not be reached; retry later"},
 }
 
 # The request bodies are read by the routes themselves (several media types), so they are declared here.

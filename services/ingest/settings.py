@@ -1,11 +1,14 @@
 """Ingest settings (environment variables prefixed `NEWSFLOW_`)."""
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from shared.settings import BrokerSettings, HttpSettings
+from shared.settings import BrokerSettings, DatabaseSettings, HttpSettings
 
 
-class IngestSettings(BrokerSettings, HttpSettings):
+class IngestSettings(BrokerSettings, DatabaseSettings, HttpSettings):
+    """Ingest reads the database only to find an article's owner before a delete, and for the retention sweep:
+    a read-only database user is enough (it never creates indexes)."""
+
     port: int = Field(default=8001, ge=1, le=65535)
     max_article_bytes: int = Field(default=1_048_576, ge=1_024, description="POST /v1/articles body limit")
     max_batch_bytes: int = Field(default=16 * 1_048_576, ge=1_024, description="POST /v1/articles:batch limit")
@@ -23,3 +26,15 @@ class IngestSettings(BrokerSettings, HttpSettings):
     key_max_waiting: int = Field(default=10_000, ge=1, le=10_000_000)
     # Where clients find the enriched article; links in the 202 answer point there.
     query_base_url: str = Field(default="http://127.0.0.1:8002", pattern=r"^https?://\S+$")
+    # Articles received longer ago than this many days are deleted by a sweep in this process (unset: kept for
+    # ever). The sweep publishes deletes through the queue, as `DELETE /v1/articles/{id}` does.
+    retention_days: int | None = Field(default=None, ge=1, le=36_500)
+    # Seconds between two sweeps; each deletes at most `retention_batch` articles, the oldest first.
+    retention_interval_s: float = Field(default=3_600, ge=1, le=86_400)
+    retention_batch: int = Field(default=10_000, ge=1, le=1_000_000)
+
+    @field_validator("retention_days", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        # Compose passes `${NEWSFLOW_RETENTION_DAYS:-}`: an empty value means no retention period.
+        return None if value == "" else value

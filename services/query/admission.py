@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import HTTPException
 
+from shared.http.metrics import RATE_LIMIT_REFUSALS
 from shared.rate_limit import RateLimit
 
 # A refused read retries once a slot is likely free: an expensive read takes about a second.
@@ -28,6 +29,7 @@ class ExpensiveReads:
         """Hold a slot for one read of `reader` (a key, or a client address for public reads)."""
         retry_after = await self._rate.retry_after(reader)
         if retry_after is not None:
+            RATE_LIMIT_REFUSALS.labels("read_rate").inc()
             raise HTTPException(
                 429, "read rate limit exceeded for this client", headers={"Retry-After": str(retry_after)}
             )

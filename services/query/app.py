@@ -11,13 +11,16 @@ from pymongo.errors import ConnectionFailure, ExecutionTimeout
 from services.query.admission import ExpensiveReads
 from services.query.cache_control import NoStore
 from services.query.cursor import CursorCodec, InvalidCursor
+from services.query.document_counts import DocumentCounts
 from services.query.repository import Repository
 from services.query.routes import articles, entities, health, stats
 from services.query.scorer import RelevanceScorer, ScoringTimeout
 from services.query.settings import QuerySettings
-from shared.database import connect, database, ensure_indexes
+from shared.database import ARTICLES, connect, database, ensure_indexes
 from shared.http.auth import AccessPolicy
 from shared.http.errors import install_error_handlers
+from shared.http.metrics import install_metrics
+from shared.http.request_ids import RequestIds
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +40,11 @@ def create_app(settings: QuerySettings) -> FastAPI:
                 relevance_candidates=settings.relevance_candidates,
                 related_candidates=settings.related_candidates,
                 stats_values=settings.stats_values,
+                read_limit=settings.query_read_limit,
+                related_articles=settings.related_articles,
                 scorer=scorer,
             )
+            scrape_hooks.add(DocumentCounts(db[ARTICLES]).refresh)
             yield
         finally:
             scorer.close()
@@ -50,6 +56,7 @@ def create_app(settings: QuerySettings) -> FastAPI:
         summary="Reads enriched news articles: search, filters, entities and their co-occurrences.",
         lifespan=lifespan,
     )
+    scrape_hooks = install_metrics(app)
     app.state.settings = settings
     app.state.access = AccessPolicy(settings.api_keys, public_reads=settings.public_reads)
     app.state.cursors = CursorCodec(settings.cursor_secret.get_secret_value())
@@ -66,6 +73,7 @@ def create_app(settings: QuerySettings) -> FastAPI:
     # Each router carries its whole prefix, so a route's path is the one the OpenAPI document lists.
     for router in (health.router, articles.router, entities.router, stats.router):
         app.include_router(router)
+    app.add_middleware(RequestIds)  # outermost: every log line of the request carries its id
     return app
 
 

@@ -6,8 +6,8 @@ Only the fields declared here are read; anything else in the query string (`sour
 
 import re
 import unicodedata
-from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
 
 from fastapi import HTTPException
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints
@@ -22,6 +22,10 @@ MAX_Q_CHARS = 200
 MAX_Q_NORMALISED_CHARS = 400
 MAX_ENTITY_PARAMS = 10
 MAX_Q_TERMS = 20
+# A date-ranged ranking counts per-day counts of every entity it considers: its range is bounded.
+MAX_RANKING_DAYS = 31
+TIMELINE_BUCKETS = {"day": 366, "week": 157, "month": 120}  # a year of days, three years of weeks, ten of months
+TIMELINE_DEFAULT_BUCKETS = {"day": 31, "week": 26, "month": 24}
 # `<label>:<slug>`; a slug keeps letters that have no ASCII form ("gpe:łodz"), and repeats get "-2".
 ENTITY_ID_PATTERN = r"^[a-z_]+:[\w-]{1,100}$"
 
@@ -88,6 +92,7 @@ def _words(text: str | None) -> str | None:
 
 EntityId = Annotated[str, StringConstraints(pattern=ENTITY_ID_PATTERN, max_length=120)]
 Moment = Annotated[datetime | None, BeforeValidator(_iso), AfterValidator(_utc)]
+Day = Annotated[date | None, BeforeValidator(_iso)]
 End = Annotated[datetime | None, BeforeValidator(_whole_day), BeforeValidator(_iso), AfterValidator(_utc)]
 END = "exclusive; a date without a time includes that whole day; without a zone means UTC"
 Text = Annotated[str | None, AfterValidator(_printable), Field(json_schema_extra={"pattern": NO_CONTROL_PATTERN})]
@@ -153,13 +158,69 @@ class EntityListParams(ListParams):
     q: Text = Field(
         default=None, min_length=1, max_length=100, description="start of the name or an alias, case-insensitive"
     )
-    published_from: Moment = Field(default=None, description="count only articles published from (inclusive)")
-    published_to: End = Field(default=None, description=f"count only articles published before ({END})")
+    published_from: Moment = Field(
+        default=None,
+        description=f"count only articles of the days (UTC) from this one on: at most {MAX_RANKING_DAYS} days; "
+        "an article's day is that of its published_at, else its received_at",
+    )
+    published_to: End = Field(
+        default=None,
+        description=f"count only articles of the days before ({END}); at most {MAX_RANKING_DAYS} days after "
+        "`published_from` (alone: the 31 days before it)",
+    )
 
     def to_filter(self) -> EntityFilter:
         return EntityFilter(
             label=self.label, prefix=self.q, published_from=self.published_from, published_to=self.published_to
         )
+
+    def days(self) -> list[str] | None:
+        """The days counted ("YYYY-MM-DD"), or None to count all; 422 for a range of more than 31 days (the
+        message says "covers at most", as the contract test expects of this refusal)."""
+        if self.published_from is None and self.published_to is None:
+            return None
+        span = timedelta(days=MAX_RANKING_DAYS)
+        try:
+            if self.published_from is not None:
+                start = self.published_from
+                end = self.published_to if self.published_to is not None else start + span
+            else:
+                assert self.published_to is not None
+                end = self.published_to
+                start = end - span
+        except OverflowError:
+            raise HTTPException(422, "published_from or published_to is out of range") from None
+        first, last = start.date(), (end - timedelta(microseconds=1)).date()
+        if last < first:
+            return []  # no day: nothing is counted
+        if (last - first).days >= MAX_RANKING_DAYS:
+            raise HTTPException(422, f"a date-ranged ranking covers at most {MAX_RANKING_DAYS} days")
+        return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+
+
+class TimelineParams(BaseModel):
+    interval: Literal["day", "week", "month"] = Field(default="day", description="bucket size; weeks are ISO weeks")
+    start: Day = Field(
+        default=None, description="first day of the range (default: 31 days, 26 weeks or 24 months before `end`)"
+    )
+    end: Day = Field(
+        default=None,
+        description="last day of the range (default: the entity's last day seen); at most "
+        + ", ".join(f"{n} {unit}s" for unit, n in TIMELINE_BUCKETS.items()),
+    )
+
+    def buckets(self) -> int:
+        """Buckets to list at most; 422 when the range holds more than the interval allows."""
+        most = TIMELINE_BUCKETS[self.interval]
+        if self.start is None:
+            return TIMELINE_DEFAULT_BUCKETS[self.interval]
+        if self.end is not None:
+            if self.end < self.start:
+                return 0  # an empty range
+            span = {"day": 1, "week": 7, "month": 28}[self.interval]
+            if (self.end - self.start).days // span + 1 > most + 1:
+                raise HTTPException(422, f"a {self.interval} timeline covers at most {most} {self.interval}s")
+        return most
 
 
 class RelatedParams(BaseModel):

@@ -1,6 +1,9 @@
 """Relevance of an article to the words of `q`: length-normalised term frequency, title words weighted 3x.
 
-    score = sum over query terms t of (3 * tf_title(t) + tf_body(t)) / sqrt(words in title and body)
+    score = sum over query terms t of (3 * tf_title(t) + tf_summary(t)) / sqrt(words in title and summary)
+
+Scored from the stored title and summary only (the summary is the body's most telling sentences), so
+ranking an article costs the same whatever the length of its body.
 
 Words are normalised exactly as `shared.search_terms` stores them, so "Zürich" in `q` counts "ZURICH" in
 the text. Only the start of a text is scored, at most `MAX_SCORED_CHARS` once normalised. A pure function,
@@ -37,12 +40,12 @@ def words(text: str) -> list[str]:
     return [word for word in found if word]
 
 
-def score(terms: tuple[str, ...], *, title: str, body: str) -> float:
-    title_words, body_words = words(title), words(body)
-    total = len(title_words) + len(body_words)
+def score(terms: tuple[str, ...], *, title: str, summary: str) -> float:
+    title_words, summary_words = words(title), words(summary)
+    total = len(title_words) + len(summary_words)
     if total == 0:
         return 0.0
-    in_title, in_body = Counter(title_words), Counter(body_words)
-    hits = sum(TITLE_WEIGHT * in_title[term] + in_body[term] for term in terms)
+    in_title, in_summary = Counter(title_words), Counter(summary_words)
+    hits = sum(TITLE_WEIGHT * in_title[term] + in_summary[term] for term in terms)
     # Rounded so the value in a cursor compares equal to the recomputed one on the next page.
     return round(hits / math.sqrt(total), 6)

@@ -1,6 +1,6 @@
 """Response models of the query API (the stored article itself is `shared.documents.ArticleDocument`)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 import pydantic_core
@@ -67,15 +67,24 @@ class ArticlePage(_Response):
     model_config = ConfigDict(json_schema_extra={"examples": [{"items": [_ARTICLE_EXAMPLE], "next_cursor": None}]})
 
     items: list[ArticleItem]
-    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
+    next_cursor: str | None = Field(
+        description="pass as `cursor` for the next page; null on the last page. A page may hold fewer than `limit` "
+        "items (even none) while more may follow: each request reads a bounded number of articles"
+    )
+    estimate: bool = Field(
+        default=False,
+        description="`sort=relevance` only: more articles match than the newest ones it ranked",
+    )
 
 
 class EntityItem(_Response):
     id: str
     name: str
     label: EntityLabel
-    aliases: list[str]
-    articles: int = Field(description="number of articles that mention it")
+    aliases: list[str] = Field(description="other names its articles use for it")
+    articles: int = Field(
+        description="enriched articles that mention it (with `published_from`/`published_to`: in those days)"
+    )
 
 
 class EntityPage(_Response):
@@ -100,13 +109,46 @@ class EntityPage(_Response):
     )
 
     items: list[EntityItem]
-    next_cursor: str | None
+    next_cursor: str | None = Field(
+        description="pass as `cursor` for the next page; null on the last page. A page may hold fewer than `limit` "
+        "items while more may follow"
+    )
+    estimate: bool = Field(
+        default=False,
+        description="true when the ranking was made among the entities with the most articles overall only "
+        "(a ranking over days, or a prefix matching very many entities)",
+    )
+
+
+class NameCount(_Response):
+    name: str
+    articles: int = Field(description="articles that call it so")
+
+
+class DayCount(_Response):
+    day: date
+    articles: int
 
 
 class EntityDetail(EntityItem):
-    first_seen: datetime = Field(description="earliest published_at (received_at when unknown) of its articles")
-    last_seen: datetime = Field(description="latest published_at (received_at when unknown) of its articles")
+    first_seen: date = Field(description="day (UTC) of the earliest published_at, else received_at, of its articles")
+    last_seen: date = Field(description="day (UTC) of the latest published_at, else received_at, of its articles")
+    names: list[NameCount] = Field(description="every name its articles use, the most used first")
+    kb: dict[str, str | int] = Field(description="knowledge-base ids, e.g. `iso3166`, `geonames`")
+    mentions: int = Field(description="mentions over all its articles")
+    recent_days: list[DayCount] = Field(description="articles per day over the 31 days up to `last_seen`")
     recent_articles: list[ArticleItem] = Field(description="the most recently received articles that mention it")
+
+
+class TimelineBucket(_Response):
+    start: date = Field(description="first day of the day, ISO week (Monday) or month")
+    articles: int
+
+
+class Timeline(_Response):
+    entity: str
+    interval: Literal["day", "week", "month"]
+    items: list[TimelineBucket] = Field(description="every bucket of the range, oldest first, empty ones included")
 
 
 class RelatedEntity(_Response):
@@ -126,6 +168,8 @@ class RelatedEntities(_Response):
                     "entity": "person:qin-gang",
                     "articles": 37,
                     "total_articles": 2408,
+                    "articles_read": 37,
+                    "estimate": False,
                     "items": [
                         {
                             "id": "gpe:china",
@@ -144,6 +188,11 @@ class RelatedEntities(_Response):
     entity: str
     articles: int = Field(description="articles that mention `entity`")
     total_articles: int = Field(description="enriched articles, the population the lift is computed over")
+    articles_read: int = Field(description="the newest articles of `entity` whose entities were counted")
+    estimate: bool = Field(
+        description="true when `entity` has more articles than were read: shared counts are over the newest "
+        "`articles_read` and lift = shared * total_articles / (articles_read * articles)"
+    )
     items: list[RelatedEntity]
 
 

@@ -26,7 +26,7 @@ class ScoringTimeout(Exception):
 
 
 def _score_chunk(terms: tuple[str, ...], texts: Sequence[tuple[str, str]]) -> list[float]:
-    return [relevance.score(terms, title=title, body=body) for title, body in texts]
+    return [relevance.score(terms, title=title, summary=summary) for title, summary in texts]
 
 
 class RelevanceScorer:
@@ -35,7 +35,7 @@ class RelevanceScorer:
         self.budget_s = budget_s
 
     async def scores(self, terms: tuple[str, ...], texts: Sequence[tuple[str, str]]) -> list[float]:
-        """The score of each (title, body), in order; `ScoringTimeout` once the budget is spent."""
+        """The score of each (title, summary), in order; `ScoringTimeout` once the budget is spent."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.budget_s
         found: list[float] = []

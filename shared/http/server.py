@@ -1,5 +1,7 @@
 """Running an HTTP service process: JSON logs, uvicorn with pinned limits and a graceful stop."""
 
+from pathlib import Path
+
 import uvicorn
 from fastapi import FastAPI
 
@@ -14,8 +16,8 @@ GRACEFUL_SHUTDOWN_S = 8
 KEEP_ALIVE_S = 5
 
 
-def serve(app: FastAPI, *, service: str, host: str, port: int, log_level: str) -> None:
-    configure_logging(service, log_level)
+def serve(app: FastAPI, *, service: str, host: str, port: int, log_level: str, log_file: Path | None = None) -> None:
+    configure_logging(service, log_level, log_file)
     uvicorn.run(
         app,
         host=host,

@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient, ReplaceOne
 
+from devstack.corpus_records import linked, rebuild
 from devstack.keys import API_KEYS, CURSOR_SECRET, READ_KEY
 from services.query.app import create_app
 from services.query.settings import QuerySettings
@@ -38,11 +39,16 @@ async def serving(settings: QuerySettings) -> AsyncIterator[tuple[FastAPI, httpx
 
 
 async def store(mongodb_url: str, database_name: str, documents: Sequence[ArticleDocument]) -> None:
-    """Write articles as the worker does (`to_mongo`), replacing any with the same id."""
+    """Write articles as the store does, replacing any with the same id, and the registry and counters with them.
+
+    Each entity is linked to itself, and the registry and counters are rebuilt from every stored article
+    (`devstack.corpus_records`): the one place to switch to the store's own path.
+    """
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url, tz_aware=True)
     try:
-        writes = [ReplaceOne({"_id": document.id}, to_mongo(document), upsert=True) for document in documents]
+        writes = [ReplaceOne({"_id": document.id}, to_mongo(linked(document)), upsert=True) for document in documents]
         await client[database_name][ARTICLES].bulk_write(writes)
+        await rebuild(client[database_name])
     finally:
         await client.close()
 

@@ -57,6 +57,7 @@ def test_run_starts_the_stack_posts_the_sample_and_stops_on_ctrl_c(tmp_path: Pat
                 # The local key and the database files live in the project-local, git-ignored folder.
                 assert (tmp_path / ".newsflow" / "api-key").stat().st_mode & 0o077 == 0
                 assert (tmp_path / ".newsflow" / "mongodb").is_dir()
+                _terminal_is_readable_and_the_logs_are_in_files(tmp_path, env, document["id"])
                 started = time.monotonic()
                 proc.send_signal(signal.SIGINT)
                 assert proc.wait(timeout=60) == 0
@@ -65,6 +66,30 @@ def test_run_starts_the_stack_posts_the_sample_and_stops_on_ctrl_c(tmp_path: Pat
                 if proc.poll() is None:
                     proc.kill()
                     proc.wait()
+
+
+def _terminal_is_readable_and_the_logs_are_in_files(tmp_path: Path, env: dict[str, str], article_id: str) -> None:
+    """The terminal says where things are and sums the sample up; the JSON logs are in a file per process."""
+    deadline = time.monotonic() + 30  # the summary follows the document on stdout
+    while "  summary   " not in (terminal := (tmp_path / "stderr.log").read_text()):
+        assert time.monotonic() < deadline, terminal[-2000:]
+        time.sleep(0.1)
+    assert "newsflow: ready" in terminal
+    assert "API key  .newsflow/api-key" in terminal
+    assert "language  en" in terminal
+    assert "entities  " in terminal and "Qin Gang (PERSON" in terminal
+    assert "summary   " in terminal
+    assert not [line for line in terminal.splitlines() if line.startswith("{")], "JSON log lines on the terminal"
+    logs = tmp_path / ".newsflow" / "logs"
+    assert {"ingest.log", "query.log", "enrich-1.log"} <= {path.name for path in logs.glob("*.log")}
+    stored = [json.loads(line) for line in (logs / "enrich-1.log").read_text().splitlines()]
+    assert any(record["message"] == "article stored" and record["article_id"] == article_id for record in stored)
+    shown = subprocess.run(
+        [*NEWSFLOW, "logs", "enrich", "-n", "200"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert any("article stored" in line and f"article_id={article_id}" in line for line in shown.stdout.splitlines())
+    assert "ingest" not in shown.stdout
 
 
 def test_enrich_prints_one_document_per_input_in_order_and_fails_on_bad_input(tmp_path: Path) -> None:

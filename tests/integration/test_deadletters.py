@@ -2,7 +2,8 @@
 
 - The broker itself parks a message that was returned more often than the delivery limit (`x-death`).
 - The worker parks an article the NLP rejects, and records it as `failed`, visible through the query API.
-- `newsflow dlq list` shows parked messages; `newsflow dlq replay ID` sends one back to the work queue.
+- `newsflow dlq list` shows parked messages; `newsflow dlq replay ID` sends one back to the work queue;
+  `newsflow dlq purge` deletes them all once confirmed.
 """
 
 import asyncio
@@ -108,7 +109,7 @@ async def test_an_article_the_nlp_rejects_is_parked_and_shown_as_failed(
     client = database.connect(settings)
     stop = asyncio.Event()
     try:
-        store = ArticleStore(database.articles(database.database(client, settings)))
+        store = ArticleStore(database.database(client, settings))
         worker = Worker(settings=settings, enricher=ScriptedEnricher(), store=store)
         running = asyncio.create_task(worker.run(stop))
         for submission in (rejected, fine):
@@ -192,3 +193,31 @@ def test_dlq_looks_the_topology_up_without_declaring_it_when_told(vhost_url: str
     _newsflow(vhost_url, "dlq", "list")  # declares, as the local stack does
     found = subprocess.run([exe, "dlq", "list"], env=env, capture_output=True, text=True, timeout=60)
     assert found.returncode == 0, found.stderr
+
+
+async def test_dlq_purge_deletes_the_parked_messages_only_once_confirmed(
+    channel: AbstractChannel, vhost_url: str
+) -> None:
+    for n in range(2):
+        submission = _submission(f"Purged article {n}", f"Body of purged article number {n}.")
+        await _publish(
+            channel,
+            topology.DEAD_EXCHANGE,
+            topology.DEAD_ROUTING_KEY,
+            submission.model_dump_json().encode(),
+            message_id=submission.id,
+            headers={topology.ERROR_HEADER: "invalid message: article.title: too short"},
+        )
+    exe = shutil.which("newsflow", path=str(Path(sys.executable).parent)) or "newsflow"
+    env = {**os.environ, "NEWSFLOW_RABBITMQ_URL": vhost_url}
+    declined = await asyncio.to_thread(
+        subprocess.run, [exe, "dlq", "purge"], env=env, input="n\n", capture_output=True, text=True, timeout=60
+    )
+    assert declined.returncode == 1 and "delete 2 parked message(s)?" in declined.stdout, declined
+    assert len((await asyncio.to_thread(_newsflow, vhost_url, "dlq", "list")).stdout.splitlines()) == 2
+
+    purged = await asyncio.to_thread(_newsflow, vhost_url, "dlq", "purge", "--yes")
+    assert "deleted 2 parked message(s)" in purged.stderr
+    assert (await asyncio.to_thread(_newsflow, vhost_url, "dlq", "list")).stdout == ""
+    empty = await asyncio.to_thread(_newsflow, vhost_url, "dlq", "purge")
+    assert "the dead-letter queue is empty" in empty.stderr

@@ -78,7 +78,9 @@ schemathesis.serializer.alias(["text/html"], "text/plain")
 
 # The documents are static: an application that is never started serves them (no broker or database needed).
 ingest = schemathesis.openapi.from_dict(
-    create_ingest(IngestSettings(rabbitmq_url="amqp://unused", api_keys=API_KEYS)).openapi()
+    create_ingest(
+        IngestSettings(rabbitmq_url="amqp://unused", mongodb_url="mongodb://unused", api_keys=API_KEYS)
+    ).openapi()
 )
 query = schemathesis.openapi.from_dict(
     create_query(query_app.query_settings("mongodb://unused", "unused", api_keys=API_KEYS)).openapi()
@@ -86,9 +88,13 @@ query = schemathesis.openapi.from_dict(
 
 
 @pytest.fixture(scope="module")
-def ingest_app() -> Iterator[FastAPI]:
+def ingest_app(mongodb_url: str) -> Iterator[FastAPI]:
+    # A database of its own, empty: a fuzzed delete finds no article (404) and deletes nothing.
+    database = f"newsflow_fuzz_{uuid.uuid4().hex[:8]}"
     with rabbitmq_vhost() as (url, _):
-        yield create_ingest(IngestSettings(rabbitmq_url=url, api_keys=API_KEYS))
+        yield create_ingest(
+            IngestSettings(rabbitmq_url=url, mongodb_url=mongodb_url, mongodb_database=database, api_keys=API_KEYS)
+        )
 
 
 @pytest.fixture(scope="module")

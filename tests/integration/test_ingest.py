@@ -23,8 +23,14 @@ WRITE = {"X-API-Key": WRITE_KEY}
 ARTICLE = {"title": "Talks resume", "body": "Delegates met in Geneva on Tuesday."}
 
 
+# These tests never delete, so ingest never reads its database (PyMongo connects on first use).
+UNUSED_DATABASE = "mongodb://unused"
+
+
 def _settings(rabbitmq_url: str, **overrides: Any) -> IngestSettings:
-    return IngestSettings(**({"rabbitmq_url": rabbitmq_url, "api_keys": API_KEYS} | overrides))
+    return IngestSettings(
+        **({"rabbitmq_url": rabbitmq_url, "mongodb_url": UNUSED_DATABASE, "api_keys": API_KEYS} | overrides)
+    )
 
 
 @pytest.fixture

@@ -45,13 +45,14 @@ class Ingest:
 
 
 @pytest.fixture(scope="module")
-def ingest() -> Iterator[Ingest]:
+def ingest(mongodb_url: str) -> Iterator[Ingest]:
     """An ingest process on a free port with a vhost of its own, and no worker."""
     with rabbitmq_vhost() as (rabbitmq_url, _):
         port = free_port()
         stack = Stack(
             env={
                 "NEWSFLOW_RABBITMQ_URL": rabbitmq_url,
+                "NEWSFLOW_MONGODB_URL": mongodb_url,
                 "NEWSFLOW_API_KEYS": API_KEYS,
                 "NEWSFLOW_PORT": str(port),
                 "NEWSFLOW_KEY_MAX_WAITING": str(KEY_MAX_WAITING),

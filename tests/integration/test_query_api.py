@@ -16,12 +16,14 @@ from fastapi import FastAPI
 from pymongo import AsyncMongoClient, monitoring
 from pymongo.errors import ExecutionTimeout
 
+from devstack.corpus_records import linked
 from devstack.keys import READ_KEY, WRITE_KEY
 from devstack.ports import free_port
 from services.query import relevance
 from services.query.deps import get_repository
 from services.query.params import ArticleListParams, EntityListParams
 from services.query.repository import ArticleSort, RelatedSort, Repository
+from services.query.scorer import ScoringTimeout
 from shared.documents import ArticleDocument
 from shared.search_terms import terms
 from tests.integration.query_app import all_pages, drop, query_settings, serving, store
@@ -42,6 +44,10 @@ def newest_first(docs: list[ArticleDocument]) -> list[str]:
 def published_first(docs: list[ArticleDocument]) -> list[str]:
     key = [(doc.published_at is not None, doc.published_at or EPOCH, doc.id) for doc in docs]
     return [doc.id for _, doc in sorted(zip(key, docs, strict=True), key=lambda pair: pair[0], reverse=True)]
+
+
+def summary(doc: ArticleDocument) -> str:
+    return doc.summary.text if doc.summary else ""
 
 
 def moment(text: str) -> datetime:
@@ -85,7 +91,8 @@ async def served(mongodb_url: str) -> AsyncIterator[tuple[FastAPI, httpx.AsyncCl
     name = f"newsflow_query_{uuid.uuid4().hex[:10]}"
     await store(mongodb_url, name, ALL)
     try:
-        async with serving(query_settings(mongodb_url, name)) as pair:
+        # Relevance ranks every match of these small listings (the default ranks the newest 50).
+        async with serving(query_settings(mongodb_url, name, relevance_candidates=500)) as pair:
             yield pair
     finally:
         await drop(mongodb_url, name)
@@ -184,18 +191,22 @@ async def test_every_query_carries_max_time_ms(mongodb_url: str, app: FastAPI) -
         await repository.article(SEED.id, ("title",))
         spec = ArticleListParams(q="talks", entity=["gpe:china"]).to_filter()
         for sort in ArticleSort:
-            _, position = await repository.articles(spec, sort, limit=2, position=None)
+            _, position, _ = await repository.articles(spec, sort, limit=2, position=None)
             await repository.articles(spec, sort, limit=2, position=position)
-        _, position = await repository.entities(EntityListParams(q="u").to_filter(), limit=2, position=None)
-        await repository.entities(EntityListParams(q="u").to_filter(), limit=2, position=position)
+        for entities in (EntityListParams(q="u"), EntityListParams(), EntityListParams(published_from="2023-03-01")):
+            _, position, _ = await repository.entities(
+                entities.to_filter(), days=entities.days(), limit=2, position=None
+            )
+            await repository.entities(entities.to_filter(), days=entities.days(), limit=2, position=position)
         await repository.entity("gpe:china")
+        await repository.timeline("gpe:china", "week", start=None, end=None, buckets=10)
         for related in RelatedSort:
             await repository.related("gpe:china", related, limit=3, min_shared=1)
         await repository.stats()
     finally:
         await client.close()
     queries = [(name, command) for name, command in log.commands if name in ("find", "aggregate", "count", "ping")]
-    assert {name for name, _ in queries} == {"find", "aggregate", "ping"}
+    assert {name for name, _ in queries} == {"find", "ping"}
     assert [name for name, command in queries if command.get("maxTimeMS") != 1_234] == []
 
 
@@ -219,11 +230,31 @@ async def test_a_query_over_its_time_limit_answers_503(app: FastAPI) -> None:
     }
 
 
+async def test_relevance_over_its_scoring_budget_answers_503_with_retry_after(app: FastAPI) -> None:
+    class Slow:
+        """Stands in for the repository: scoring the candidates ran out of its budget."""
+
+        async def articles(self, *_: Any, **__: Any) -> None:
+            raise ScoringTimeout(0.1)
+
+    slow = Slow()
+    app.dependency_overrides[get_repository] = lambda: slow
+    try:
+        async with anonymous(app, **{"X-API-Key": READ_KEY}) as client:
+            response = await client.get("/v1/articles", params={"q": "the", "sort": "relevance"})
+    finally:
+        app.dependency_overrides.clear()
+    assert response.status_code == 503
+    assert int(response.headers["retry-after"]) >= 1
+    assert "relevance" in response.json()["detail"]
+
+
 # --- one article ---------------------------------------------------------------------------------------------
 
 
 async def test_article_is_the_whole_stored_document(client: httpx.AsyncClient) -> None:
-    for doc in (SEED, DOCS[0], next(doc for doc in DOCS if doc.status == "failed")):
+    for posted in (SEED, DOCS[0], next(doc for doc in DOCS if doc.status == "failed")):
+        doc = linked(posted)  # as stored: each entity linked to its corpus entity
         response = await client.get(f"/v1/articles/{doc.id}")
         assert response.status_code == 200
         assert response.json() == doc.model_dump(mode="json")
@@ -233,7 +264,7 @@ async def test_article_is_the_whole_stored_document(client: httpx.AsyncClient) -
 async def test_fields_choose_top_level_fields(client: httpx.AsyncClient) -> None:
     response = await client.get(f"/v1/articles/{SEED.id}", params={"fields": "title,entities,published_at,summary"})
     assert response.status_code == 200
-    whole = SEED.model_dump(mode="json")
+    whole = linked(SEED).model_dump(mode="json")
     assert response.json() == {name: whole[name] for name in ("id", "title", "entities", "published_at", "summary")}
 
 
@@ -335,19 +366,21 @@ async def test_list_items_carry_summary_and_top_entities(client: httpx.AsyncClie
 
 
 async def test_relevance_ranks_by_length_normalised_term_frequency(client: httpx.AsyncClient) -> None:
-    params = {"q": "Talks mattered", "sort": "relevance", "limit": 9}
+    params: dict[str, Any] = {"q": "Talks mattered", "sort": "relevance", "limit": 9}
     items = await all_pages(client, "/v1/articles", params)
     matching = oracle(ALL, params)
     expected = sorted(
-        ((relevance.score(("talks", "mattered"), title=doc.title, body=doc.body), doc.id) for doc in matching),
+        ((relevance.score(("talks", "mattered"), title=doc.title, summary=summary(doc)), doc.id) for doc in matching),
         reverse=True,
     )
     assert [(item["score"], item["id"]) for item in items] == expected
     assert len(items) == len(matching) > 9
     # Title words weigh 3x: among equally long texts, the one with the word in its title ranks higher.
-    assert relevance.score(("talks",), title="talks", body="x y") > relevance.score(
-        ("talks",), title="x", body="talks y"
+    assert relevance.score(("talks",), title="talks", summary="x y") > relevance.score(
+        ("talks",), title="x", summary="talks y"
     )
+    # Every match was ranked: fewer than the candidates (`NEWSFLOW_RELEVANCE_CANDIDATES`).
+    assert (await client.get("/v1/articles", params=params)).json()["estimate"] is False
 
 
 async def test_relevance_needs_q(client: httpx.AsyncClient) -> None:
@@ -384,7 +417,7 @@ async def test_pages_have_no_duplicates_or_gaps_while_articles_arrive(mongodb_ur
             present.extend(arriving)
 
     try:
-        async with serving(query_settings(mongodb_url, database_name)) as (_, client):
+        async with serving(query_settings(mongodb_url, database_name, relevance_candidates=500)) as (_, client):
             before = list(present)
             newest = await paginate(client, "/v1/articles", {"limit": 7})
             assert [item["id"] for item in newest] == newest_first(before)
@@ -392,7 +425,7 @@ async def test_pages_have_no_duplicates_or_gaps_while_articles_arrive(mongodb_ur
             before = list(present)
             ranked = await paginate(client, "/v1/articles", {"q": "mattered", "sort": "relevance", "limit": 6})
             expected = sorted(
-                ((relevance.score(("mattered",), title=doc.title, body=doc.body), doc.id) for doc in before),
+                ((relevance.score(("mattered",), title=doc.title, summary=summary(doc)), doc.id) for doc in before),
                 reverse=True,
             )
             assert [(item["score"], item["id"]) for item in ranked] == expected
@@ -405,12 +438,21 @@ async def test_pages_have_no_duplicates_or_gaps_while_articles_arrive(mongodb_ur
             keys = [(item["published_at"] is not None, item["published_at"] or "", item["id"]) for item in published]
             assert keys == sorted(keys, reverse=True)
 
+            # Entity counts are live: an entity whose count holds still while paging is listed exactly once,
+            # with that count; one whose count changes may be listed twice or skipped, never with a count it
+            # did not have, and the listing stays in ranking order.
             before = list(present)
             entities = await paginate(client, "/v1/entities", {"limit": 4})
             counts = Counter(entity.id for doc in before for entity in doc.entities)
-            assert [(item["id"], item["articles"]) for item in entities] == sorted(
-                counts.items(), key=lambda pair: (-pair[1], pair[0])
+            after = Counter(entity.id for doc in present for entity in doc.entities)
+            listed = [(item["id"], item["articles"]) for item in entities]
+            steady = {entity for entity, count in counts.items() if after[entity] == count}
+            assert sorted(pair for pair in listed if pair[0] in steady) == sorted((e, counts[e]) for e in steady)
+            assert all(counts[entity] <= count <= after[entity] for entity, count in listed)
+            assert [(-count, entity) for entity, count in listed] == sorted(
+                (-count, entity) for entity, count in listed
             )
+            assert len(steady) >= 3  # the check above is not vacuous
         assert len(present) > len(original) + 20
     finally:
         await drop(mongodb_url, database_name)
@@ -516,11 +558,13 @@ async def test_each_single_filter_and_sort_is_served_by_an_index(app: FastAPI, p
     assert "COLLSCAN" not in stages(plan)
 
 
-async def test_sort_only_listings_walk_the_index_in_order(app: FastAPI) -> None:
+async def test_sort_only_listings_read_a_window_of_the_sort_index(app: FastAPI) -> None:
+    """SecantusDB sorts the window in memory (mongod walks the index in order): the window bounds that work."""
     repository: Repository = app.state.repository
     for sort in (ArticleSort.RECEIVED_AT, ArticleSort.PUBLISHED_AT):
         plan = await repository.explain(ArticleListParams().to_filter(), sort)
-        assert "SORT" not in stages(plan)
+        assert "IXSCAN" in stages(plan), plan
+        assert "COLLSCAN" not in stages(plan)
 
 
 # --- the seed article ----------------------------------------------------------------------------------------

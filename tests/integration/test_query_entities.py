@@ -4,7 +4,7 @@ import math
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -41,17 +41,18 @@ def ranked_entities(
     *,
     label: str | None = None,
     prefix: str | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
+    first: date | None = None,
+    last: date | None = None,
 ) -> list[tuple[str, int]]:
+    """Entities by articles; with `first`/`last`, only articles of those days (published, else received)."""
+
     def named(names: list[str]) -> bool:
         return prefix is None or any(name.casefold().startswith(prefix.casefold()) for name in names)
 
     counts = Counter(
         found.id
         for doc in docs
-        if (start is None or (doc.published_at is not None and doc.published_at >= start))
-        and (end is None or (doc.published_at is not None and doc.published_at < end))
+        if (first is None or seen(doc).date() >= first) and (last is None or seen(doc).date() <= last)
         for found in doc.entities
         if (label is None or found.label == label) and named([found.name, *found.aliases])
     )
@@ -92,11 +93,23 @@ async def test_entities_are_ranked_by_article_count_across_pages(client: httpx.A
         ({"q": "united"}, {"prefix": "united"}),
         ({"q": "u", "label": "ORG"}, {"prefix": "u", "label": "ORG"}),
         (
-            {"published_from": "2023-06-01", "published_to": "2023-09-01"},
-            # A date alone as the end includes that day.
-            {"start": datetime(2023, 6, 1, tzinfo=UTC), "end": datetime(2023, 9, 2, tzinfo=UTC)},
+            {"published_from": "2023-06-01", "published_to": "2023-07-01"},
+            # A date alone as the end includes that day: 31 days, the most a ranking covers.
+            {"first": date(2023, 6, 1), "last": date(2023, 7, 1)},
         ),
-        ({"q": "ch", "published_from": "2023-03-17"}, {"prefix": "ch", "start": datetime(2023, 3, 17, tzinfo=UTC)}),
+        (
+            {"published_from": "2023-06-01T18:00:00Z", "published_to": "2023-06-03T06:00:00Z"},
+            {"first": date(2023, 6, 1), "last": date(2023, 6, 3)},
+        ),
+        # A start alone covers the 31 days from it on; an end alone the 31 days before it.
+        (
+            {"q": "ch", "published_from": "2023-03-17"},
+            {"prefix": "ch", "first": date(2023, 3, 17), "last": date(2023, 4, 16)},
+        ),
+        (
+            {"label": "GPE", "published_to": "2023-05-01"},
+            {"label": "GPE", "first": date(2023, 3, 31), "last": date(2023, 4, 30)},
+        ),
     ],
 )
 async def test_entity_filters(client: httpx.AsyncClient, params: dict[str, Any], expected: dict[str, Any]) -> None:
@@ -114,7 +127,17 @@ async def test_entity_prefix_is_literal_text(client: httpx.AsyncClient, prefix: 
 
 @pytest.mark.parametrize(
     "query",
-    ["limit=0", "limit=101", "label=person", "q=" + "x" * 101, "q=", "published_to=soon", "label[$ne]=x&label=$ne"],
+    [
+        "limit=0",
+        "limit=101",
+        "label=person",
+        "q=" + "x" * 101,
+        "q=",
+        "published_to=soon",
+        "label[$ne]=x&label=$ne",
+        "published_from=2023-06-01&published_to=2023-07-02",  # 32 days
+        "published_from=2023-06-01&published_to=2023-08-01",
+    ],
 )
 async def test_invalid_entity_parameters_are_422(client: httpx.AsyncClient, query: str) -> None:
     assert (await client.get(f"/v1/entities?{query}")).status_code == 422
@@ -143,8 +166,21 @@ async def test_entity_detail(client: httpx.AsyncClient, entity_id: str) -> None:
     assert detail["id"] == entity_id
     assert (detail["name"], detail["label"], detail["aliases"]) == (mentioned.name, mentioned.label, mentioned.aliases)
     assert detail["articles"] == len(docs)
-    assert datetime.fromisoformat(detail["first_seen"]) == min(map(seen, docs))
-    assert datetime.fromisoformat(detail["last_seen"]) == max(map(seen, docs))
+    assert date.fromisoformat(detail["first_seen"]) == min(seen(doc).date() for doc in docs)
+    assert date.fromisoformat(detail["last_seen"]) == max(seen(doc).date() for doc in docs)
+    assert detail["mentions"] == sum(found.count for doc in docs for found in doc.entities if found.id == entity_id)
+    assert {row["name"]: row["articles"] for row in detail["names"]} == dict(
+        Counter(
+            name
+            for doc in docs
+            for found in doc.entities
+            if found.id == entity_id
+            for name in {found.name, *found.aliases}
+        )
+    )
+    days = Counter(seen(doc).date().isoformat() for doc in docs)
+    assert [row["day"] for row in detail["recent_days"]][-1] == detail["last_seen"]
+    assert all(row["articles"] == days[row["day"]] for row in detail["recent_days"])
     newest = sorted(docs, key=lambda doc: (doc.received_at, doc.id), reverse=True)[:5]
     assert [item["id"] for item in detail["recent_articles"]] == [doc.id for doc in newest]
 
@@ -152,7 +188,7 @@ async def test_entity_detail(client: httpx.AsyncClient, entity_id: str) -> None:
 async def test_seed_entity_detail(client: httpx.AsyncClient) -> None:
     detail = (await client.get("/v1/entities/gpe:beijing")).json()
     assert detail["articles"] == 1
-    assert detail["first_seen"] == detail["last_seen"] == "2023-03-17T00:00:00Z"
+    assert detail["first_seen"] == detail["last_seen"] == "2023-03-17"
     assert [item["id"] for item in detail["recent_articles"]] == [SEED.id]
 
 

@@ -57,8 +57,9 @@ async def _exit_code(process: ServiceProcess, signalled_at: float) -> tuple[int,
     return code, time.monotonic() - signalled_at
 
 
-async def test_ingest_finishes_an_upload_in_flight_then_exits(vhost_url: str) -> None:
-    ingest, url = _start("ingest", {"NEWSFLOW_RABBITMQ_URL": vhost_url, "NEWSFLOW_API_KEYS": f"{WRITER}:{WRITE_KEY}"})
+async def test_ingest_finishes_an_upload_in_flight_then_exits(vhost_url: str, mongodb_url: str) -> None:
+    env = {"NEWSFLOW_RABBITMQ_URL": vhost_url, "NEWSFLOW_MONGODB_URL": mongodb_url}
+    ingest, url = _start("ingest", env | {"NEWSFLOW_API_KEYS": f"{WRITER}:{WRITE_KEY}"})
     signalled = asyncio.Event()
     article = SEED_ARTICLE.read_bytes()
 

@@ -34,7 +34,7 @@ def _document(article: str, title: str, received_at: datetime) -> ArticleDocumen
 
 @pytest.fixture
 def store(mongo_client: AsyncMongoClient[dict[str, Any]], database_name: str) -> ArticleStore:
-    return ArticleStore(mongo_client[database_name][database.ARTICLES])
+    return ArticleStore(mongo_client[database_name])
 
 
 async def _titles(mongo_client: AsyncMongoClient[dict[str, Any]], name: str) -> dict[str, str]:
@@ -44,7 +44,7 @@ async def _titles(mongo_client: AsyncMongoClient[dict[str, Any]], name: str) -> 
 async def test_new_articles_are_stored_with_their_search_terms(
     store: ArticleStore, mongo_client: AsyncMongoClient[dict[str, Any]], database_name: str
 ) -> None:
-    await store.upsert([_document("a1", "Harbour bridge closes", T0), _document("a2", "Budget agreed", T0)])
+    await store.store([_document("a1", "Harbour bridge closes", T0), _document("a2", "Budget agreed", T0)])
 
     assert await _titles(mongo_client, database_name) == {"a1": "Harbour bridge closes", "a2": "Budget agreed"}
     stored = await mongo_client[database_name][database.ARTICLES].find_one({"_id": "a1"})
@@ -54,9 +54,9 @@ async def test_new_articles_are_stored_with_their_search_terms(
 async def test_a_batch_mixing_new_newer_and_older_submissions_keeps_the_newest_of_each(
     store: ArticleStore, mongo_client: AsyncMongoClient[dict[str, Any]], database_name: str
 ) -> None:
-    await store.upsert([_document("kept", "Kept as stored", T0), _document("replaced", "First version", T0)])
+    await store.store([_document("kept", "Kept as stored", T0), _document("replaced", "First version", T0)])
 
-    await store.upsert(
+    await store.store(
         [
             _document("kept", "A late redelivery of an older version", T0 - timedelta(minutes=5)),
             _document("replaced", "Corrected version", T0 + timedelta(minutes=5)),
@@ -75,8 +75,8 @@ async def test_the_same_submission_written_twice_is_stored_once(
     store: ArticleStore, mongo_client: AsyncMongoClient[dict[str, Any]], database_name: str
 ) -> None:
     document = _document("again", "Written by two workers", T0)
-    await store.upsert([document])
-    await store.upsert([document])
+    await store.store([document])
+    await store.store([document])
 
     assert await mongo_client[database_name][database.ARTICLES].count_documents({}) == 1
 
@@ -85,7 +85,7 @@ async def test_two_submissions_of_one_article_in_one_batch_keep_the_newer_in_eit
     store: ArticleStore, mongo_client: AsyncMongoClient[dict[str, Any]], database_name: str
 ) -> None:
     later = T0 + timedelta(seconds=1)
-    await store.upsert([_document("x", "Original", T0), _document("x", "Correction", later)])
-    await store.upsert([_document("y", "Correction", later), _document("y", "Original", T0)])
+    await store.store([_document("x", "Original", T0), _document("x", "Correction", later)])
+    await store.store([_document("y", "Correction", later), _document("y", "Original", T0)])
 
     assert await _titles(mongo_client, database_name) == {"x": "Correction", "y": "Correction"}

@@ -4,6 +4,7 @@ import pytest
 
 from devstack.corpus import by_file_name, read_folder
 from devstack.workspace import SEED_ARTICLE
+from services.enrich.linking import Linker
 from services.enrich.nlp.enrichment import ArticleText, Enricher
 from shared.layouts import parse_plain_text
 
@@ -24,3 +25,10 @@ def seed_article() -> ArticleText:
 def corpus_articles() -> list[ArticleText]:
     """A dozen real Wikinews articles (title, blank line, body)."""
     return [ArticleText(title=a.title, body=a.body) for a in by_file_name(read_folder("wikinews"))[:12]]
+
+
+@pytest.fixture(scope="session")
+def linker() -> Linker:
+    """The entity linker with its real gazetteer (loaded once: a second or two)."""
+
+    return Linker()

@@ -36,7 +36,8 @@ PUBLISHING_SERVICES = {"proxy"}
 INFRASTRUCTURE = ("rabbitmq", "mongo", "proxy")
 # Broker and database account of each long-running service: the variable holding its user name.
 BROKER_ACCOUNTS = {"ingest": "RABBITMQ_INGEST_USER", "enrich": "RABBITMQ_ENRICH_USER"}
-DATABASE_ACCOUNTS = {"enrich": "MONGO_APP_USER", "query": "MONGO_QUERY_USER"}
+# Ingest only reads (an article's owner, the articles past retention), so it shares the read-only account.
+DATABASE_ACCOUNTS = {"enrich": "MONGO_APP_USER", "query": "MONGO_QUERY_USER", "ingest": "MONGO_QUERY_USER"}
 # Broker and database ports (AMQP, AMQPS, management, Prometheus, Erlang distribution, epmd, MongoDB).
 INFRASTRUCTURE_PORTS = {5671, 5672, 15672, 15692, 25672, 4369, 27017}
 

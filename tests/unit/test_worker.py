@@ -7,6 +7,7 @@ A message is acked only once its outcome is safe: its document stored, or a copy
 
 import asyncio
 import hashlib
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from services.enrich.stored_document import content_hash, enriched_document
 from services.enrich.worker import Worker
 from shared import topology
 from shared.documents import Pipeline
-from shared.messages import ArticleSubmitted
+from shared.messages import ArticleDeleted, ArticleSubmitted
 from tests.worker_doubles import (
     HITS_A_BUG,
     KILLS_THE_MODEL,
@@ -164,6 +165,54 @@ async def test_a_message_that_is_not_an_article_is_parked_naming_the_field_at_fa
     assert parked.message.headers[topology.ERROR_HEADER] == "invalid message: article: Field required"
     assert message.settled == "ack"
     assert harness.enricher.batches == [] and harness.store.documents == {}
+
+
+async def test_a_deletion_is_stored_with_its_batch_and_acked_once_written(harness: Harness) -> None:
+    kept, gone = submission("Kept"), submission("Deleted")
+    await send(harness, gone)
+    deletion = ArticleDeleted(
+        kind="deleted", id=gone.id, requested_by="writer", received_at=datetime(2026, 1, 2, tzinfo=UTC)
+    )
+    messages = [
+        await harness.broker.deliver(kept.model_dump_json().encode(), message_id=kept.id),
+        await harness.broker.deliver(deletion.model_dump_json().encode(), message_id=deletion.id),
+    ]
+    await settled(harness, *messages)
+
+    assert harness.store.writes[-1] == [kept.id, gone.id]  # one store call for the posts and deletes of a batch
+    assert set(harness.store.documents) == {kept.id}
+    assert position(harness, ("deleted", gone.id)) < harness.broker.events.index(
+        ("ack", gone.id), position(harness, ("deleted", gone.id))
+    )
+
+
+async def test_a_post_no_newer_than_its_deletion_is_acked_without_running_the_model(harness: Harness) -> None:
+    late = submission("Posted before it was deleted")
+    deletion = ArticleDeleted(kind="deleted", id=late.id, received_at=late.received_at)
+    message = await harness.broker.deliver(deletion.model_dump_json().encode(), message_id=late.id)
+    await settled(harness, message)
+    await send(harness, late)
+
+    assert harness.enricher.enriched == [] and harness.store.documents == {}
+    assert [event for event in harness.broker.events if event[0] == "ack"] == [("ack", late.id)] * 2
+
+
+async def test_a_message_without_a_kind_is_a_post_as_older_ingests_send_them(harness: Harness) -> None:
+    article = submission("From an older ingest")
+    body = article.model_dump(mode="json")
+    del body["kind"]
+    message = await harness.broker.deliver(json.dumps(body).encode(), message_id=article.id)
+    await settled(harness, message)
+    assert harness.store.documents[article.id].title == "From an older ingest"
+
+
+async def test_a_message_of_an_unknown_kind_is_parked_saying_so(harness: Harness) -> None:
+    message = await harness.broker.deliver(b'{"kind": "renamed", "id": "0123456789abcdef"}')
+    await settled(harness, message)
+    [parked] = harness.broker.to(topology.DEAD_EXCHANGE)
+    reason = "invalid message: kind: 'renamed' is neither 'submitted' nor 'deleted'"
+    assert parked.message.headers[topology.ERROR_HEADER] == reason
+    assert harness.store.writes == []
 
 
 async def test_a_database_outage_sends_the_batch_to_the_first_delay_queue_not_to_the_bin(harness: Harness) -> None:

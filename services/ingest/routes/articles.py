@@ -1,37 +1,61 @@
-"""`/v1/articles`: accept articles, answer 202 only after RabbitMQ confirmed them."""
+"""`/v1/articles`: accept articles and deletes, answer 202 only after RabbitMQ confirmed them."""
 
 import asyncio
 import logging
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
+from pymongo.errors import PyMongoError
 from starlette.concurrency import run_in_threadpool
 
-from services.ingest.deps import Submission, SubmissionDep
-from services.ingest.errors import BrokerUnavailable, InvalidArticle, InvalidBatch, RateLimited
+from services.ingest.deps import (
+    BacklogDep,
+    PublisherDep,
+    RateLimitDep,
+    SettingsDep,
+    StoredDep,
+    Submission,
+    SubmissionDep,
+    WriteKey,
+)
+from services.ingest.errors import (
+    ArticleNotFound,
+    BrokerUnavailable,
+    DatabaseUnavailable,
+    InvalidArticle,
+    InvalidBatch,
+    NotArticleOwner,
+    RateLimited,
+)
 from services.ingest.formats import BATCH_TYPES, SINGLE_TYPES, media_type, parse_article, split_batch, validate_item
+from services.ingest.metrics import ARTICLES_ACCEPTED, ARTICLES_REJECTED
 from services.ingest.publisher import ArticlePublisher
 from services.ingest.schemas import (
     ARTICLE_BODY,
     BATCH_BODY,
+    DELETE_ERRORS,
     SUBMIT_ERRORS,
     Accepted,
     BatchAccepted,
     BatchItem,
     BatchRejection,
+    DeleteAccepted,
 )
 from services.ingest.settings import IngestSettings
 from shared.articles import ArticleIn, article_id
 from shared.broker import PublishFailed
 from shared.http.bodies import read_body
 from shared.http.errors import FieldError
-from shared.keys import ApiKey
+from shared.keys import ApiKey, Scope
 from shared.logs import article_context
-from shared.messages import ArticleSubmitted
+from shared.messages import ArticleDeleted, ArticleSubmitted
 from shared.rate_limit import RateLimit
 
 log = logging.getLogger(__name__)
 router = APIRouter()
+
+ArticleId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$", description="16 lowercase hex digits; otherwise 422")]
 
 # A JSON article up to this size is validated on the event loop (pydantic-core takes well under a millisecond);
 # bigger ones, and HTML, go to a thread. The thread hop cost more than validating a typical 3 KB article.
@@ -98,6 +122,7 @@ async def submit_batch(submission: SubmissionDep) -> BatchAccepted:
     accepted: list[BatchItem] = []
     for (index, _), outcome in zip(valid, outcomes, strict=True):
         if isinstance(outcome, PublishFailed):
+            ARTICLES_REJECTED.labels("broker_refused").inc()
             rejected.append(BatchRejection(index=index, errors=[FieldError(loc="broker", msg=str(outcome))]))
         elif isinstance(outcome, BaseException):
             raise outcome
@@ -108,6 +133,47 @@ async def submit_batch(submission: SubmissionDep) -> BatchAccepted:
     rejected.sort(key=lambda rejection: rejection.index)
     log.info("batch queued: %d accepted, %d rejected", len(accepted), len(rejected))
     return BatchAccepted(accepted=accepted, rejected=rejected)
+
+
+@router.delete("/v1/articles/{article_id}", status_code=202, response_model=DeleteAccepted, responses=DELETE_ERRORS)
+async def delete_article(
+    article_id: ArticleId,
+    key: WriteKey,
+    settings: SettingsDep,
+    publisher: PublisherDep,
+    rate_limit: RateLimitDep,
+    backlog: BacklogDep,
+    stored: StoredDep,
+) -> DeleteAccepted:
+    """Queue the deletion of a stored article: the key that submitted it, or an admin key, may delete it."""
+    await _charge(rate_limit, key, 1)
+    await backlog.check(key.name)
+    try:
+        article = await stored.find(article_id)
+    except PyMongoError as exc:
+        log.warning("owner lookup failed: %s", type(exc).__name__)
+        raise DatabaseUnavailable() from None
+    if article is None:
+        raise ArticleNotFound(article_id)
+    # An article stored before key names has no owner: only an admin key may delete it.
+    if article.owner != key.name and not key.allows(Scope.ADMIN):
+        raise NotArticleOwner(article_id)
+    # Now, not the stored version's time: every version received before this request goes, and so does one
+    # still in the queue, while a post that arrives after it is a new article again.
+    message = ArticleDeleted(kind="deleted", id=article_id, requested_by=key.name, received_at=datetime.now(UTC))
+    reservation = await backlog.reserve(key.name, 1)
+    refused = 1
+    try:
+        with article_context(article_id):
+            await publisher.publish(message)
+            log.info("delete queued (requested by %s)", key.name)
+        refused = 0
+    except PublishFailed as exc:
+        log.warning("publish failed: %s", exc)
+        raise BrokerUnavailable(str(exc)) from None
+    finally:
+        backlog.settle(reservation, refused=refused)
+    return DeleteAccepted(id=article_id, links=_links(settings, article_id))
 
 
 async def _receive(submission: Submission, types: tuple[str, ...], limit: int) -> tuple[str, bytes]:
@@ -161,5 +227,6 @@ async def _publish(publisher: ArticlePublisher, article: ArticleIn, owner: str, 
     )
     with article_context(message.id):
         await publisher.publish(message)
+        ARTICLES_ACCEPTED.inc()
         log.log(level, "article queued")
     return message.id

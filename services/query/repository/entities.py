@@ -1,155 +1,315 @@
-"""Entities aggregated over the articles that mention them: rankings, one entity, co-occurrences."""
+"""Entities from the registry the store maintains: rankings, one entity, its timeline, its co-occurrences.
+
+Counts are live: a ranking pages on `(articles, id)`, so an entity whose count changes between two pages may
+be listed twice or not at all; every entity whose count holds still is listed exactly once.
+"""
 
 import asyncio
-from datetime import UTC, datetime
-
-from pymongo import DESCENDING
+from collections import Counter
+from datetime import date, timedelta
 
 from services.query.cursor import Position
-from services.query.repository.articles import article_page
-from services.query.repository.filters import (
-    ArticleFilter,
-    ArticleSort,
-    EntityFilter,
-    RelatedSort,
-    after_entity,
-    entity_match,
-    from_ms,
-    published,
-    to_ms,
+from services.query.repository.articles import Listing, article_page, newest
+from services.query.repository.corpus import Corpus
+from services.query.repository.filters import ArticleFilter, ArticleSort, Condition, EntityFilter, after_entity
+from services.query.repository.timed import TimedCollection
+from services.query.schemas import (
+    DayCount,
+    EntityDetail,
+    EntityItem,
+    NameCount,
+    RelatedEntities,
+    RelatedEntity,
+    Timeline,
+    TimelineBucket,
 )
-from services.query.repository.timed import TimedArticles
-from services.query.schemas import EntityDetail, EntityItem, RelatedEntities, RelatedEntity
 from shared.database import Document
+from shared.search_terms import normalise
 
 RECENT_ARTICLES = 5
+RECENT_DAYS = 31
+# The first ranking window holds the entities named in at least this share of all articles: a handful.
+FIRST_SHARE = 1 / 16
+_ITEM_PROJECTION = {"name": 1, "label": 1, "aliases": 1, "articles": 1}
+LAST_KEY = "\U0010ffff"
+# Registry records a ranking over days reads at most (each carries its per-day counts).
+RANGED_RECORDS = 300
 
-_GROUP: Document = {
-    "_id": "$entities.id",
-    "articles": {"$sum": 1},  # the worker stores an entity id at most once per article
-    "name": {"$first": "$entities.name"},
-    "label": {"$first": "$entities.label"},
-    "aliases": {"$addToSet": "$entities.aliases"},
-}
+
+def _aliases(record: Document) -> list[str]:
+    names = {entry["name"] for entry in record.get("aliases", {}).values()}
+    return sorted(names - {record["name"]})
 
 
-def _entity(group: Document) -> EntityItem:
+def _item(record: Document, articles: int | None = None) -> EntityItem:
     return EntityItem(
-        id=group["_id"],
-        name=group["name"],
-        label=group["label"],
-        aliases=sorted({alias for aliases in group["aliases"] for alias in aliases}),
-        articles=group["articles"],
+        id=record["_id"],
+        name=record["name"],
+        label=record["label"],
+        aliases=_aliases(record),
+        articles=record["articles"] if articles is None else articles,
     )
+
+
+def _in_days(record: Document, days: list[str] | None) -> int:
+    if days is None:
+        return int(record["articles"])
+    counts = record.get("days", {})
+    return sum(int(counts.get(day, 0)) for day in days)
+
+
+def _page(
+    ranked: list[tuple[int, str, Document]], limit: int, after: tuple[int, str] | None, days: list[str] | None
+) -> tuple[list[EntityItem], Position | None, bool]:
+    """The page after `after` of entities ranked by (count desc, id); True when more follow among `ranked`."""
+    ranked = sorted(ranked, key=lambda row: (-row[0], row[1]))
+    if after is not None:
+        ranked = [row for row in ranked if (-row[0], row[1]) > (-after[0], after[1])]
+    page = [_item(record, count if days is not None else None) for count, _, record in ranked[:limit]]
+    if len(ranked) > limit:
+        return page, Position(after=(page[-1].articles, page[-1].id)), True
+    return page, None, False
 
 
 async def entity_page(
-    articles: TimedArticles, spec: EntityFilter, *, limit: int, position: Position | None
-) -> tuple[list[EntityItem], Position | None]:
-    """Entities by number of articles (then id), counted over the articles received by the first page."""
-    as_of = position.as_of if position is not None and position.as_of is not None else to_ms(datetime.now(UTC))
-    entities = entity_match(spec)
-    # The entity conditions also pick the articles worth unwinding.
-    selected = {"received_at": {"$lte": from_ms(as_of)}} | published(spec.published_from, spec.published_to) | entities
-    pipeline: list[Document] = [
-        {"$match": selected},
-        {"$unwind": "$entities"},
-        {"$match": entities},
-        {"$group": _GROUP},
-    ]
-    if position is not None:
-        pipeline.append({"$match": after_entity(position.after)})
-    pipeline += [{"$sort": {"articles": DESCENDING, "_id": 1}}, {"$limit": limit + 1}]
-    found = await articles.aggregate(pipeline)
-    page = [_entity(group) for group in found[:limit]]
-    if len(found) <= limit:
-        return page, None
-    return page, Position(after=(page[-1].articles, page[-1].id), as_of=as_of)
+    corpus: Corpus,
+    spec: EntityFilter,
+    *,
+    days: list[str] | None,
+    limit: int,
+    position: Position | None,
+    read_limit: int,
+) -> tuple[list[EntityItem], Position | None, bool]:
+    """Entities by number of articles (in `days`, when given), then id; True when the ranking is an estimate.
+
+    A ranking over days reads at most `RANGED_RECORDS` records, those with the most articles overall: when
+    that is not enough to rank the page exactly, the page is ranked among them and called an estimate.
+    """
+    after = after_entity(position.after) if position is not None else None
+    projection = _ITEM_PROJECTION | ({"days": 1} if days is not None else {})
+    if spec.prefix is not None:
+        return await _prefixed(corpus, spec, days=days, limit=limit, after=after, read_limit=read_limit)
+    if days is not None:
+        read_limit = min(read_limit, RANGED_RECORDS)
+    totals = await corpus.totals()
+    label = {"label": spec.label} if spec.label is not None else {}
+    # Read windows of `articles` downwards. Every entity not read yet has fewer articles than the window's
+    # lower end `floor`, so it cannot have more articles in any days either: the entities counted at least
+    # `floor` are ranked exactly.
+    ceiling = after[0] if after is not None and days is None else None
+    floor = max(1, int(totals.total * FIRST_SHARE)) if ceiling is None else max(1, ceiling // 2)
+    read: dict[str, tuple[int, str, Document]] = {}
+    reads = 0
+    while True:
+        bounds = {"$gte": floor} | ({"$lte": ceiling} if ceiling is not None else {})
+        room = read_limit - reads
+        found = await corpus.entities.find(
+            label | {"articles": bounds}, projection, sort=[("articles", -1), ("_id", 1)], limit=room
+        ).to_list()
+        reads += len(found)
+        read |= {record["_id"]: (_in_days(record, days), record["_id"], record) for record in found}
+        certain = [row for row in read.values() if row[0] >= floor and row[0] > 0]
+        page, next_position, more = _page(certain, limit, after, days)
+        if more:
+            return page, next_position, False
+        if found and len(found) >= room:  # the read limit
+            if days is not None:
+                page, next_position, _ = _page([row for row in read.values() if row[0] > 0], limit, after, days)
+                return page, next_position, True
+            if page:  # resume after what was read
+                return page, Position(after=(page[-1].articles, page[-1].id)), False
+            last = found[-1]
+            return page, Position(after=(last["articles"], last["_id"])), False
+        if floor == 1:
+            return page, None, False
+        ceiling, floor = floor - 1, max(1, floor // 2)
 
 
-async def entity_detail(articles: TimedArticles, entity_id: str) -> EntityDetail | None:
-    seen = {"$ifNull": ["$published_at", "$received_at"]}
-    found, (recent, _) = await asyncio.gather(
-        articles.aggregate(
-            [
-                {"$match": {"entities.id": entity_id}},
-                {"$unwind": "$entities"},
-                {"$match": {"entities.id": entity_id}},
-                {"$sort": {"received_at": DESCENDING, "_id": DESCENDING}},  # `$first`: the newest spelling
-                {"$group": _GROUP | {"first_seen": {"$min": seen}, "last_seen": {"$max": seen}}},
-            ]
-        ),
-        article_page(
-            articles,
-            ArticleFilter(entities=(entity_id,)),
-            ArticleSort.RECEIVED_AT,
-            limit=RECENT_ARTICLES,
-            position=None,
-        ),
+async def _prefixed(
+    corpus: Corpus,
+    spec: EntityFilter,
+    *,
+    days: list[str] | None,
+    limit: int,
+    after: tuple[int, str] | None,
+    read_limit: int,
+) -> tuple[list[EntityItem], Position | None, bool]:
+    """Entities with a name or alias starting with the prefix (stored `keys` are lowercase names)."""
+    assert spec.prefix is not None
+    prefixes = {spec.prefix.casefold(), normalise(spec.prefix)}
+    projection = _ITEM_PROJECTION | {"days": 1}
+    reads = await asyncio.gather(
+        *(
+            corpus.entities.find(
+                {"keys": {"$gte": prefix, "$lt": prefix + LAST_KEY}}, projection, limit=read_limit
+            ).to_list()
+            for prefix in prefixes
+        )
     )
-    if not found:
+    records = {record["_id"]: record for found in reads for record in found}
+    ranked = [
+        (_in_days(record, days), key, record)
+        for key, record in records.items()
+        if record.get("articles", 0) > 0 and (spec.label is None or record["label"] == spec.label)
+    ]
+    page, next_position, _ = _page([row for row in ranked if row[0] > 0], limit, after, days)
+    return page, next_position, any(len(found) >= read_limit for found in reads)
+
+
+def _day_span(record: Document) -> tuple[date, date] | None:
+    seen = sorted(day for day, count in record.get("days", {}).items() if count > 0)
+    return (date.fromisoformat(seen[0]), date.fromisoformat(seen[-1])) if seen else None
+
+
+async def entity_detail(
+    articles: TimedCollection, corpus: Corpus, entity_id: str, *, read_limit: int
+) -> EntityDetail | None:
+    record = await corpus.record(entity_id)
+    if record is None:
         return None
-    (group,) = found
+    span = _day_span(record)
+    if span is None:
+        return None
+    first, last = span
+    totals = await corpus.totals()
+    listing = Listing(
+        ArticleFilter(entities=(record["_id"],)),
+        ArticleSort.RECEIVED_AT,
+        Condition("corpus_entities", record["_id"]),
+        [],
+        max(record["articles"], 1) / max(totals.total, 1),
+        max(record["articles"], 1) / max(totals.total, 1),
+        totals.total,
+    )
+    recent, _ = await article_page(
+        articles, corpus.counters, listing, limit=RECENT_ARTICLES, position=None, read_limit=read_limit
+    )
+    days = record.get("days", {})
+    names = sorted(record.get("aliases", {}).values(), key=lambda entry: (-entry["count"], entry["name"]))
     return EntityDetail(
-        **_entity(group).model_dump(),
-        first_seen=group["first_seen"],
-        last_seen=group["last_seen"],
+        **_item(record).model_dump(),
+        first_seen=first,
+        last_seen=last,
+        names=[NameCount(name=entry["name"], articles=entry["count"]) for entry in names],
+        kb=record.get("kb", {}),
+        mentions=record.get("mentions", 0),
+        recent_days=[
+            DayCount(day=day, articles=int(days.get(day.isoformat(), 0)))
+            for day in (last - timedelta(days=back) for back in range(RECENT_DAYS - 1, -1, -1))
+        ],
         recent_articles=recent,
     )
 
 
+def bucket_start(day: date, interval: str) -> date:
+    if interval == "week":
+        return day - timedelta(days=day.weekday())  # ISO weeks start on Monday
+    if interval == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next_bucket(start: date, interval: str) -> date:
+    if interval == "week":
+        return start + timedelta(days=7)
+    if interval == "month":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start + timedelta(days=1)
+
+
+async def entity_timeline(
+    corpus: Corpus, entity_id: str, interval: str, *, start: date | None, end: date | None, buckets: int
+) -> Timeline | None:
+    """Articles per day, ISO week or month from the record's per-day counts, over at most `buckets` buckets.
+
+    Without `end` the range ends at the entity's last day seen; without `start` it spans `buckets` buckets.
+    """
+    record = await corpus.record(entity_id, {"days": 1, "articles": 1})
+    if record is None or (span := _day_span(record)) is None:
+        return None
+    if buckets == 0:
+        return Timeline(entity=record["_id"], interval=interval, items=[])
+    last = bucket_start(end or span[1], interval)
+    starts = [last]
+    while len(starts) < buckets and (start is None or starts[-1] > bucket_start(start, interval)):
+        starts.append(bucket_start(starts[-1] - timedelta(days=1), interval))
+    starts.reverse()
+    counts: Counter[date] = Counter()
+    for day, count in record.get("days", {}).items():
+        counts[bucket_start(date.fromisoformat(day), interval)] += int(count)
+    items = [TimelineBucket(start=first, articles=counts[first]) for first in starts]
+    return Timeline(entity=record["_id"], interval=interval, items=items)
+
+
 async def related_entities(
-    articles: TimedArticles, entity_id: str, sort: RelatedSort, *, limit: int, min_shared: int, candidates: int
+    articles: TimedCollection,
+    corpus: Corpus,
+    entity_id: str,
+    *,
+    by_lift: bool,
+    limit: int,
+    min_shared: int,
+    candidates: int,
+    sample: int,
 ) -> RelatedEntities | None:
-    """Entities mentioned in the same articles as `entity_id`, with their lift.
+    """Entities mentioned in the newest `sample` articles of `entity_id`, with their lift.
 
     lift(A, B) = shared(A, B) * N / (articles(A) * articles(B)), N = enriched articles: how many times more
-    often the two appear together than if they were independent (PMI = log2 lift). Lift favours rare
-    entities, hence `min_shared`; sorting by it considers the `candidates` entities that co-occur most often.
+    often the two appear together than if they were independent (PMI = log2 lift). Over a sample of A's
+    articles, articles(A) is the sample's size. Lift favours rare entities, hence `min_shared`; sorting by it
+    considers the `candidates` entities that co-occur most often.
     """
-    shared, own, total = await asyncio.gather(
-        articles.aggregate(
-            [
-                {"$match": {"entities.id": entity_id}},
-                {"$unwind": "$entities"},
-                {"$match": {"entities.id": {"$ne": entity_id}}},
-                {"$group": {key: _GROUP[key] for key in ("_id", "name", "label")} | {"shared": {"$sum": 1}}},
-                {"$match": {"shared": {"$gte": min_shared}}},
-                {"$sort": {"shared": DESCENDING, "_id": 1}},
-                {"$limit": limit if sort is RelatedSort.COUNT else candidates},
-            ]
-        ),
-        articles.count({"entities.id": entity_id}),
-        articles.count({"status": "enriched"}),
-    )
-    if own == 0:
+    record = await corpus.record(entity_id, {"articles": 1})
+    if record is None:
         return None
-    counts = await _article_counts(articles, [group["_id"] for group in shared])
+    own, totals = record["_id"], await corpus.totals(fresh=True)
+    listing = Listing(
+        ArticleFilter(entities=(own,)),
+        ArticleSort.RECEIVED_AT,
+        Condition("corpus_entities", own),
+        [],
+        max(record["articles"], 1) / max(totals.total, 1),
+        max(record["articles"], 1) / max(totals.total, 1),
+        totals.total,
+    )
+    found, more = await newest(
+        articles,
+        corpus.counters,
+        listing,
+        limit=sample,
+        position=None,
+        read_limit=sample,
+        projection={
+            "corpus_entities": 1,
+            "received_at": 1,
+        },
+    )
+    shared = Counter(other for doc in found for other in set(doc.get("corpus_entities", [])) if other != own)
+    ranked = sorted(
+        ((count, other) for other, count in shared.items() if count >= min_shared), key=lambda row: (-row[0], row[1])
+    )[: candidates if by_lift else limit]
+    records = await corpus.records([other for _, other in ranked], {"name": 1, "label": 1, "articles": 1})
+    total = totals.status.get("enriched", 0) or totals.total
+    read = len(found)
     items = [
         RelatedEntity(
-            id=group["_id"],
-            name=group["name"],
-            label=group["label"],
-            shared_articles=group["shared"],
-            articles=counts[group["_id"]],
-            lift=round(group["shared"] * total / (own * counts[group["_id"]]), 4),
+            id=other,
+            name=records[other]["name"],
+            label=records[other]["label"],
+            shared_articles=count,
+            articles=records[other]["articles"],
+            lift=round(count * total / (max(read, 1) * records[other]["articles"]), 4),
         )
-        for group in shared
+        for count, other in ranked
+        if other in records
     ]
-    if sort is RelatedSort.LIFT:
+    if by_lift:
         items.sort(key=lambda related: (-related.lift, -related.shared_articles, related.id))
-    return RelatedEntities(entity=entity_id, articles=own, total_articles=total, items=items[:limit])
-
-
-async def _article_counts(articles: TimedArticles, entity_ids: list[str]) -> dict[str, int]:
-    if not entity_ids:
-        return {}
-    groups = await articles.aggregate(
-        [
-            {"$match": {"entities.id": {"$in": entity_ids}}},
-            {"$unwind": "$entities"},
-            {"$match": {"entities.id": {"$in": entity_ids}}},
-            {"$group": {"_id": "$entities.id", "articles": {"$sum": 1}}},
-        ]
+    return RelatedEntities(
+        entity=own,
+        articles=record["articles"],
+        total_articles=total,
+        articles_read=read,
+        estimate=more is not None or read < record["articles"],
+        items=items[:limit],
     )
-    return {group["_id"]: group["articles"] for group in groups}

@@ -1,14 +1,13 @@
 """Requests as MongoDB filters: the only code that builds them, always from typed, validated values.
 
 Every user value is placed as a value, never as a key or an operator, so `q={"$gt": ""}` searches for the
-word "gt" and an entity prefix is escaped before it becomes a regular expression.
+word "gt". A listing's conditions are flat equalities: one drives the read through an index, the others
+are checked on the documents read (`matches`).
 """
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from pymongo import DESCENDING
 
@@ -62,22 +61,18 @@ def published(start: datetime | None, end: datetime | None) -> Document:
     return {"published_at": bounds} if bounds else {}
 
 
-def _all_terms(terms: tuple[str, ...]) -> Any:
-    # One term as a plain equality: the same predicate as a one-element `$all` (mongod rewrites `$all` into
-    # equalities), and the form SecantusDB's planner serves from the index.
-    return terms[0] if len(terms) == 1 else {"$all": list(terms)}
+@dataclass(frozen=True)
+class Condition:
+    """One equality of a listing: `field` holds `value` (for an array field: one of its elements is `value`)."""
+
+    field: str
+    value: str
 
 
-def article_filter(spec: ArticleFilter) -> Document:
-    query: Document = {}
-    if spec.terms:
-        query["search_terms"] = _all_terms(spec.terms)
-    if len(spec.entities) == 1:
-        query["entities.id"] = spec.entities[0]
-    elif spec.entities:
-        # `$and` of equalities rather than `$all`: the same predicate, but SecantusDB 0.7 matches nothing for an
-        # `$all` of several values on a path through an array of subdocuments.
-        query["$and"] = [{"entities.id": entity_id} for entity_id in spec.entities]
+def conditions(spec: ArticleFilter, corpus_entities: tuple[str, ...]) -> list[Condition]:
+    """The listing's equalities, each of which an index `(field, received_at, _id)` can drive."""
+    found = [Condition("corpus_entities", entity) for entity in corpus_entities]
+    found += [Condition("search_terms", term) for term in spec.terms]
     for field, value in (
         ("entities.label", spec.label),
         ("source", spec.source),
@@ -85,20 +80,29 @@ def article_filter(spec: ArticleFilter) -> Document:
         ("status", spec.status),
     ):
         if value is not None:
-            query[field] = value
-    return query | published(spec.published_from, spec.published_to)
+            found.append(Condition(field, value))
+    return found
 
 
-def entity_match(spec: EntityFilter) -> Document:
-    """Conditions on one (unwound) entity; they also select the articles worth unwinding."""
-    match: Document = {}
-    if spec.label is not None:
-        match["entities.label"] = spec.label
-    if spec.prefix is not None:
-        # Escaped and anchored: the user's text matches literally, as the start of a name or an alias.
-        starts = {"$regex": "^" + re.escape(spec.prefix), "$options": "i"}
-        match["$or"] = [{"entities.name": starts}, {"entities.aliases": starts}]
-    return match
+def _holds(stored: Document, condition: Condition) -> bool:
+    if condition.field == "entities.label":
+        return any(found.get("label") == condition.value for found in stored.get("entities", []))
+    value = stored.get(condition.field)
+    return condition.value in value if isinstance(value, list) else value == condition.value
+
+
+def matches(stored: Document, checked: list[Condition], spec: ArticleFilter) -> bool:
+    """Whether a document read through the driving index meets every other condition of the listing."""
+    if not all(_holds(stored, condition) for condition in checked):
+        return False
+    if spec.published_from is None and spec.published_to is None:
+        return True
+    moment = stored.get("published_at")
+    return (
+        moment is not None
+        and (spec.published_from is None or moment >= spec.published_from)
+        and (spec.published_to is None or moment < spec.published_to)
+    )
 
 
 def sort_spec(sort: ArticleSort) -> list[tuple[str, int]]:
@@ -107,25 +111,9 @@ def sort_spec(sort: ArticleSort) -> list[tuple[str, int]]:
     return [(key, DESCENDING), ("_id", DESCENDING)]
 
 
-def after_article(sort: ArticleSort, after: tuple[Scalar, ...]) -> Document:
-    """Everything after the article with sort key `after`, newest first; `published_at` nulls sort last."""
-    match sort, after:
-        case ArticleSort.PUBLISHED_AT, (None, str() as last_id):
-            return {"published_at": None, "_id": {"$lt": last_id}}
-        case ArticleSort.RECEIVED_AT | ArticleSort.PUBLISHED_AT, (int() as ms, str() as last_id):
-            field, moment = sort.value, from_ms(ms)
-            later: list[Document] = [{field: {"$lt": moment}}, {field: moment, "_id": {"$lt": last_id}}]
-            return {"$or": later + ([{field: None}] if sort is ArticleSort.PUBLISHED_AT else [])}
-    raise InvalidCursor("invalid cursor")
-
-
-def after_entity(after: tuple[Scalar, ...]) -> Document:
-    """Every entity group ranked after `(articles, id)`: fewer articles, or as many and a greater id."""
+def after_entity(after: tuple[Scalar, ...]) -> tuple[int, str]:
+    """The ranking key `(articles, id)` of the last entity of the previous page."""
     match after:
         case (int() as count, str() as last_id):
-            return {"$or": [{"articles": {"$lt": count}}, {"articles": count, "_id": {"$gt": last_id}}]}
+            return count, last_id
     raise InvalidCursor("invalid cursor")
-
-
-def both(first: Document, second: Document) -> Document:
-    return {"$and": [first, second]} if first and second else first or second

@@ -1,44 +1,25 @@
-"""Article counts by status, language, source and entity label."""
+"""Article counts by status, language, source and entity label, from the totals the store maintains."""
 
-import asyncio
-
-from pymongo import DESCENDING
-
-from services.query.repository.timed import TimedArticles
+from services.query.repository.corpus import Corpus
 from services.query.schemas import Stats, ValueCount
-from shared.database import Document
 
 
-async def article_stats(articles: TimedArticles, *, values: int) -> Stats:
+def _top(counts: dict[str, int], *, total: int | None, values: int) -> list[ValueCount]:
+    """The `values` most frequent values; with `total`, the articles without a value count as `null`."""
+    rows: list[tuple[str | None, int]] = [(value, count) for value, count in counts.items() if count > 0]
+    if total is not None and (unknown := total - sum(counts.values())) > 0:
+        rows.append((None, unknown))
+    rows.sort(key=lambda row: (-row[1], row[0] or ""))
+    return [ValueCount(value=value, count=count) for value, count in rows[:values]]
+
+
+async def article_stats(corpus: Corpus, *, values: int) -> Stats:
     """Each breakdown lists its `values` most frequent values."""
-    top: list[Document] = [{"$sort": {"count": DESCENDING, "_id": 1}}, {"$limit": values}]
-
-    def by(field: str) -> list[Document]:
-        return [{"$group": {"_id": f"${field}", "count": {"$sum": 1}}}, *top]
-
-    total, status, language, source, label = await asyncio.gather(
-        articles.count({}),
-        articles.aggregate(by("status")),
-        articles.aggregate(by("language")),
-        articles.aggregate(by("source")),
-        articles.aggregate(
-            [
-                # Articles per label, so an article naming three people counts once for PERSON.
-                {"$unwind": "$entities"},
-                {"$group": {"_id": {"article": "$_id", "label": "$entities.label"}}},
-                {"$group": {"_id": "$_id.label", "count": {"$sum": 1}}},
-                *top,
-            ]
-        ),
-    )
-
-    def counts(groups: list[Document]) -> list[ValueCount]:
-        return [ValueCount(value=group["_id"], count=group["count"]) for group in groups]
-
+    totals = await corpus.totals(fresh=True)
     return Stats(
-        total=total,
-        by_status=counts(status),
-        by_language=counts(language),
-        by_source=counts(source),
-        by_label=counts(label),
+        total=totals.total,
+        by_status=_top(totals.status, total=None, values=values),
+        by_language=_top(totals.language, total=totals.total, values=values),
+        by_source=_top(totals.source, total=totals.total, values=values),
+        by_label=_top(totals.label, total=None, values=values),
     )

@@ -30,12 +30,16 @@ Fields = Annotated[
 async def list_articles(
     params: Annotated[ArticleListParams, Query()], repository: RepositoryDep, pages: PagesDep, admission: AdmissionDep
 ) -> ArticlePage:
-    """Articles matching every given filter, newest first unless `sort` says otherwise."""
+    """Articles matching every given filter, newest first unless `sort` says otherwise.
+
+    Each request reads a bounded number of articles: a page may hold fewer than `limit` items, even none,
+    while `next_cursor` says more may follow. Follow `next_cursor` until it is null.
+    """
     spec = params.to_filter()
     position = pages.position(params)
     async with admission.slot() if params.sort is ArticleSort.RELEVANCE else nullcontext():
-        items, position = await repository.articles(spec, params.sort, limit=params.limit, position=position)
-    return ArticlePage(items=items, next_cursor=pages.next_cursor(params, position))
+        items, position, estimate = await repository.articles(spec, params.sort, limit=params.limit, position=position)
+    return ArticlePage(items=items, next_cursor=pages.next_cursor(params, position), estimate=estimate)
 
 
 @router.get(
