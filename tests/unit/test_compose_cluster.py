@@ -34,7 +34,7 @@ CLUSTER_CONF = ROOT / "docker" / "rabbitmq" / "30-cluster.conf"
 NODES = ("rabbitmq", "rabbitmq-2", "rabbitmq-3")
 MEMBERS = ("mongo", "mongo-2", "mongo-3")
 BROKER_CLIENTS = ("setup", "ingest", "enrich")
-DATABASE_CLIENTS = ("setup", "enrich", "query")
+DATABASE_CLIENTS = ("setup", "ingest", "enrich", "query")
 VARIABLE_ONLY = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*(:\?[^}]*)?\}$")
 VARIABLE_NAME = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*")
 
