@@ -14,10 +14,16 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+# Written to files by scripts/cluster_secrets.py; a MongoDB keyFile takes base64 characters only.
+HEX_SECRETS = {"RABBITMQ_ERLANG_COOKIE", "MONGO_REPLICA_SET_KEY"}
+
+
 def random_value(name: str) -> str:
     """A fresh secret for the variable `name`; URL-safe, so it can sit inside an amqp:// or mongodb:// URL."""
     if name == "NEWSFLOW_API_KEYS":
         return f"writer:{secrets.token_urlsafe(32)}:write,reader:{secrets.token_urlsafe(32)}:read"
+    if name in HEX_SECRETS:
+        return secrets.token_hex(32)
     return secrets.token_urlsafe(32)
 
 

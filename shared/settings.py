@@ -14,6 +14,7 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import AfterValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from shared.broker_addresses import split_addresses
 from shared.keys import ApiKey, parse_api_keys
 from shared.validation import compact_errors
 
@@ -31,6 +32,11 @@ def _with_scheme(*schemes: str) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _broker_addresses(value: str) -> str:
+    split_addresses(value)
+    return value
+
+
 class ServiceSettings(BaseSettings):
     """What every process reads: the `NEWSFLOW_` prefix, and how much it logs."""
 
@@ -44,12 +50,17 @@ class ServiceSettings(BaseSettings):
 class BrokerSettings(ServiceSettings):
     """RabbitMQ connection and the work queue's bound, for the processes that publish or consume."""
 
-    rabbitmq_url: Annotated[str, _with_scheme("amqp://", "amqps://")] = Field(
-        description="AMQP URL, e.g. amqp://user:pass@host:5672/vhost"
+    rabbitmq_url: Annotated[str, AfterValidator(_broker_addresses)] = Field(
+        description="AMQP URL, e.g. amqp://user:pass@host:5672/vhost; for a cluster, one URL per node, "
+        "comma-separated (tried in order, and the next one when a connection is lost)"
     )
     # The work queue's length bound (backpressure): beyond it RabbitMQ refuses publishes and ingest answers
     # 503. Every process declares the queue with the same arguments, so they must agree on this value.
     queue_max_length: int = Field(default=100_000, ge=100, le=10_000_000)
+    # Replicas of each quorum queue when it is declared (`x-quorum-initial-group-size`): the number of nodes
+    # of a cluster, so every queue lives on all of them. Unset: the broker's default (up to 3). Like the
+    # length bound, every process that declares the queues must use the same value.
+    quorum_group_size: int | None = Field(default=None, ge=1, le=9)
     # false: the topology was declared by a setup step (compose), so look it up passively and need no
     # configure permission on the broker.
     declare_topology: bool = True

@@ -64,10 +64,6 @@ class Topology:
     dead_queue: AbstractQueue
 
 
-def _quorum(**arguments: FieldValue) -> FieldTable:
-    return {"x-queue-type": "quorum", **arguments}
-
-
 def _dead_letters_to(exchange: str, routing_key: str) -> FieldTable:
     return {
         "x-dead-letter-exchange": exchange,
@@ -77,10 +73,20 @@ def _dead_letters_to(exchange: str, routing_key: str) -> FieldTable:
     }
 
 
-async def declare_topology(channel: AbstractChannel, *, max_length: int, passive: bool = False) -> Topology:
-    """Declare every exchange, queue and binding; with `passive`, only check that those a service uses exist."""
+async def declare_topology(
+    channel: AbstractChannel, *, max_length: int, passive: bool = False, replicas: int | None = None
+) -> Topology:
+    """Declare every exchange, queue and binding; with `passive`, only check that those a service uses exist.
+
+    `replicas`: each quorum queue's initial group size (the broker's default when None).
+    """
     if passive:
         return await _existing_topology(channel)
+
+    def _quorum(**arguments: FieldValue) -> FieldTable:
+        group: FieldTable = {} if replicas is None else {"x-quorum-initial-group-size": replicas}
+        return {"x-queue-type": "quorum", **group, **arguments}
+
     exchange = await channel.declare_exchange(EXCHANGE, ExchangeType.DIRECT, durable=True)
     dead_exchange = await channel.declare_exchange(DEAD_EXCHANGE, ExchangeType.DIRECT, durable=True)
     retry_exchange = await channel.declare_exchange(RETRY_EXCHANGE, ExchangeType.DIRECT, durable=True)

@@ -169,13 +169,18 @@ class Worker:
         self._settings = settings
         self._enricher = enricher
         self._store = store
-        self._connect = connect or self._connect_to_rabbitmq
+        self._failover = broker.Failover(settings.rabbitmq_url, name="enrich")
+        self._connect = connect or self._failover.connect
         self._pipeline = enricher.pipeline(worker=settings.worker_name)
         self._stop = asyncio.Event()
         self.consuming = False  # holds a consumer on the work queue right now
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Consume until `stop` is set; reconnect with backoff whenever the broker connection is lost."""
+        """Consume until `stop` is set; reconnect with backoff whenever the broker connection is lost.
+
+        Not a robust connection: a lost connection returns the unacked messages to the queue at once, and
+        each reconnection goes through the failover, to another node of a cluster first.
+        """
         self._stop = stop
         failures = 0
         while not stop.is_set():
@@ -189,17 +194,16 @@ class Worker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=delay)
 
-    async def _connect_to_rabbitmq(self) -> AbstractConnection:
-        # Not robust: `run` reconnects by itself, and a lost connection returns the unacked messages at once.
-        return await broker.connect(self._settings.rabbitmq_url, name="enrich", robust=False)
-
     async def _consume(self, stop: asyncio.Event) -> None:
         connection = await self._connect()
         try:
             channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
             await channel.set_qos(prefetch_count=self._settings.prefetch_count)
             topo = await topology.declare_topology(
-                channel, max_length=self._settings.queue_max_length, passive=not self._settings.declare_topology
+                channel,
+                max_length=self._settings.queue_max_length,
+                passive=not self._settings.declare_topology,
+                replicas=self._settings.quorum_group_size,
             )
             session = _Session(connection, channel, topo)
             consumer_tag = await topo.work_queue.consume(session.deliver, no_ack=False)

@@ -28,7 +28,10 @@ def create_app(settings: IngestSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.publisher = publisher = await ArticlePublisher.open(
-            settings.rabbitmq_url, max_length=settings.queue_max_length, declare=settings.declare_topology
+            settings.rabbitmq_url,
+            max_length=settings.queue_max_length,
+            declare=settings.declare_topology,
+            replicas=settings.quorum_group_size,
         )
         app.state.backlog = KeyBacklog(max_waiting=settings.key_max_waiting, depth=publisher.queue_depth)
         # PyMongo connects on first use: ingest starts, and accepts posts, while the database is down.

@@ -26,7 +26,9 @@ async def declare_topology(settings: SetupSettings) -> None:
     connection = await broker.connect(settings.rabbitmq_url, name="setup", robust=False)
     try:
         channel = await connection.channel()
-        await topology.declare_topology(channel, max_length=settings.queue_max_length)
+        await topology.declare_topology(
+            channel, max_length=settings.queue_max_length, replicas=settings.quorum_group_size
+        )
     finally:
         await connection.close()
 

@@ -5,6 +5,7 @@ from urllib.parse import unquote, urlsplit
 
 from pydantic import Field, SecretStr
 
+from shared.broker_addresses import split_addresses
 from shared.settings import BrokerSettings, DatabaseSettings
 
 
@@ -19,9 +20,14 @@ class SetupSettings(BrokerSettings, DatabaseSettings):
     @property
     def rabbitmq_vhost(self) -> str:
         """The virtual host of NEWSFLOW_RABBITMQ_URL (`/` when the URL names none, as AMQP clients do)."""
-        return unquote(urlsplit(self.rabbitmq_url).path.removeprefix("/")) or "/"
+        return unquote(urlsplit(self._first_address).path.removeprefix("/")) or "/"
 
     @property
     def rabbitmq_admin(self) -> tuple[str, str]:
-        parts = urlsplit(self.rabbitmq_url)
+        parts = urlsplit(self._first_address)
         return unquote(parts.username or ""), unquote(parts.password or "")
+
+    @property
+    def _first_address(self) -> str:
+        # The nodes of a cluster share their accounts and virtual hosts: any address tells them.
+        return split_addresses(self.rabbitmq_url)[0]

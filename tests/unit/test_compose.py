@@ -99,9 +99,11 @@ def secret_problems(where: str, name: str, value: str) -> list[str]:
         problems.append(f"{where}: {name} uses the guest account")
     if SECRET_NAME.search(name) and not REQUIRED_VARIABLE.match(value):
         problems.append(f"{where}: {name} is not a required variable ${{VAR:?...}} (a default or literal secret)")
-    for part, text in zip(("user", "password"), url_credentials(value), strict=False):
-        if not REQUIRED_VARIABLE.match(text):
-            problems.append(f"{where}: {name} has a literal or defaulted {part} in its URL")
+    # A list of URLs (one per broker node) is checked address by address.
+    for address in re.split(r",(?=[a-z][a-z0-9+.-]*://)", value):
+        for part, text in zip(("user", "password"), url_credentials(address), strict=False):
+            if not REQUIRED_VARIABLE.match(text):
+                problems.append(f"{where}: {name} has a literal or defaulted {part} in its URL")
     return problems
 
 
