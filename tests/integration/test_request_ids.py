@@ -33,7 +33,8 @@ async def _messages(url: str) -> list[aio_pika.abc.AbstractIncomingMessage]:
 
 
 async def test_every_article_of_a_request_carries_its_id_in_a_header(vhost: str) -> None:
-    settings = IngestSettings(rabbitmq_url=vhost, api_keys=API_KEYS)
+    # Neither test deletes, so ingest never reads the database it names.
+    settings = IngestSettings(rabbitmq_url=vhost, mongodb_url="mongodb://unused", api_keys=API_KEYS)
     async with serving(create_app(settings)) as ingest:
         given = await ingest.post(
             "/v1/articles", json={"title": "One", "body": "One body."}, headers={**WRITE, "X-Request-ID": "caller-1"}
@@ -55,7 +56,8 @@ async def test_every_article_of_a_request_carries_its_id_in_a_header(vhost: str)
 
 
 async def test_the_metrics_endpoint_needs_no_key_and_counts_the_requests(vhost: str) -> None:
-    settings = IngestSettings(rabbitmq_url=vhost, api_keys=API_KEYS)
+    # Neither test deletes, so ingest never reads the database it names.
+    settings = IngestSettings(rabbitmq_url=vhost, mongodb_url="mongodb://unused", api_keys=API_KEYS)
     async with serving(create_app(settings)) as ingest:
         await ingest.post("/v1/articles", json={"title": "Counted", "body": "A body."}, headers=WRITE)
         metrics = await ingest.get("/metrics")
