@@ -137,8 +137,8 @@ def test_an_entity_mark_leads_to_its_page_and_its_chart(browser: WebDriver, stac
     WebDriverWait(browser, WAIT_S).until(expected_conditions.url_contains("/entities/"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Qin Gang"
     chart = browser.find_element(By.CSS_SELECTOR, "svg.timeline[role=img]")
-    assert "Qin Gang" in chart.find_element(By.TAG_NAME, "title").get_attribute("textContent")
-    assert "articles over" in chart.find_element(By.TAG_NAME, "desc").get_attribute("textContent")
+    assert "Qin Gang" in (chart.find_element(By.TAG_NAME, "title").get_attribute("textContent") or "")
+    assert "articles over" in (chart.find_element(By.TAG_NAME, "desc").get_attribute("textContent") or "")
     heights = [float(bar.get_attribute("height") or 0) for bar in chart.find_elements(By.CSS_SELECTOR, "rect.bar")]
     assert heights and max(heights) > 0
     rows = browser.find_elements(By.CSS_SELECTOR, ".chart table tbody tr")

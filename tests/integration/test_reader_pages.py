@@ -174,7 +174,7 @@ async def test_the_article_marks_every_mention_at_its_offsets(reader: httpx.Asyn
     }
     assert marks == expected
     for (field, start), (_, text) in marks.items():
-        assert getattr(SEED, field)[start : start + len(text)] == text
+        assert getattr(SEED, field or "")[start : start + len(text)] == text
     assert SEED.summary is not None
     first = SEED.summary.sentences[0]
     assert '<span class="in-summary">' in html
