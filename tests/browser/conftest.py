@@ -11,15 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient, ReplaceOne
+from pymongo import AsyncMongoClient
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 from devstack.corpus import load_articles
-from devstack.corpus_records import linked, rebuild
+from devstack.corpus_records import ensure_corpus_memory
 from devstack.pipeline import RunningPipeline, running_pipeline
 from devstack.workspace import SEED_ARTICLE
-from shared.database import ARTICLES, COUNTERS, from_mongo, to_mongo
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -41,19 +40,9 @@ class Stack:
 
 
 async def _corpus_memory(mongodb_url: str, database: str) -> None:
-    """The entity registry and counters, where the store does not maintain them yet (a store without linking).
-
-    A store that links entities and keeps counters (issue 16) has written them already: then this does nothing.
-    """
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url, tz_aware=True)
     try:
-        db = client[database]
-        if await db[COUNTERS].find_one({"_id": "articles"}) is not None:
-            return
-        stored = [from_mongo(doc) async for doc in db[ARTICLES].find({})]
-        writes = [ReplaceOne({"_id": doc.id}, to_mongo(linked(doc))) for doc in stored]
-        await db[ARTICLES].bulk_write(writes)
-        await rebuild(db)
+        await ensure_corpus_memory(client[database])
     finally:
         await client.close()
 
