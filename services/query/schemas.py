@@ -113,6 +113,11 @@ class EntityPage(_Response):
         description="pass as `cursor` for the next page; null on the last page. A page may hold fewer than `limit` "
         "items while more may follow"
     )
+    estimate: bool = Field(
+        default=False,
+        description="true when the ranking was made among the entities with the most articles overall only "
+        "(a ranking over days, or a prefix matching very many entities)",
+    )
 
 
 class NameCount(_Response):

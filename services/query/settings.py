@@ -17,11 +17,11 @@ class QuerySettings(HttpSettings, DatabaseSettings):
     # Server-side `maxTimeMS` on every query and aggregation; a slower one answers 503.
     query_timeout_ms: int = Field(default=5_000, ge=100, le=120_000)
     # Relevance is scored in Python over at most this many newest matching articles, off the event loop.
-    relevance_candidates: int = Field(default=200, ge=10, le=5_000)
+    relevance_candidates: int = Field(default=50, ge=10, le=5_000)
     # Articles a listing reads per request at most (a page may then hold fewer than `limit`, with a cursor).
     query_read_limit: int = Field(default=1_000, ge=100, le=100_000)
     # /related counts the entities of at most this many of the entity's newest articles (an estimate beyond).
-    related_articles: int = Field(default=500, ge=10, le=20_000)
+    related_articles: int = Field(default=100, ge=10, le=20_000)
     # Scoring stops after this long, and the request answers 503 with Retry-After.
     relevance_budget_ms: int = Field(default=3_000, ge=100, le=60_000)
     # One thread leaves the other cores to the event loop and the database; requests take turns by chunks.

@@ -23,6 +23,7 @@ from services.query import relevance
 from services.query.deps import get_repository
 from services.query.params import ArticleListParams, EntityListParams
 from services.query.repository import ArticleSort, RelatedSort, Repository
+from services.query.scorer import ScoringTimeout
 from shared.documents import ArticleDocument
 from shared.search_terms import terms
 from tests.integration.query_app import all_pages, drop, query_settings, serving, store
@@ -90,7 +91,8 @@ async def served(mongodb_url: str) -> AsyncIterator[tuple[FastAPI, httpx.AsyncCl
     name = f"newsflow_query_{uuid.uuid4().hex[:10]}"
     await store(mongodb_url, name, ALL)
     try:
-        async with serving(query_settings(mongodb_url, name)) as pair:
+        # Relevance ranks every match of these small listings (the default ranks the newest 50).
+        async with serving(query_settings(mongodb_url, name, relevance_candidates=500)) as pair:
             yield pair
     finally:
         await drop(mongodb_url, name)
@@ -192,7 +194,9 @@ async def test_every_query_carries_max_time_ms(mongodb_url: str, app: FastAPI) -
             _, position, _ = await repository.articles(spec, sort, limit=2, position=None)
             await repository.articles(spec, sort, limit=2, position=position)
         for entities in (EntityListParams(q="u"), EntityListParams(), EntityListParams(published_from="2023-03-01")):
-            _, position = await repository.entities(entities.to_filter(), days=entities.days(), limit=2, position=None)
+            _, position, _ = await repository.entities(
+                entities.to_filter(), days=entities.days(), limit=2, position=None
+            )
             await repository.entities(entities.to_filter(), days=entities.days(), limit=2, position=position)
         await repository.entity("gpe:china")
         await repository.timeline("gpe:china", "week", start=None, end=None, buckets=10)
@@ -224,6 +228,25 @@ async def test_a_query_over_its_time_limit_answers_503(app: FastAPI) -> None:
     assert response.json() == {
         "detail": f"the query took longer than {app.state.settings.query_timeout_ms} ms; narrow it"
     }
+
+
+async def test_relevance_over_its_scoring_budget_answers_503_with_retry_after(app: FastAPI) -> None:
+    class Slow:
+        """Stands in for the repository: scoring the candidates ran out of its budget."""
+
+        async def articles(self, *_: Any, **__: Any) -> None:
+            raise ScoringTimeout(0.1)
+
+    slow = Slow()
+    app.dependency_overrides[get_repository] = lambda: slow
+    try:
+        async with anonymous(app, **{"X-API-Key": READ_KEY}) as client:
+            response = await client.get("/v1/articles", params={"q": "the", "sort": "relevance"})
+    finally:
+        app.dependency_overrides.clear()
+    assert response.status_code == 503
+    assert int(response.headers["retry-after"]) >= 1
+    assert "relevance" in response.json()["detail"]
 
 
 # --- one article ---------------------------------------------------------------------------------------------
@@ -343,7 +366,7 @@ async def test_list_items_carry_summary_and_top_entities(client: httpx.AsyncClie
 
 
 async def test_relevance_ranks_by_length_normalised_term_frequency(client: httpx.AsyncClient) -> None:
-    params = {"q": "Talks mattered", "sort": "relevance", "limit": 9}
+    params: dict[str, Any] = {"q": "Talks mattered", "sort": "relevance", "limit": 9}
     items = await all_pages(client, "/v1/articles", params)
     matching = oracle(ALL, params)
     expected = sorted(
@@ -394,7 +417,7 @@ async def test_pages_have_no_duplicates_or_gaps_while_articles_arrive(mongodb_ur
             present.extend(arriving)
 
     try:
-        async with serving(query_settings(mongodb_url, database_name)) as (_, client):
+        async with serving(query_settings(mongodb_url, database_name, relevance_candidates=500)) as (_, client):
             before = list(present)
             newest = await paginate(client, "/v1/articles", {"limit": 7})
             assert [item["id"] for item in newest] == newest_first(before)

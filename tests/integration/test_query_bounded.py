@@ -11,6 +11,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from devstack.corpus_records import linked
+from services.query import relevance
 from shared.database import COUNTERS
 from shared.documents import ArticleDocument, EntityLink
 from tests.integration.query_app import all_pages, drop, query_settings, serving, store
@@ -95,8 +96,9 @@ async def test_reading_a_bounded_number_per_request_still_pages_through_every_ma
 
 
 async def test_a_page_may_hold_fewer_than_limit_while_more_follow(client: httpx.AsyncClient) -> None:
-    """Rare matches among many articles: the read limit ends pages early, the cursor goes on."""
-    params = {"q": "mattered", "language": "de", "limit": 30}
+    """Rare matches among many articles (no index serves a publication range with `sort=received_at`): the read
+    limit ends pages early, the cursor goes on."""
+    params = {"published_from": "2023-06-01", "published_to": "2023-06-30", "limit": 30}
     found = await pages(client, params)
     assert any(len(page["items"]) < 30 and page["next_cursor"] for page in found)
     assert sum(len(page["items"]) for page in found) == len(oracle(ALL, params))
@@ -141,7 +143,8 @@ async def test_timeline_counts_articles_per_day_week_and_month(client: httpx.Asy
     start, end = date(2023, 1, 1), date(2023, 12, 31)
     weekly = (
         await client.get(
-            "/v1/entities/gpe:united-states/timeline", params={"interval": "week", "start": start, "end": end}
+            "/v1/entities/gpe:united-states/timeline",
+            params={"interval": "week", "start": start.isoformat(), "end": end.isoformat()},
         )
     ).json()["items"]
     mondays = Counter(day - timedelta(days=day.weekday()) for day in days.elements() if start <= day <= end)
@@ -152,7 +155,7 @@ async def test_timeline_counts_articles_per_day_week_and_month(client: httpx.Asy
     assert all(date.fromisoformat(row["start"]).weekday() == 0 for row in weekly)
     monthly = (
         await client.get(
-            "/v1/entities/gpe:us/timeline", params={"interval": "month", "start": "2023-01-01", "end": end}
+            "/v1/entities/gpe:us/timeline", params={"interval": "month", "start": "2023-01-01", "end": end.isoformat()}
         )
     ).json()["items"]
     assert [row["start"] for row in monthly] == [date(2023, month, 1).isoformat() for month in range(1, 13)]
@@ -160,6 +163,11 @@ async def test_timeline_counts_articles_per_day_week_and_month(client: httpx.Asy
     too_long = await client.get("/v1/entities/gpe:us/timeline", params={"start": "2020-01-01", "end": "2023-01-01"})
     assert too_long.status_code == 422
     assert (await client.get("/v1/entities/gpe:nowhere/timeline")).status_code == 404
+    backwards = await client.get("/v1/entities/gpe:us/timeline", params={"start": "2023-02-01", "end": "2023-01-01"})
+    assert (backwards.status_code, backwards.json()["items"]) == (200, [])
+    assert (await client.get("/v1/entities/gpe:us/timeline", params={"start": "0"})).status_code == 422
+    nothing = await client.get("/v1/entities", params={"published_from": "2023-02-01", "published_to": "2023-01-01"})
+    assert (nothing.status_code, nothing.json()["items"]) == (200, [])
 
 
 async def test_related_over_a_sample_says_it_is_an_estimate(client: httpx.AsyncClient) -> None:
@@ -173,3 +181,24 @@ async def test_related_over_a_sample_says_it_is_an_estimate(client: httpx.AsyncC
     total = sum(doc.status == "enriched" for doc in ALL)
     for item in answer["items"]:
         assert item["lift"] == round(item["shared_articles"] * total / (10 * item["articles"]), 4)
+
+
+async def test_relevance_ranks_the_newest_candidates_and_says_it_is_an_estimate(
+    mongodb_url: str, database: str
+) -> None:
+    async with serving(query_settings(mongodb_url, database, relevance_candidates=20)) as (_, served):
+        params: dict[str, Any] = {"q": "mattered", "sort": "relevance", "limit": 8}
+        first = (await served.get("/v1/articles", params=params)).json()
+        ranked = await all_pages(served, "/v1/articles", params)
+    matching = oracle(ALL, {"q": "mattered"})
+    newest = [doc for doc in matching if doc.id in set(newest_first(matching)[:20])]
+    expected = sorted(
+        (
+            (relevance.score(("mattered",), title=doc.title, summary=doc.summary.text if doc.summary else ""), doc.id)
+            for doc in newest
+        ),
+        reverse=True,
+    )
+    assert len(matching) > 20
+    assert first["estimate"] is True
+    assert [(item["score"], item["id"]) for item in ranked] == expected

@@ -16,18 +16,18 @@ def test_words_normalise_like_search_terms_but_keep_repeats() -> None:
 
 
 def test_score_is_weighted_term_frequency_over_the_square_root_of_length() -> None:
-    # title: 2 words, one hit; body: 6 words, two hits -> (3 * 1 + 2) / sqrt(8)
-    assert score(("peace",), title="Peace talks", body="peace now and PEACE later too") == round(
+    # title: 2 words, one hit; summary: 6 words, two hits -> (3 * 1 + 2) / sqrt(8)
+    assert score(("peace",), title="Peace talks", summary="peace now and PEACE later too") == round(
         (TITLE_WEIGHT * 1 + 2) / math.sqrt(8), 6
     )
-    assert score(("zurich", "cafe"), title="Café", body="in Zürich") == round((3 + 1) / math.sqrt(3), 6)
-    assert score(("absent",), title="a", body="b") == 0.0
-    assert score(("a",), title="", body="") == 0.0
+    assert score(("zurich", "cafe"), title="Café", summary="in Zürich") == round((3 + 1) / math.sqrt(3), 6)
+    assert score(("absent",), title="a", summary="b") == 0.0
+    assert score(("a",), title="", summary="") == 0.0
 
 
-def test_a_title_hit_outranks_a_body_hit_and_a_shorter_text_a_longer_one() -> None:
-    assert score(("talks",), title="talks", body="x y") > score(("talks",), title="x", body="talks y")
-    assert score(("talks",), title="x", body="talks") > score(("talks",), title="x", body="talks and more words")
+def test_a_title_hit_outranks_a_summary_hit_and_a_shorter_text_a_longer_one() -> None:
+    assert score(("talks",), title="talks", summary="x y") > score(("talks",), title="x", summary="talks y")
+    assert score(("talks",), title="x", summary="talks") > score(("talks",), title="x", summary="talks and more words")
 
 
 def test_only_the_normalised_start_of_a_text_is_scored() -> None:
@@ -45,7 +45,7 @@ async def test_the_scorer_scores_in_order_and_stops_at_its_budget() -> None:
     scorer = RelevanceScorer(threads=1, budget_s=5)
     try:
         assert await scorer.scores(("peace", "cafe"), texts) == [
-            score(("peace", "cafe"), title=title, body=body) for title, body in texts
+            score(("peace", "cafe"), title=title, summary=body) for title, body in texts
         ]
     finally:
         scorer.close()

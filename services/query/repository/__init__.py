@@ -45,7 +45,7 @@ class Repository:
         related_candidates: int,
         stats_values: int,
         read_limit: int = 1_000,
-        related_articles: int = 500,
+        related_articles: int = 100,
         scorer: RelevanceScorer | None = None,
     ) -> None:
         self._articles = TimedCollection(db, ARTICLES, timeout_ms=timeout_ms)
@@ -117,7 +117,7 @@ class Repository:
 
     async def entities(
         self, spec: EntityFilter, *, days: list[str] | None, limit: int, position: Position | None
-    ) -> tuple[list[EntityItem], Position | None]:
+    ) -> tuple[list[EntityItem], Position | None, bool]:
         return await entity_page(
             self._corpus, spec, days=days, limit=limit, position=position, read_limit=self._read_limit
         )

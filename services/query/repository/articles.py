@@ -78,6 +78,8 @@ class Listing:
     drive: Condition | None
     checked: list[Condition]
     share: float  # of all articles, estimated from the store's counts
+    drive_share: float  # of all articles, that the driving index holds
+    total: int  # stored articles, by the store's counts
 
     @property
     def field(self) -> str:
@@ -105,7 +107,9 @@ def plan(
     if spec.published_from is not None or spec.published_to is not None:
         share *= 0.5 if sort is not ArticleSort.PUBLISHED_AT else 1.0
     checked = [condition for condition in conditions if condition != drive]
-    return Listing(spec, sort, drive, checked, max(share, 1 / max(totals.total, 1)))
+    least = 1 / max(totals.total, 1)
+    drive_share = max(shares[drive] if drive else 1.0, least)
+    return Listing(spec, sort, drive, checked, max(share, least), drive_share, totals.total)
 
 
 async def explain_window(articles: TimedCollection, listing: Listing, start: datetime) -> Document:
@@ -166,14 +170,16 @@ async def newest(
                 found.append(doc)
 
     for _ in range(MAX_WINDOWS if not undated else 0):
-        wanted = (limit + 1 - len(found)) * WINDOW_FACTOR / share
-        window = await window_start(days, upper, wanted, blind_span=blind)
+        room = read_limit - reads
+        # Sized for what the page still needs, but never to hold more driving matches than may still be read:
+        # SecantusDB reads every match of a window before it applies `limit`.
+        wanted = min((limit + 1 - len(found)) * WINDOW_FACTOR / share, room / listing.drive_share)
+        window = await window_start(days, upper, wanted, total=listing.total, blind_span=blind)
         start = window.start
         final = start is None or (lowest is not None and start <= lowest)
         if lowest is not None and (start is None or start < lowest):
             start = lowest
         bounds = {"$lte": upper or LATEST} | ({"$gte": start} if start is not None else {})
-        room = read_limit - reads
         docs = await articles.find(base | {field: bounds}, projection, sort=sort, limit=room).to_list()
         reads += len(docs)
         before = len(found)

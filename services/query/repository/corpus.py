@@ -5,6 +5,7 @@ overrides but is hidden from every read.
 """
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,9 +13,12 @@ from services.query.repository.filters import Condition
 from services.query.repository.timed import TimedCollection
 from shared.database import Document
 
-# Share of the articles a search word is assumed to appear in (the store counts no words); a wrong guess
-# costs one more, wider window.
-WORD_SHARE = 0.1
+# Share of the articles a search word is assumed to appear in: the store counts no words, so a listing first
+# assumes the word is everywhere (its window then never holds more than it may read) and widens the window
+# by what it finds.
+WORD_SHARE = 1.0
+# Totals size the windows of every listing: reused this long, they save a database round trip per request.
+TOTALS_MAX_AGE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -70,9 +74,14 @@ class Corpus:
     def __init__(self, entities: TimedCollection, counters: TimedCollection) -> None:
         self.entities = entities
         self.counters = counters
+        self._totals: tuple[float, Totals] | None = None
 
-    async def totals(self) -> Totals:
-        return Totals.of(await self.counters.find_one({"_id": "articles"}))
+    async def totals(self, *, fresh: bool = False) -> Totals:
+        """The totals; unless `fresh`, as read at most `TOTALS_MAX_AGE_S` ago (for sizing reads)."""
+        now = time.monotonic()
+        if fresh or self._totals is None or now - self._totals[0] > TOTALS_MAX_AGE_S:
+            self._totals = (now, Totals.of(await self.counters.find_one({"_id": "articles"})))
+        return self._totals[1]
 
     async def record(self, entity_id: str, projection: Document | None = None) -> Document | None:
         """The registry record of a corpus id, or of the record that lists `entity_id` among its linked ids."""

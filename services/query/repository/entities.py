@@ -32,6 +32,8 @@ RECENT_DAYS = 31
 FIRST_SHARE = 1 / 16
 _ITEM_PROJECTION = {"name": 1, "label": 1, "aliases": 1, "articles": 1}
 LAST_KEY = "\U0010ffff"
+# Registry records a ranking over days reads at most (each carries its per-day counts).
+RANGED_RECORDS = 300
 
 
 def _aliases(record: Document) -> list[str]:
@@ -77,12 +79,18 @@ async def entity_page(
     limit: int,
     position: Position | None,
     read_limit: int,
-) -> tuple[list[EntityItem], Position | None]:
-    """Entities by number of articles (in `days`, when given), then id."""
+) -> tuple[list[EntityItem], Position | None, bool]:
+    """Entities by number of articles (in `days`, when given), then id; True when the ranking is an estimate.
+
+    A ranking over days reads at most `RANGED_RECORDS` records, those with the most articles overall: when
+    that is not enough to rank the page exactly, the page is ranked among them and called an estimate.
+    """
     after = after_entity(position.after) if position is not None else None
     projection = _ITEM_PROJECTION | ({"days": 1} if days is not None else {})
     if spec.prefix is not None:
         return await _prefixed(corpus, spec, days=days, limit=limit, after=after, read_limit=read_limit)
+    if days is not None:
+        read_limit = min(read_limit, RANGED_RECORDS)
     totals = await corpus.totals()
     label = {"label": spec.label} if spec.label is not None else {}
     # Read windows of `articles` downwards. Every entity not read yet has fewer articles than the window's
@@ -103,14 +111,17 @@ async def entity_page(
         certain = [row for row in read.values() if row[0] >= floor and row[0] > 0]
         page, next_position, more = _page(certain, limit, after, days)
         if more:
-            return page, next_position
-        if found and len(found) >= room:  # the read limit: resume after what was read
-            if page:
-                return page, Position(after=(page[-1].articles, page[-1].id))
+            return page, next_position, False
+        if found and len(found) >= room:  # the read limit
+            if days is not None:
+                page, next_position, _ = _page([row for row in read.values() if row[0] > 0], limit, after, days)
+                return page, next_position, True
+            if page:  # resume after what was read
+                return page, Position(after=(page[-1].articles, page[-1].id)), False
             last = found[-1]
-            return page, Position(after=(last["articles"], last["_id"])) if days is None else None
+            return page, Position(after=(last["articles"], last["_id"])), False
         if floor == 1:
-            return page, None
+            return page, None, False
         ceiling, floor = floor - 1, max(1, floor // 2)
 
 
@@ -122,7 +133,7 @@ async def _prefixed(
     limit: int,
     after: tuple[int, str] | None,
     read_limit: int,
-) -> tuple[list[EntityItem], Position | None]:
+) -> tuple[list[EntityItem], Position | None, bool]:
     """Entities with a name or alias starting with the prefix (stored `keys` are lowercase names)."""
     assert spec.prefix is not None
     prefixes = {spec.prefix.casefold(), normalise(spec.prefix)}
@@ -142,7 +153,7 @@ async def _prefixed(
         if record.get("articles", 0) > 0 and (spec.label is None or record["label"] == spec.label)
     ]
     page, next_position, _ = _page([row for row in ranked if row[0] > 0], limit, after, days)
-    return page, next_position
+    return page, next_position, any(len(found) >= read_limit for found in reads)
 
 
 def _day_span(record: Document) -> tuple[date, date] | None:
@@ -167,6 +178,8 @@ async def entity_detail(
         Condition("corpus_entities", record["_id"]),
         [],
         max(record["articles"], 1) / max(totals.total, 1),
+        max(record["articles"], 1) / max(totals.total, 1),
+        totals.total,
     )
     recent, _ = await article_page(
         articles, corpus.counters, listing, limit=RECENT_ARTICLES, position=None, read_limit=read_limit
@@ -214,6 +227,8 @@ async def entity_timeline(
     record = await corpus.record(entity_id, {"days": 1, "articles": 1})
     if record is None or (span := _day_span(record)) is None:
         return None
+    if buckets == 0:
+        return Timeline(entity=record["_id"], interval=interval, items=[])
     last = bucket_start(end or span[1], interval)
     starts = [last]
     while len(starts) < buckets and (start is None or starts[-1] > bucket_start(start, interval)):
@@ -247,13 +262,15 @@ async def related_entities(
     record = await corpus.record(entity_id, {"articles": 1})
     if record is None:
         return None
-    own, totals = record["_id"], await corpus.totals()
+    own, totals = record["_id"], await corpus.totals(fresh=True)
     listing = Listing(
         ArticleFilter(entities=(own,)),
         ArticleSort.RECEIVED_AT,
         Condition("corpus_entities", own),
         [],
         max(record["articles"], 1) / max(totals.total, 1),
+        max(record["articles"], 1) / max(totals.total, 1),
+        totals.total,
     )
     found, more = await newest(
         articles,

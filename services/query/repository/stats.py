@@ -15,7 +15,7 @@ def _top(counts: dict[str, int], *, total: int | None, values: int) -> list[Valu
 
 async def article_stats(corpus: Corpus, *, values: int) -> Stats:
     """Each breakdown lists its `values` most frequent values."""
-    totals = await corpus.totals()
+    totals = await corpus.totals(fresh=True)
     return Stats(
         total=totals.total,
         by_status=_top(totals.status, total=None, values=values),

@@ -29,10 +29,10 @@ async def list_entities(
     params: Annotated[EntityListParams, Query()], repository: RepositoryDep, pages: PagesDep
 ) -> EntityPage:
     """Entities ranked by the number of articles that mention them (in a range of at most 31 days, if given)."""
-    items, position = await repository.entities(
+    items, position, estimate = await repository.entities(
         params.to_filter(), days=params.days(), limit=params.limit, position=pages.position(params)
     )
-    return EntityPage(items=items, next_cursor=pages.next_cursor(params, position))
+    return EntityPage(items=items, next_cursor=pages.next_cursor(params, position), estimate=estimate)
 
 
 @router.get("/{entity_id}", responses=NOT_FOUND)
