@@ -182,7 +182,8 @@ def _rows(parts: dict[str, Any]) -> list[tuple[str, str]]:
                     (
                         f"  {name}",
                         f"{case['page_p50_ms']:.1f} ms / {case['api_p50_ms']:.1f} ms = {case['ratio']:.2f}x"
-                        f" ({' + '.join(case['api_calls'])})",
+                        f" ({' + '.join(case['api_calls'])})"
+                        + (f", over the time limit: {late}" if any((late := case["over_time_limit"]).values()) else ""),
                     )
                 )
     if e2e:
