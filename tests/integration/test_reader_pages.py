@@ -194,6 +194,9 @@ async def test_search_facets_are_counted_over_the_newest_matches_and_narrow_the_
     labels = {label for doc in reuters for label in {entity.label for entity in doc.entities}}
     for label in labels:
         assert f'href="/?source=Reuters&amp;label={label}"' in html
+    years = {doc.published_at.year for doc in reuters if doc.published_at is not None}
+    for year in years:
+        assert f"published_from={year}-01-01&amp;published_to={year}-12-31" in html
     narrowed = await reader.get("/", params={"source": "Reuters", "entity": "gpe:china"})
     china = [doc for doc in reuters if "gpe:china" in linked(doc).corpus_entities]
     assert narrowed.text.count('class="result"') == min(len(china), 20)

@@ -32,6 +32,7 @@ class Facets:
     languages: list[FacetValue]
     labels: list[FacetValue]
     entities: list[FacetValue]
+    years: list[FacetValue]  # by year of publication, oldest first
     first_published: date | None
     last_published: date | None
 
@@ -66,6 +67,7 @@ async def facets(articles: TimedCollection, corpus: Corpus, listing: Listing, *,
     top = _ranked(entities, values)
     records: dict[str, Document] = await corpus.records([row.value for row in top], {"name": 1, "label": 1})
     named = [FacetValue(row.value, row.count, records[row.value]["name"]) for row in top if row.value in records]
+    years = Counter(str(day.year) for day in published)
     return Facets(
         counted=len(found),
         complete=more is None,
@@ -73,6 +75,7 @@ async def facets(articles: TimedCollection, corpus: Corpus, listing: Listing, *,
         languages=_ranked(languages, values),
         labels=_ranked(labels, values),
         entities=named,
+        years=[FacetValue(year, count) for year, count in sorted(years.items())],
         first_published=min(published, default=None),
         last_published=max(published, default=None),
     )

@@ -50,6 +50,12 @@ class Search:
             return Search(self.values, tuple(e for e in self.entities if e != value)).url()
         return Search({k: v for k, v in self.values.items() if k != name}, self.entities).url()
 
+    def published_in(self, year: str) -> str:
+        """This search narrowed to the articles published in `year`."""
+        return Search(
+            self.values | {"published_from": f"{year}-01-01", "published_to": f"{year}-12-31"}, self.entities
+        ).url()
+
     def with_value(self, name: str, value: str) -> str:
         """This search narrowed by one more filter (from its first page)."""
         if name == "entity":
