@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from devstack.corpus_records import linked
 from devstack.keys import WRITER
 from devstack.workspace import SEED_ARTICLE
 from services.enrich.nlp.enrichment import ArticleText, Enricher
@@ -59,7 +60,7 @@ async def test_the_enriched_seed_is_served_whole(client: httpx.AsyncClient, enri
     assert response.status_code == 200
     # Stored dates keep milliseconds; everything else comes back as the worker wrote it.
     assert ArticleDocument.model_validate(response.json()).model_dump(exclude={"enriched_at"}) == (
-        enriched_seed.model_dump(exclude={"enriched_at"})
+        linked(enriched_seed).model_dump(exclude={"enriched_at"})  # as stored: entities linked
     )
 
 
