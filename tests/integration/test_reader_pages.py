@@ -3,6 +3,7 @@ facets and paging. The browser tests (tests/browser) drive the same pages in Chr
 
 import re
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
@@ -194,6 +195,8 @@ async def test_search_facets_are_counted_over_the_newest_matches_and_narrow_the_
     labels = {label for doc in reuters for label in {entity.label for entity in doc.entities}}
     for label in labels:
         assert f'href="/?source=Reuters&amp;label={label}"' in html
+    top = Counter(entity for doc in reuters for entity in linked(doc).corpus_entities).most_common(1)[0][0]
+    assert f'href="/?source=Reuters&amp;entity={top.replace(":", "%3A")}"' in html
     years = {doc.published_at.year for doc in reuters if doc.published_at is not None}
     for year in years:
         assert f"published_from={year}-01-01&amp;published_to={year}-12-31" in html

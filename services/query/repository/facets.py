@@ -65,7 +65,7 @@ async def facets(articles: TimedCollection, corpus: Corpus, listing: Listing, *,
         if doc.get("published_at") is not None:
             published.append(doc["published_at"].date())
     top = _ranked(entities, values)
-    records: dict[str, Document] = await corpus.records([row.value for row in top], {"name": 1, "label": 1})
+    records: dict[str, Document] = await corpus.records([row.value for row in top], {"name": 1, "articles": 1})
     named = [FacetValue(row.value, row.count, records[row.value]["name"]) for row in top if row.value in records]
     years = Counter(str(day.year) for day in published)
     return Facets(
