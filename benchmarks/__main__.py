@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bare_model, end_to_end, ingest, query, report, scale_out
+from benchmarks import bare_model, end_to_end, ingest, query, reader, report, scale_out
 from benchmarks.environment import environment
 from devstack.corpus import CORPUS_SIZE, CorpusArticle, cycled, load_articles
 from services.enrich.settings import WorkerSettings
 
-PARTS = ("model", "e2e", "scale", "ingest", "query")
+PARTS = ("model", "e2e", "scale", "ingest", "query", "reader")
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / ".bench" / "latest.json"
 STARTED = time.perf_counter()
@@ -42,6 +42,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=1000, help="get-by-id requests per query run (default 1000)")
     parser.add_argument(
         "--entity-requests", type=int, default=200, help="entity-filter requests per query run (default 200)"
+    )
+    parser.add_argument(
+        "--page-requests", type=int, default=40, help="loads of each reader page and of its API calls (default 40)"
     )
     parser.add_argument(
         "--concurrency", type=int, default=32, help="single-article ingest requests in flight (default 32)"
@@ -95,6 +98,11 @@ async def _pipeline_parts(
                 entity_requests=arguments.entity_requests,
                 in_flight=arguments.query_concurrency,
             )
+        if "reader" in chosen:
+            if not await env.articles.count_documents({"status": "enriched"}):
+                await scale_out.drain(env, measured, 2)  # articles to read, not measured
+            _progress("reader pages against the API calls they wrap")
+            parts["reader"] = await reader.measure(env, requests=arguments.page_requests)
         if "ingest" in chosen:
             _progress("ingest, no workers")
             messages = cycled(load_articles(min(arguments.ingest_articles, CORPUS_SIZE)), arguments.ingest_articles)

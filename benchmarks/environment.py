@@ -118,6 +118,7 @@ async def environment(log_dir: Path, *, log_level: str, **extra_env: str) -> Asy
             workers=0,
             NEWSFLOW_LOG_LEVEL=log_level,
             NEWSFLOW_RATE_LIMIT=BENCH_RATE_LIMIT,
+            NEWSFLOW_READ_RATE_LIMIT=BENCH_RATE_LIMIT,
             NEWSFLOW_KEY_MAX_WAITING=BENCH_KEY_MAX_WAITING,
             **extra_env,
         ) as pipeline,

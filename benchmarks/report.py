@@ -172,6 +172,20 @@ def _rows(parts: dict[str, Any]) -> list[tuple[str, str]]:
                     f" ({run['in_flight']} in flight{failed})",
                 )
             )
+    if pages := parts.get("reader"):
+        rows.append(
+            ("7 reader pages", f"page / its API calls, p50, one at a time, {pages['stored_articles']} articles")
+        )
+        for name, case in pages.items():
+            if isinstance(case, dict):
+                rows.append(
+                    (
+                        f"  {name}",
+                        f"{case['page_p50_ms']:.1f} ms / {case['api_p50_ms']:.1f} ms = {case['ratio']:.2f}x"
+                        f" ({' + '.join(case['api_calls'])})"
+                        + (f", over the time limit: {late}" if any((late := case["over_time_limit"]).values()) else ""),
+                    )
+                )
     if e2e:
         rows.append(("6 worker peak RSS", f"{e2e['worker_peak_rss_mb']:.0f} MB (with children)"))
     return rows

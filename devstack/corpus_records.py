@@ -10,9 +10,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from pymongo import ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.database import ARTICLES, COUNTERS, ENTITIES, Document, from_mongo
+from shared.database import ARTICLES, COUNTERS, ENTITIES, Document, from_mongo, to_mongo
 from shared.documents import ArticleDocument, EntityLink
 
 INSERT_CHUNK = 1_000
@@ -125,3 +126,23 @@ async def rebuild(db: AsyncDatabase[Document]) -> int:
         for start in range(0, len(records), INSERT_CHUNK):
             await db[collection].insert_many(records[start : start + INSERT_CHUNK])
     return len(documents)
+
+
+async def ensure_corpus_memory(db: AsyncDatabase[Document]) -> bool:
+    """Links the stored articles to themselves and rebuilds the registry and counters, unless a store that
+    maintains them (one that links entities and counts) already wrote the counters. True when it rebuilt.
+
+    For a stack whose worker stores articles without linking them: the reader and the query reads need both.
+    """
+    if await db[COUNTERS].find_one({"_id": "articles"}) is not None:
+        return False
+    writes = []
+    async for stored in db[ARTICLES].find({"corpus_entities": {"$in": [None, []]}}):
+        writes.append(ReplaceOne({"_id": stored["_id"]}, to_mongo(linked(from_mongo(stored)))))
+        if len(writes) >= INSERT_CHUNK:
+            await db[ARTICLES].bulk_write(writes)
+            writes = []
+    if writes:
+        await db[ARTICLES].bulk_write(writes)
+    await rebuild(db)
+    return True

@@ -16,6 +16,7 @@ from services.query.repository import Repository
 from services.query.routes import articles, entities, health, stats
 from services.query.scorer import RelevanceScorer, ScoringTimeout
 from services.query.settings import QuerySettings
+from services.query.web.site import install as install_reader
 from shared.database import ARTICLES, connect, database, ensure_indexes
 from shared.http.auth import AccessPolicy
 from shared.http.errors import install_error_handlers
@@ -73,6 +74,7 @@ def create_app(settings: QuerySettings) -> FastAPI:
     # Each router carries its whole prefix, so a route's path is the one the OpenAPI document lists.
     for router in (health.router, articles.router, entities.router, stats.router):
         app.include_router(router)
+    install_reader(app)
     app.add_middleware(RequestIds)  # outermost: every log line of the request carries its id
     return app
 

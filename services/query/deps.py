@@ -11,6 +11,7 @@ from services.query.admission import ExpensiveReads
 from services.query.cursor import CursorCodec, Position, fingerprint
 from services.query.params import ListParams
 from services.query.repository import Repository
+from services.query.web.session import KEY_COOKIE
 from shared.http.auth import require
 from shared.keys import ApiKey, Scope
 
@@ -30,7 +31,8 @@ async def get_cursors(request: Request) -> CursorCodec:
 
 RepositoryDep = Annotated[Repository, Depends(get_repository)]
 CursorsDep = Annotated[CursorCodec, Depends(get_cursors)]
-read_access = Depends(require(Scope.READ))
+# A browser signed in to the reader (`web.session`) may follow a link to the API: its key comes in the cookie.
+read_access = Depends(require(Scope.READ, cookie=KEY_COOKIE))
 
 
 def reader(request: Request, key: ApiKey | None) -> str:

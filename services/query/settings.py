@@ -1,6 +1,10 @@
 """Query service settings (environment variables prefixed `NEWSFLOW_`)."""
 
-from pydantic import Field, SecretStr
+from ipaddress import IPv4Network, IPv6Network, ip_network
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
 
 from shared.settings import DatabaseSettings, HttpSettings
 
@@ -33,3 +37,13 @@ class QuerySettings(HttpSettings, DatabaseSettings):
     related_candidates: int = Field(default=1_000, ge=10, le=20_000)
     # Each breakdown of /v1/stats lists at most this many values (the most frequent).
     stats_values: int = Field(default=50, ge=1, le=1_000)
+    # The reverse proxy's addresses (IPs or networks, comma-separated): only from these is `X-Forwarded-Proto`
+    # believed, which makes the reader's key cookie `Secure` behind a TLS proxy. Empty: believed from no one.
+    forwarded_allow_ips: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = ()
+
+    @field_validator("forwarded_allow_ips", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip())
+        return value

@@ -27,13 +27,19 @@ class AccessPolicy:
         self.public_reads = public_reads
 
 
-def require(scope: Scope) -> Callable[..., Awaitable[ApiKey | None]]:
-    """A dependency that lets a request through only with a key of `scope` (or any, for public reads)."""
+def require(scope: Scope, *, cookie: str | None = None) -> Callable[..., Awaitable[ApiKey | None]]:
+    """A dependency that lets a request through only with a key of `scope` (or any, for public reads).
+
+    With `cookie`, a GET without the header may present the key in that cookie instead (a browser following
+    a link from a page; the cookie is `SameSite=Strict`, and a GET changes nothing).
+    """
 
     async def check(request: Request, presented: Annotated[str | None, Depends(KEY_HEADERS[scope])]) -> ApiKey | None:
         policy: AccessPolicy = request.app.state.access
         if scope is Scope.READ and policy.public_reads:
             return None
+        if not presented and cookie is not None and request.method in ("GET", "HEAD"):
+            presented = request.cookies.get(cookie)
         if not presented:
             raise HTTPException(
                 401, "missing API key: send it in the X-API-Key header", headers={"WWW-Authenticate": "X-API-Key"}

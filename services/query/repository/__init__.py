@@ -12,9 +12,17 @@ from datetime import UTC, date, datetime, timedelta
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.query.cursor import Position
-from services.query.repository.articles import article_page, explain_window, find_article, plan, relevance_page
+from services.query.repository.articles import (
+    Listing,
+    article_page,
+    explain_window,
+    find_article,
+    plan,
+    relevance_page,
+)
 from services.query.repository.corpus import Corpus
 from services.query.repository.entities import entity_detail, entity_page, entity_timeline, related_entities
+from services.query.repository.facets import Facets, FacetValue, facets
 from services.query.repository.filters import ArticleFilter, ArticleSort, EntityFilter, RelatedSort, conditions
 from services.query.repository.stats import article_stats
 from services.query.repository.timed import TimedCollection
@@ -22,7 +30,7 @@ from services.query.schemas import ArticleItem, EntityDetail, EntityItem, Relate
 from services.query.scorer import RelevanceScorer
 from shared.database import ARTICLES, COUNTERS, ENTITIES, Document
 
-__all__ = ["ArticleFilter", "ArticleSort", "EntityFilter", "RelatedSort", "Repository"]
+__all__ = ["ArticleFilter", "ArticleSort", "EntityFilter", "FacetValue", "Facets", "RelatedSort", "Repository"]
 
 
 class Repository:
@@ -62,11 +70,9 @@ class Repository:
         self, spec: ArticleFilter, sort: ArticleSort, *, limit: int, position: Position | None
     ) -> tuple[list[ArticleItem], Position | None, bool]:
         """A page of articles, the position after it (None on the last page), and whether it is an estimate."""
-        records = await asyncio.gather(*(self._corpus.record(entity) for entity in spec.entities))
-        if any(record is None for record in records):
+        listing = await self._listing(spec, sort)
+        if listing is None:
             return [], None, False  # an entity no stored article is linked to
-        registry = {record["_id"]: record for record in records if record is not None}
-        listing = plan(spec, sort, conditions(spec, tuple(registry)), await self._corpus.totals(), registry)
         counters = self._corpus.counters
         if sort is ArticleSort.RELEVANCE:
             return await relevance_page(
@@ -83,6 +89,25 @@ class Repository:
             self._articles, counters, listing, limit=limit, position=position, read_limit=self._read_limit
         )
         return items, after, False
+
+    async def _listing(self, spec: ArticleFilter, sort: ArticleSort) -> Listing | None:
+        """The read plan of a listing; None when an entity of the filter has no stored article."""
+        records = await asyncio.gather(*(self._corpus.record(entity) for entity in spec.entities))
+        if any(record is None for record in records):
+            return None
+        registry = {record["_id"]: record for record in records if record is not None}
+        return plan(spec, sort, conditions(spec, tuple(registry)), await self._corpus.totals(), registry)
+
+    async def facets(self, spec: ArticleFilter, *, sample: int, values: int) -> Facets | None:
+        """Facet counts over the newest `sample` matches (None when an entity of the filter has no article)."""
+        listing = await self._listing(spec, ArticleSort.RECEIVED_AT)
+        if listing is None:
+            return None
+        return await facets(self._articles, self._corpus, listing, sample=sample, values=values)
+
+    async def received_since(self, moment: datetime, *, limit: int) -> int:
+        """Articles received at or after `moment`, counted up to `limit`."""
+        return await self._articles.count({"received_at": {"$gte": moment}}, limit=limit)
 
     async def explain(self, spec: ArticleFilter, sort: ArticleSort) -> Document:
         """The winning plan of the read of a listing's newest day (entities given as corpus ids)."""

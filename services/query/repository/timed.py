@@ -22,3 +22,7 @@ class TimedCollection:
 
     async def find_one(self, query: Document, projection: Document | None = None) -> Document | None:
         return await self._collection.find_one(query, projection, max_time_ms=self.timeout_ms)
+
+    async def count(self, query: Document, *, limit: int) -> int:
+        """Matching documents, counting no further than `limit`."""
+        return await self._collection.count_documents(query, limit=limit, maxTimeMS=self.timeout_ms)

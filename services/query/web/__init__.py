@@ -1,0 +1,1 @@
+"""The web reader: server-rendered pages over the query service's own reads, enhanced by htmx where it runs."""
