@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bare_model, end_to_end, ingest, query, reader, report, scale_out
+from benchmarks import bare_model, end_to_end, ingest, query, read_scaling, reader, report, scale_out
 from benchmarks.environment import environment
 from devstack.corpus import CORPUS_SIZE, CorpusArticle, cycled, load_articles
 from services.enrich.settings import WorkerSettings
 
-PARTS = ("model", "e2e", "scale", "ingest", "query", "reader")
+PARTS = ("model", "e2e", "scale", "ingest", "query", "reader", "reads")
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / ".bench" / "latest.json"
 STARTED = time.perf_counter()
@@ -51,6 +51,10 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument("--query-concurrency", type=int, default=8, help="query requests in flight (default 8)")
     parser.add_argument(
+        "--read-sizes", default="1000,50000", help="stored articles for the read-scaling part (default 1000,50000)"
+    )
+    parser.add_argument("--import-batch", type=int, help="newsflow import --batch-size for the read-scaling fills")
+    parser.add_argument(
         "--parts", default=",".join(PARTS), help=f"comma-separated subset of {','.join(PARTS)} (default all)"
     )
     parser.add_argument("--log-level", default="INFO", help="services' NEWSFLOW_LOG_LEVEL (default INFO, as deployed)")
@@ -79,8 +83,15 @@ async def _pipeline_parts(
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     async with environment(ROOT / ".bench" / "logs" / stamp, log_level=arguments.log_level) as env:
         if "e2e" in chosen:
-            _progress("end to end, one worker")
-            parts["end_to_end"] = await end_to_end.measure(env, measured, warm_up)
+            _progress("end to end, one worker, with the entity registry and without")
+            both = await end_to_end.registry_on_and_off(env, measured, warm_up)
+            parts["end_to_end"] = both["on"]
+            parts["registry"] = {
+                "on_articles_per_s": both["on"]["articles_per_s"],
+                "off_articles_per_s": both["off"]["articles_per_s"],
+                "ratio": both["ratio"],
+                "off": both["off"],
+            }
             if "bare_model" in parts:
                 _progress("bare nlp.pipe again")
                 await asyncio.to_thread(bare_model.again, parts["bare_model"], measured)
@@ -119,8 +130,12 @@ def main() -> None:
     if "model" in chosen:
         _progress(f"bare nlp.pipe over {arguments.articles} articles")
         parts["bare_model"] = bare_model.measure(articles[:-1], batch_size=result["worker_settings"]["batch_size"])
-    if chosen - {"model"}:
+    if chosen - {"model", "reads"}:
         asyncio.run(_pipeline_parts(arguments, articles, parts, chosen))
+    if "reads" in chosen:
+        _progress(f"read scaling at {arguments.read_sizes} stored articles (fills cached in .bench/read-scaling)")
+        sizes = [int(size) for size in arguments.read_sizes.split(",")]
+        parts["read_scaling"] = read_scaling.run(sizes, arguments.import_batch)
     figures = report.headline(parts)
     result = {
         **figures,

@@ -14,7 +14,6 @@ from typing import Any
 from benchmarks.environment import Environment
 from benchmarks.http import HttpClient
 from benchmarks.measure import alternated, ratio
-from devstack.corpus_records import ensure_corpus_memory
 from devstack.keys import READ_KEY
 from services.query.web.session import KEY_COOKIE
 from shared.database import ENTITIES
@@ -71,10 +70,9 @@ async def _timed(client: HttpClient, paths: Sequence[str]) -> float | None:
 
 async def measure(env: Environment, *, requests: int) -> dict[str, Any]:
     """`requests` loads of each page and of its API calls (split over the rounds); medians and their ratio."""
-    rebuilt = await ensure_corpus_memory(env.mongo[env.pipeline.database])
     cases = await _cases(env)
     per_round = max(1, requests // ROUNDS)
-    results: dict[str, Any] = {"stored_articles": await env.stored(), "registry_rebuilt": rebuilt}
+    results: dict[str, Any] = {"stored_articles": await env.stored()}
     async with HttpClient(
         env.pipeline.query_url, headers={"Cookie": f"{KEY_COOKIE}={READ_KEY}"}, connections=1
     ) as pages:

@@ -39,6 +39,9 @@ TARGETS = (
     Target("batch_ingest_articles_per_s", "batch endpoint, articles/s", 2000),
     Target("query_vs_bare_driver", "query service / bare driver (worse of by-id, entity)", 0.7),
     Target("worker_peak_rss_mb", "worker peak RSS during end to end, MB", 500, at_most=True),
+    Target("registry_on_vs_off", "end to end, entity registry on / off", 0.9),
+    Target("read_scaling_slowest_ms", "slowest read at the largest size, median ms", 300, at_most=True),
+    Target("read_scaling_worst_ratio", "read latency, largest / smallest size (worst read)", 1.5, at_most=True),
 )
 
 
@@ -85,6 +88,8 @@ def headline(parts: dict[str, Any]) -> dict[str, float | None]:
     scale = parts.get("scale_out")
     ingest = parts.get("ingest")
     query = parts.get("query")
+    registry = parts.get("registry")
+    reads = parts.get("read_scaling")
     return {
         "e2e_vs_bare": round(e2e["articles_per_s"] / bare["articles_per_s"], 3) if bare and e2e else None,
         "two_vs_one_workers": scale["ratio"] if scale else None,
@@ -92,6 +97,9 @@ def headline(parts: dict[str, Any]) -> dict[str, float | None]:
         "batch_ingest_articles_per_s": ingest["batch_endpoint"]["articles_per_s"] if ingest else None,
         "query_vs_bare_driver": _min(query["by_id_vs_driver"], query["entity_vs_driver"]) if query else None,
         "worker_peak_rss_mb": e2e["worker_peak_rss_mb"] if e2e else None,
+        "registry_on_vs_off": registry["ratio"] if registry else None,
+        "read_scaling_slowest_ms": reads["slowest_ms"] if reads else None,
+        "read_scaling_worst_ratio": reads["worst_ratio"] if reads else None,
     }
 
 
@@ -131,6 +139,15 @@ def _rows(parts: dict[str, Any]) -> list[tuple[str, str]]:
             ),
             ("  failed", str(e2e["failed"])),
             ("  CPU ms per article", _cpu(e2e["cpu_ms_per_article"])),
+        ]
+    if registry := parts.get("registry"):
+        off = registry["off"]
+        rows += [
+            (
+                "  entity registry off",
+                f"{off['articles_per_s']:.1f} articles/s (on / off {registry['ratio']:.2f})",
+            ),
+            ("  CPU ms per article", _cpu(off["cpu_ms_per_article"])),
         ]
     if scale := parts.get("scale_out"):
         one, two = scale["one"], scale["two"]
@@ -186,6 +203,21 @@ def _rows(parts: dict[str, Any]) -> list[tuple[str, str]]:
                         + (f", over the time limit: {late}" if any((late := case["over_time_limit"]).values()) else ""),
                     )
                 )
+    if reads := parts.get("read_scaling"):
+        latency = reads["median_ms"]
+        sizes = list(latency)
+        rows.append(("8 read scaling, median ms", " / ".join(f"{int(size):,}" for size in sizes) + " articles, ratio"))
+        for name, ratio in reads["ratio"].items():
+            rows.append((f"  {name}", " / ".join(f"{latency[size][name]:.0f}" for size in sizes) + f", {ratio:.2f}"))
+        for size, fill in reads["fills"].items():
+            cached = f", cached from {fill['date']}" if fill["cached"] else ""
+            rows.append(
+                (
+                    f"  newsflow import to {int(size):,}",
+                    f"{fill['import_articles_per_s']:.0f} articles/s ({fill['imported']:,} in {fill['import_s']:.0f} s,"
+                    f" batch {fill['batch_size'] or 'default'}{cached})",
+                )
+            )
     if e2e:
         rows.append(("6 worker peak RSS", f"{e2e['worker_peak_rss_mb']:.0f} MB (with children)"))
     return rows

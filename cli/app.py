@@ -533,9 +533,18 @@ def import_(
         str | None,
         typer.Option(help="give every article this owner (a key name) and the id that owner's post of it has"),
     ] = None,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=5_000,
+            help="articles per transaction (default 200): a larger batch updates each registry record fewer times"
+            " per article, and holds more in memory",
+        ),
+    ] = None,
 ) -> None:
     """Store articles from JSON lines through the workers' store path (safe to run again; newest wins)."""
-    from cli.archive import import_lines, store_path
+    from cli.archive import BATCH, import_lines, store_path
     from shared import database
     from shared.keys import KEY_NAME
 
@@ -553,7 +562,11 @@ def import_(
             with _progress() as progress:
                 task = progress.add_task("importing", total=size)
                 report = await import_lines(
-                    await store_path(db), stream, owner=owner, advance=lambda read: progress.advance(task, read)
+                    await store_path(db),
+                    stream,
+                    owner=owner,
+                    batch=batch_size or BATCH,
+                    advance=lambda read: progress.advance(task, read),
                 )
         finally:
             await mongo.close()

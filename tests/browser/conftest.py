@@ -4,19 +4,15 @@ Chromium and its driver are Debian's (`apt-get install chromium chromium-driver 
 `.ci/run` does); Selenium is pointed at them, so it downloads nothing.
 """
 
-import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 from devstack.corpus import load_articles
-from devstack.corpus_records import ensure_corpus_memory
 from devstack.pipeline import RunningPipeline, running_pipeline
 from devstack.workspace import SEED_ARTICLE
 
@@ -39,14 +35,6 @@ class Stack:
         return self.pipeline.query_url
 
 
-async def _corpus_memory(mongodb_url: str, database: str) -> None:
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url, tz_aware=True)
-    try:
-        await ensure_corpus_memory(client[database])
-    finally:
-        await client.close()
-
-
 @pytest.fixture(scope="package")
 def stack(mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with running_pipeline(mongodb_url, tmp_path_factory.mktemp("logs")) as pipeline:
@@ -64,7 +52,6 @@ def stack(mongodb_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         seed_id = seed.json()["id"]
         for article_id in [seed_id, *corpus_ids]:
             pipeline.wait_for(article_id, timeout_s=300)
-        asyncio.run(_corpus_memory(pipeline.mongodb_url, pipeline.database))
         yield Stack(pipeline, seed_id, corpus_ids)
 
 

@@ -8,12 +8,20 @@ import httpx
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient, ReplaceOne
 
-from devstack.corpus_records import linked, rebuild
+from cli.recount import recount
 from devstack.keys import API_KEYS, CURSOR_SECRET, READ_KEY
+from services.enrich.linker import SameIdLinker
 from services.query.app import create_app
 from services.query.settings import QuerySettings
 from shared.database import ARTICLES, to_mongo
 from shared.documents import ArticleDocument
+
+SAME_ID = SameIdLinker()
+
+
+def linked(document: ArticleDocument) -> ArticleDocument:
+    """The document as the store writes it when each entity is its own corpus entity (`SameIdLinker`)."""
+    return SAME_ID.link([document], {}, []).documents[0]
 
 
 def query_settings(mongodb_url: str, database_name: str, **overrides: Any) -> QuerySettings:
@@ -39,16 +47,22 @@ async def serving(settings: QuerySettings) -> AsyncIterator[tuple[FastAPI, httpx
 
 
 async def store(mongodb_url: str, database_name: str, documents: Sequence[ArticleDocument]) -> None:
-    """Write articles as the store does, replacing any with the same id, and the registry and counters with them.
+    """Write articles, replacing any with the same id whatever its time, then the registry and counters as the
+    store keeps them (the real recount, `newsflow entities recount`).
 
-    Each entity is linked to itself, and the registry and counters are rebuilt from every stored article
-    (`devstack.corpus_records`): the one place to switch to the store's own path.
+    A document a linker has not seen (no `linker_version`) is linked by `SameIdLinker`; one that carries links
+    (a test that plays the linker) is stored as it is.
     """
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url, tz_aware=True)
     try:
-        writes = [ReplaceOne({"_id": document.id}, to_mongo(linked(document)), upsert=True) for document in documents]
+        writes = [
+            ReplaceOne(
+                {"_id": document.id}, to_mongo(document if document.linker_version else linked(document)), upsert=True
+            )
+            for document in documents
+        ]
         await client[database_name][ARTICLES].bulk_write(writes)
-        await rebuild(client[database_name])
+        await recount(client[database_name], write=True)
     finally:
         await client.close()
 

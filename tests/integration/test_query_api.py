@@ -16,7 +16,6 @@ from fastapi import FastAPI
 from pymongo import AsyncMongoClient, monitoring
 from pymongo.errors import ExecutionTimeout
 
-from devstack.corpus_records import linked
 from devstack.keys import READ_KEY, WRITE_KEY
 from devstack.ports import free_port
 from services.query import relevance
@@ -26,7 +25,7 @@ from services.query.repository import ArticleSort, RelatedSort, Repository
 from services.query.scorer import ScoringTimeout
 from shared.documents import ArticleDocument
 from shared.search_terms import terms
-from tests.integration.query_app import all_pages, drop, query_settings, serving, store
+from tests.integration.query_app import all_pages, drop, linked, query_settings, serving, store
 from tests.integration.query_data import RECEIVED_FROM, corpus, seed_article
 
 pytestmark = pytest.mark.integration

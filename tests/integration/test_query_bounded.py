@@ -10,11 +10,10 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from devstack.corpus_records import linked
 from services.query import relevance
 from shared.database import COUNTERS
 from shared.documents import ArticleDocument, EntityLink
-from tests.integration.query_app import all_pages, drop, query_settings, serving, store
+from tests.integration.query_app import all_pages, drop, linked, query_settings, serving, store
 from tests.integration.query_data import RECEIVED_FROM, corpus, seed_article
 from tests.integration.test_query_api import newest_first, oracle, published_first
 

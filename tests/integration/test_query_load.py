@@ -24,14 +24,14 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
+from cli.recount import recount
 from devstack.corpus import FOLDERS, read_folder
-from devstack.corpus_records import linked, rebuild
 from devstack.keys import API_KEYS, CURSOR_SECRET, READ_KEY, WRITE_KEY
 from devstack.ports import free_port
 from devstack.stack import Stack, wait_ready
 from shared.database import ARTICLES, ensure_indexes, to_mongo
 from shared.documents import ArticleDocument
-from tests.integration.query_app import drop
+from tests.integration.query_app import drop, linked
 from tests.integration.query_data import corpus
 
 pytestmark = pytest.mark.integration
@@ -71,7 +71,7 @@ async def loaded_database(mongodb_url: str) -> AsyncIterator[str]:
         stored = [to_mongo(linked(document)) for document in load_corpus()]
         for start in range(0, len(stored), 250):
             await client[name][ARTICLES].insert_many(stored[start : start + 250])
-        await rebuild(client[name])
+        await recount(client[name], write=True)
     finally:
         await client.close()
     try:

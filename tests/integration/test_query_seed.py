@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 
-from devstack.corpus_records import linked
 from devstack.keys import WRITER
 from devstack.workspace import SEED_ARTICLE
 from services.enrich.nlp.enrichment import ArticleText, Enricher
@@ -20,7 +19,7 @@ from shared.articles import ArticleIn, article_id
 from shared.documents import ArticleDocument
 from shared.layouts import parse_plain_text
 from shared.messages import ArticleSubmitted
-from tests.integration.query_app import drop, query_settings, serving, store
+from tests.integration.query_app import drop, linked, query_settings, serving, store
 from tests.integration.query_data import corpus
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -58,7 +57,7 @@ def entity_id(seed: ArticleDocument, name: str) -> str:
 async def test_the_enriched_seed_is_served_whole(client: httpx.AsyncClient, enriched_seed: ArticleDocument) -> None:
     response = await client.get(f"/v1/articles/{enriched_seed.id}")
     assert response.status_code == 200
-    # Stored dates keep milliseconds; everything else comes back as the worker wrote it.
+    # Stored dates keep milliseconds; everything else comes back as the worker wrote it (linked).
     assert ArticleDocument.model_validate(response.json()).model_dump(exclude={"enriched_at"}) == (
         linked(enriched_seed).model_dump(exclude={"enriched_at"})  # as stored: entities linked
     )

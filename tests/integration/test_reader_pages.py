@@ -11,9 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from devstack.corpus_records import linked
 from devstack.keys import READ_KEY
-from tests.integration.query_app import drop, query_settings, serving, store
+from tests.integration.query_app import drop, linked, query_settings, serving, store
 from tests.integration.query_data import RECEIVED_FROM, corpus, seed_article
 
 pytestmark = pytest.mark.integration
