@@ -317,6 +317,11 @@ def test_make_env_fills_every_secret(tmp_path: Path) -> None:
     assert secrets and all(len(value) >= 32 for value in secrets.values())
     keys = parse_api_keys(values["NEWSFLOW_API_KEYS"])  # the format the services accept
     assert [(key.name, key.scope.value) for key in keys] == [("writer", "write"), ("reader", "read")]
+    # Only secrets are filled: a setting such as the retention period stays as the example has it.
+    assert all(
+        SECRET_NAME.search(name) or name in ("RABBITMQ_ERLANG_COOKIE", "MONGO_REPLICA_SET_KEY") or len(value) < 32
+        for name, value in values.items()
+    ), values
     first = output.read_text()
     assert main(["--output", str(output)]) == 0
     assert output.read_text() == first, "an existing .env must be left alone"
