@@ -49,6 +49,9 @@ UNWRITABLE = (InvalidDocument, WriteError, BulkWriteError)
 # Batches in progress at once: while one is written and acked, the next is already in the model (which runs
 # one batch at a time), so the model does not sit idle while the database writes (docs/performance.md).
 BATCHES_IN_PROGRESS = 2
+# How long a stopping worker lets its batches in progress finish before cancelling them: with the model's
+# shutdown and the connection's close it stays inside Docker's 10 s grace period.
+STOP_DRAIN_S = 6.0
 
 
 def _header_int(message: AbstractIncomingMessage, name: str) -> int:
@@ -220,9 +223,17 @@ class Worker:
                         if (error := _first_error(done)) is not None:
                             raise error  # a broker error ends this session, as it did when awaited directly
             finally:
-                # Whatever ended the loop, no batch is left running unobserved after its session is gone.
+                # Whatever ended the loop, no batch is left running unobserved after its session is gone. A batch
+                # still unfinished after STOP_DRAIN_S (a slow or contended store) is cancelled, so the worker exits
+                # within Docker's grace period: its transaction commits whole or not at all, and its unacked
+                # messages are redelivered when the connection closes (a committed one is then found stored).
                 if in_progress:
-                    await asyncio.wait(in_progress)
+                    _, late = await asyncio.wait(in_progress, timeout=STOP_DRAIN_S)
+                    for task in late:
+                        task.cancel()
+                    if late:
+                        log.warning("cancelled %d unfinished batch(es) to stop in time", len(late))
+                        await asyncio.wait(late)
                 error = _first_error(in_progress)
             if error is not None:
                 raise error
