@@ -51,7 +51,7 @@ UNWRITABLE = (InvalidDocument, WriteError, BulkWriteError)
 BATCHES_IN_PROGRESS = 2
 # How long a stopping worker lets its batches in progress finish before cancelling them: with the model's
 # shutdown and the connection's close it stays inside Docker's 10 s grace period.
-STOP_DRAIN_S = 6.0
+STOP_DRAIN_S = 4.0
 
 
 def _header_int(message: AbstractIncomingMessage, name: str) -> int:
@@ -219,7 +219,12 @@ class Worker:
                     if batch:
                         in_progress.add(asyncio.create_task(metrics.batch(self._process(session, batch), len(batch))))
                     if len(in_progress) >= BATCHES_IN_PROGRESS:
-                        done, in_progress = await asyncio.wait(in_progress, return_when=asyncio.FIRST_COMPLETED)
+                        # A stop is heard at once, not only once a batch is done: the drain below is timed.
+                        stopping = asyncio.ensure_future(stop.wait())
+                        await asyncio.wait({*in_progress, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                        stopping.cancel()
+                        done = {task for task in in_progress if task.done()}
+                        in_progress -= done
                         if (error := _first_error(done)) is not None:
                             raise error  # a broker error ends this session, as it did when awaited directly
             finally:
