@@ -17,7 +17,7 @@ from services.query.routes import articles, entities, health, stats
 from services.query.scorer import RelevanceScorer, ScoringTimeout
 from services.query.settings import QuerySettings
 from services.query.web.site import install as install_reader
-from shared.database import ARTICLES, connect, database, ensure_indexes
+from shared.database import connect, database, ensure_indexes
 from shared.http.auth import AccessPolicy
 from shared.http.errors import install_error_handlers
 from shared.http.metrics import install_metrics
@@ -35,7 +35,7 @@ def create_app(settings: QuerySettings) -> FastAPI:
             db = database(client, settings)
             if settings.create_indexes:
                 await ensure_indexes(db)
-            app.state.repository = Repository(
+            app.state.repository = repository = Repository(
                 db,
                 timeout_ms=settings.query_timeout_ms,
                 relevance_candidates=settings.relevance_candidates,
@@ -45,7 +45,7 @@ def create_app(settings: QuerySettings) -> FastAPI:
                 related_articles=settings.related_articles,
                 scorer=scorer,
             )
-            scrape_hooks.add(DocumentCounts(db[ARTICLES]).refresh)
+            scrape_hooks.add(DocumentCounts(repository.stored_by_status).refresh)
             yield
         finally:
             scorer.close()

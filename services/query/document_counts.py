@@ -1,36 +1,22 @@
 """Stored documents by status, as a gauge: what the pipeline has stored, whatever the workers counted.
 
-A worker's counters may count a redelivered article twice; this counts each stored article once. Counted
-(one aggregation over the status index) when a scrape comes, at most every `refresh_s` seconds.
+A worker's counters may count a redelivered article twice; this counts each stored article once. It reads the
+status counts the store keeps in step with the articles (`counters`, one document, as `/v1/stats` does), so a
+scrape costs the same whatever the corpus size.
 """
 
-import time
+from collections.abc import Awaitable, Callable
 
 from prometheus_client import Gauge
-from pymongo.asynchronous.collection import AsyncCollection
-
-from shared.database import Document
 
 DOCUMENTS = Gauge("newsflow_documents", "Articles stored, by status (enriched, failed)", ["status"])
-# A count that takes longer is abandoned: the gauge keeps its last value, a scrape is never held up long.
-COUNT_TIMEOUT_MS = 2_000
 
 
 class DocumentCounts:
-    def __init__(self, collection: AsyncCollection[Document], *, refresh_s: float = 5.0) -> None:
-        self._collection = collection
-        self._refresh_s = refresh_s
-        self._refreshed_at = float("-inf")
+    def __init__(self, by_status: Callable[[], Awaitable[dict[str, int]]]) -> None:
+        self._by_status = by_status
 
     async def refresh(self) -> None:
-        if time.monotonic() - self._refreshed_at < self._refresh_s:
-            return
-        self._refreshed_at = time.monotonic()
-        counts: dict[str, int] = {}
-        cursor = await self._collection.aggregate(
-            [{"$group": {"_id": "$status", "count": {"$sum": 1}}}], maxTimeMS=COUNT_TIMEOUT_MS
-        )
-        async for group in cursor:
-            counts[str(group["_id"])] = int(group["count"])
+        counts = await self._by_status()
         for status in ("enriched", "failed", *counts):
             DOCUMENTS.labels(status).set(counts.get(status, 0))

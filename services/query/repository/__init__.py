@@ -146,3 +146,7 @@ class Repository:
 
     async def stats(self) -> Stats:
         return await article_stats(self._corpus, values=self._stats_values)
+
+    async def stored_by_status(self) -> dict[str, int]:
+        """Stored articles by status, from the totals the store maintains (one document, not the articles)."""
+        return dict((await self._corpus.totals()).status)
