@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from services.query.repository import entities
 from shared.documents import ArticleDocument
 from tests.integration.query_app import all_pages, drop, query_settings, serving, store
 from tests.integration.query_data import RECEIVED_FROM, Cast, article_id, corpus, entity, seed_article
@@ -349,3 +350,15 @@ async def test_entities_whose_ids_keep_non_ascii_letters_can_be_filtered_and_loo
                 assert detail.json()["name"] == display
     finally:
         await drop(mongodb_url, name)
+
+
+@pytest.mark.parametrize("walk", [2, entities.PREFIX_WALK])
+@pytest.mark.parametrize("prefix", ["c", "Q", "un", "z", "u"])
+async def test_a_short_prefix_ranks_the_same_when_the_walk_finds_too_few(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, walk: int, prefix: str
+) -> None:
+    """A one- or two-character prefix is looked for among the most frequent entities first; when the walk ends
+    before a page is full, every entity the prefix matches is read instead: the ranking is the same."""
+    monkeypatch.setattr(entities, "PREFIX_WALK", walk)
+    items = await all_pages(client, "/v1/entities", {"q": prefix, "limit": 3})
+    assert [(item["id"], item["articles"]) for item in items] == ranked_entities(ALL, prefix=prefix)

@@ -34,6 +34,12 @@ _ITEM_PROJECTION = {"name": 1, "label": 1, "aliases": 1, "articles": 1}
 LAST_KEY = "\U0010ffff"
 # Registry records a ranking over days reads at most (each carries its per-day counts).
 RANGED_RECORDS = 300
+# A name prefix shorter than this may match a good share of all entities (and SecantusDB reads every match of a
+# range before it applies a limit): it is searched first by walking the ranking down, keeping the entities it
+# names, which finds a page's worth among the most frequent ones, reading at most `PREFIX_WALK` of them. A
+# longer prefix, or a rare start the walk did not find enough of, reads the entities it matches.
+SHORT_PREFIX = 3
+PREFIX_WALK = 500
 
 
 def _aliases(record: Document) -> list[str]:
@@ -49,6 +55,12 @@ def _item(record: Document, articles: int | None = None) -> EntityItem:
         aliases=_aliases(record),
         articles=record["articles"] if articles is None else articles,
     )
+
+
+def _days_projection(days: list[str] | None) -> Document:
+    """The counts of `days` alone: a record holds one per day it was seen, and SecantusDB copies whatever a
+    projection includes, so a ranking over 31 days copies 31 counts per record, not a year's."""
+    return {f"days.{day}": 1 for day in days} if days is not None else {}
 
 
 def _in_days(record: Document, days: list[str] | None) -> int:
@@ -83,12 +95,18 @@ async def entity_page(
     """Entities by number of articles (in `days`, when given), then id; True when the ranking is an estimate.
 
     A ranking over days reads at most `RANGED_RECORDS` records, those with the most articles overall: when
-    that is not enough to rank the page exactly, the page is ranked among them and called an estimate.
+    that is not enough to rank the page exactly, the page is ranked among them and called an estimate. A name
+    prefix is matched as `SHORT_PREFIX` says.
     """
     after = after_entity(position.after) if position is not None else None
-    projection = _ITEM_PROJECTION | ({"days": 1} if days is not None else {})
-    if spec.prefix is not None:
-        return await _prefixed(corpus, spec, days=days, limit=limit, after=after, read_limit=read_limit)
+    projection = _ITEM_PROJECTION | _days_projection(days)
+    original_limit = read_limit
+    prefixes = _prefixes(spec.prefix) if spec.prefix is not None else None
+    if prefixes is not None and (days is not None or min(map(len, prefixes)) >= SHORT_PREFIX):
+        return await _prefixed(corpus, spec, prefixes, days=days, limit=limit, after=after, read_limit=read_limit)
+    if prefixes is not None:
+        projection |= {"keys": 1}
+        read_limit = min(read_limit, PREFIX_WALK)
     if days is not None:
         read_limit = min(read_limit, RANGED_RECORDS)
     totals = await corpus.totals()
@@ -107,12 +125,20 @@ async def entity_page(
             label | {"articles": bounds}, projection, sort=[("articles", -1), ("_id", 1)], limit=room
         ).to_list()
         reads += len(found)
-        read |= {record["_id"]: (_in_days(record, days), record["_id"], record) for record in found}
+        read |= {
+            record["_id"]: (_in_days(record, days), record["_id"], record)
+            for record in found
+            if prefixes is None or _named(record, prefixes)
+        }
         certain = [row for row in read.values() if row[0] >= floor and row[0] > 0]
         page, next_position, more = _page(certain, limit, after, days)
         if more:
             return page, next_position, False
         if found and len(found) >= room:  # the read limit
+            if prefixes is not None:  # a rare start: read what it matches
+                return await _prefixed(
+                    corpus, spec, prefixes, days=days, limit=limit, after=after, read_limit=original_limit
+                )
             if days is not None:
                 page, next_position, _ = _page([row for row in read.values() if row[0] > 0], limit, after, days)
                 return page, next_position, True
@@ -125,19 +151,28 @@ async def entity_page(
         ceiling, floor = floor - 1, max(1, floor // 2)
 
 
+def _prefixes(prefix: str) -> set[str]:
+    """The starts of stored `keys` (lowercase names) that a prefix typed by a user matches."""
+    return {prefix.casefold(), normalise(prefix)}
+
+
+def _named(record: Document, prefixes: set[str]) -> bool:
+    return any(key.startswith(prefix) for key in record.get("keys", []) for prefix in prefixes)
+
+
 async def _prefixed(
     corpus: Corpus,
     spec: EntityFilter,
+    prefixes: set[str],
     *,
     days: list[str] | None,
     limit: int,
     after: tuple[int, str] | None,
     read_limit: int,
 ) -> tuple[list[EntityItem], Position | None, bool]:
-    """Entities with a name or alias starting with the prefix (stored `keys` are lowercase names)."""
-    assert spec.prefix is not None
-    prefixes = {spec.prefix.casefold(), normalise(spec.prefix)}
-    projection = _ITEM_PROJECTION | {"days": 1}
+    """Entities with a name or alias starting with one of `prefixes`, read through the `keys` index: every
+    entity a prefix matches is read (up to `read_limit` per prefix), so this serves prefixes that match few."""
+    projection = _ITEM_PROJECTION | _days_projection(days)
     reads = await asyncio.gather(
         *(
             corpus.entities.find(
