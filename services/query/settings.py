@@ -16,7 +16,8 @@ class QuerySettings(HttpSettings, DatabaseSettings):
     cursor_secret: SecretStr = Field(min_length=32, description="at least 32 characters, e.g. `openssl rand -hex 32`")
     # Server-side `maxTimeMS` on every query and aggregation; a slower one answers 503.
     query_timeout_ms: int = Field(default=5_000, ge=100, le=120_000)
-    # Relevance is scored in Python over at most this many newest matching articles, off the event loop.
+    # Relevance is scored in Python over at most this many newest matching articles (among at most 4 read per
+    # candidate), off the event loop.
     relevance_candidates: int = Field(default=50, ge=10, le=5_000)
     # Articles a listing reads per request at most (a page may then hold fewer than `limit`, with a cursor).
     query_read_limit: int = Field(default=1_000, ge=100, le=100_000)

@@ -11,8 +11,10 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from services.query import relevance
+from services.query.repository import articles
 from shared.database import COUNTERS
 from shared.documents import ArticleDocument, EntityLink
+from shared.search_terms import terms
 from tests.integration.query_app import all_pages, drop, linked, query_settings, serving, store
 from tests.integration.query_data import RECEIVED_FROM, corpus, seed_article
 from tests.integration.test_query_api import newest_first, oracle, published_first
@@ -201,3 +203,32 @@ async def test_relevance_ranks_the_newest_candidates_and_says_it_is_an_estimate(
     assert len(matching) > 20
     assert first["estimate"] is True
     assert [(item["score"], item["id"]) for item in ranked] == expected
+
+
+async def test_relevance_reads_at_most_a_few_articles_per_candidate(mongodb_url: str, database: str) -> None:
+    """A word that is rare among the matches of the other: the candidates are the matches among the newest
+    `READ_PER_CANDIDATE` x 10 articles read (the store counts no words, so the first word drives the read)."""
+    async with serving(query_settings(mongodb_url, database, relevance_candidates=10)) as (_, served):
+        params: dict[str, Any] = {"q": "mattered summit", "sort": "relevance", "limit": 4}
+        first = (await served.get("/v1/articles", params=params)).json()
+        ranked = await all_pages(served, "/v1/articles", params)
+    driving = {doc.id: doc for doc in oracle(ALL, {"q": "mattered"})}
+    read = newest_first(list(driving.values()))[: articles.READ_PER_CANDIDATE * 10]
+    both = {doc.id for doc in oracle(ALL, {"q": "mattered summit"})}
+    candidates = [driving[article_id] for article_id in read if article_id in both][:10]
+    expected = sorted(
+        (
+            (
+                relevance.score(
+                    tuple(terms(params["q"])), title=doc.title, summary=doc.summary.text if doc.summary else ""
+                ),
+                doc.id,
+            )
+            for doc in candidates
+        ),
+        reverse=True,
+    )
+    assert 0 < len(candidates) < 10 < len(both)  # the read ended the candidates, not their number
+    assert first["estimate"] is True
+    assert [(item["score"], item["id"]) for item in ranked] == expected
+    assert ranked[0].keys() >= {"entities", "summary", "source", "title"}  # the page's items read whole

@@ -29,8 +29,12 @@ from shared.database import Document
 
 _ITEM_FIELDS = ["owner", "title", "source", "published_at", "received_at", "status", "summary.text"]
 ITEM_PROJECTION = {field: 1 for field in _ITEM_FIELDS + [f"entities.{key}" for key in EntityRef.model_fields]}
-# What the conditions checked on a read document look at, besides the item's own fields.
-_CHECKED_PROJECTION = {"corpus_entities": 1, "language": 1}
+# What ranking a relevance candidate reads: its score's text and its sort key. The page's items are read after,
+# by id: SecantusDB copies every field a projection includes, and an item's entities are most of that.
+_CANDIDATE_PROJECTION = {"title": 1, "summary.text": 1, "received_at": 1}
+# Relevance reads at most this many articles per candidate it ranks: the candidates are the newest matches
+# among them, so a rare combination of words costs no more than a common one.
+READ_PER_CANDIDATE = 4
 
 # A window is sized for this many times the articles a page still needs: fewer second reads, little waste.
 WINDOW_FACTOR = 1.5
@@ -86,8 +90,9 @@ class Listing:
         return "published_at" if self.sort is ArticleSort.PUBLISHED_AT else "received_at"
 
     def projection(self, base: Document) -> Document:
-        words = {"search_terms": 1} if any(c.field == "search_terms" for c in self.checked) else {}
-        return base | _CHECKED_PROJECTION | words
+        """`base` and what the conditions checked on the documents read look at."""
+        dated = self.spec.published_from is not None or self.spec.published_to is not None
+        return base | {condition.field: 1 for condition in self.checked} | ({"published_at": 1} if dated else {})
 
     def base_query(self) -> Document:
         return {self.drive.field: self.drive.value} if self.drive is not None else {}
@@ -246,8 +251,9 @@ async def relevance_page(
     candidates: int,
     read_limit: int,
 ) -> tuple[list[ArticleItem], Position | None, bool]:
-    """Ranks the newest `candidates` matches by the relevance of their title and summary; True when more
-    articles match than were ranked (the ranking is then an estimate over the newest ones).
+    """Ranks the newest `candidates` matches, among at most `READ_PER_CANDIDATE` articles read per candidate, by
+    the relevance of their title and summary; True when more articles match than were ranked (the ranking is
+    then an estimate over the newest ones).
 
     The first page fixes the candidate set as "received by the newest candidate" (`as_of`), so articles that
     arrive later do not reshuffle the ranking under a client paging through it.
@@ -259,8 +265,8 @@ async def relevance_page(
         listing,
         limit=candidates,
         position=start,
-        read_limit=max(read_limit, candidates),
-        projection=listing.projection(ITEM_PROJECTION),
+        read_limit=min(max(read_limit, candidates), READ_PER_CANDIDATE * candidates),
+        projection=listing.projection(_CANDIDATE_PROJECTION),
     )
     texts = [(doc["title"], (doc.get("summary") or {}).get("text") or "") for doc in found]
     scores = await scorer.scores(listing.spec.terms, texts)
@@ -275,7 +281,10 @@ async def relevance_page(
             case _:
                 raise InvalidCursor("invalid cursor")
     chosen = scored[:limit]
-    by_id = {doc["_id"]: doc for doc in found}
-    page = [item(by_id[article_id], score) for score, article_id in chosen]
+    ids = [article_id for _, article_id in chosen]
+    shown = await articles.find({"_id": {"$in": ids}}, ITEM_PROJECTION).to_list() if ids else []
+    by_id = {doc["_id"]: doc for doc in shown}
+    # An article deleted since it was read is left out of the page.
+    page = [item(by_id[article_id], score) for score, article_id in chosen if article_id in by_id]
     after = None if len(scored) <= limit else Position(after=chosen[-1], as_of=as_of)
     return page, after, more is not None

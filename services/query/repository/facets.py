@@ -44,8 +44,7 @@ def _ranked(counts: Counter[str], limit: int) -> list[FacetValue]:
 
 async def facets(articles: TimedCollection, corpus: Corpus, listing: Listing, *, sample: int, values: int) -> Facets:
     """Counts over the newest `sample` matches of `listing`; each facet lists its `values` most frequent values."""
-    label_checked = any(condition.field == "entities.label" for condition in listing.checked)
-    projection = listing.projection(_PROJECTION | ({"entities.label": 1} if label_checked else {}))
+    projection = listing.projection(_PROJECTION)
     found, more = await newest(
         articles, corpus.counters, listing, limit=sample, position=None, read_limit=sample, projection=projection
     )
