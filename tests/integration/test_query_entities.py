@@ -352,13 +352,19 @@ async def test_entities_whose_ids_keep_non_ascii_letters_can_be_filtered_and_loo
         await drop(mongodb_url, name)
 
 
-@pytest.mark.parametrize("walk", [2, entities.PREFIX_WALK])
+@pytest.mark.parametrize(
+    ("walk", "judged"),
+    [(entities.PREFIX_WALK, entities.PREFIX_JUDGED), (2, entities.PREFIX_JUDGED), (entities.PREFIX_WALK, 1)],
+    ids=["walk", "walk-ends", "judged-rare"],
+)
 @pytest.mark.parametrize("prefix", ["c", "Q", "un", "z", "u"])
-async def test_a_short_prefix_ranks_the_same_when_the_walk_finds_too_few(
-    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, walk: int, prefix: str
+async def test_a_short_prefix_ranks_the_same_however_it_is_read(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, walk: int, judged: int, prefix: str
 ) -> None:
     """A one- or two-character prefix is looked for among the most frequent entities first; when the walk ends
-    before a page is full, every entity the prefix matches is read instead: the ranking is the same."""
+    before a page is full, or its share of matches says it would, every entity the prefix matches is read
+    instead: the ranking is the same."""
     monkeypatch.setattr(entities, "PREFIX_WALK", walk)
+    monkeypatch.setattr(entities, "PREFIX_JUDGED", judged)
     items = await all_pages(client, "/v1/entities", {"q": prefix, "limit": 3})
     assert [(item["id"], item["articles"]) for item in items] == ranked_entities(ALL, prefix=prefix)

@@ -5,6 +5,7 @@ be listed twice or not at all; every entity whose count holds still is listed ex
 """
 
 import asyncio
+import math
 from collections import Counter
 from datetime import date, timedelta
 
@@ -40,6 +41,13 @@ RANGED_RECORDS = 300
 # longer prefix, or a rare start the walk did not find enough of, reads the entities it matches.
 SHORT_PREFIX = 3
 PREFIX_WALK = 500
+# Once the walk has read this many records, the share of them that a prefix names tells whether the walk can
+# fill the page within `PREFIX_WALK`; when not, the prefix's matches are read at once.
+PREFIX_JUDGED = 100
+# A ranking's next window is sized for this many times the records it still needs (fewer round trips), and to
+# hold at most this many times the records read so far.
+WINDOW_MARGIN = 1.25
+WINDOW_GROWTH = 1.5
 
 
 def _aliases(record: Document) -> list[str]:
@@ -116,6 +124,7 @@ async def entity_page(
     # `floor` are ranked exactly.
     ceiling = after[0] if after is not None and days is None else None
     floor = max(1, int(totals.total * FIRST_SHARE)) if ceiling is None else max(1, ceiling // 2)
+    history: list[tuple[int, int]] = []
     read: dict[str, tuple[int, str, Document]] = {}
     reads = 0
     while True:
@@ -148,7 +157,32 @@ async def entity_page(
             return page, Position(after=(last["articles"], last["_id"])), False
         if floor == 1:
             return page, None, False
-        ceiling, floor = floor - 1, max(1, floor // 2)
+        history.append((floor, reads))
+        share = 1.0 if prefixes is None else max(len(read), 1) / max(reads, 1)
+        needed = 0.0 if days is not None else (limit + 1 - len(page)) / share
+        if prefixes is not None and reads >= PREFIX_JUDGED and reads + needed > read_limit:
+            # So rare a start that the walk would end before the page is full: read what it matches now.
+            return await _prefixed(
+                corpus, spec, prefixes, days=days, limit=limit, after=after, read_limit=original_limit
+            )
+        ceiling, floor = floor - 1, _next_floor(history, needed)
+
+
+def _next_floor(history: list[tuple[int, int]], needed: float) -> int:
+    """The lower end of the next window of a ranking read downwards, sized to hold about `needed` more records
+    but at most `WINDOW_GROWTH` times those read so far (an estimate that is off then costs little).
+
+    `history` holds `(floor, records read from the top down to floor)` of each window so far. The number of
+    entities named in at least n articles falls about as a power of n, whose exponent the last two windows
+    tell; without two windows that hold records, or without an estimate, the floor halves.
+    """
+    floor, counted = history[-1]
+    before = history[-2][1] if len(history) > 1 else 0
+    if needed <= 0 or before == 0 or counted <= before:
+        return max(1, floor // 2)
+    exponent = min(max(math.log(counted / before) / math.log(history[-2][0] / floor), 0.5), 3.0)
+    wanted = min(counted + WINDOW_MARGIN * needed, WINDOW_GROWTH * counted)
+    return max(1, floor // 4, min(floor - 1, int(floor * (counted / wanted) ** (1 / exponent))))
 
 
 def _prefixes(prefix: str) -> set[str]:
