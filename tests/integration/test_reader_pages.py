@@ -2,7 +2,6 @@
 facets and paging. The browser tests (tests/browser) drive the same pages in Chromium on the real stack."""
 
 import re
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
@@ -12,7 +11,7 @@ import httpx
 import pytest
 
 from devstack.keys import READ_KEY
-from tests.integration.query_app import drop, linked, query_settings, serving, store
+from tests.integration.query_app import linked, query_settings, serving, stored
 from tests.integration.query_data import RECEIVED_FROM, corpus, seed_article
 
 pytestmark = pytest.mark.integration
@@ -25,12 +24,8 @@ PAGES = ("/", "/overview", f"/articles/{SEED.id}", "/entities/gpe:china")
 
 @pytest.fixture(scope="module")
 async def database(mongodb_url: str) -> AsyncIterator[str]:
-    name = f"newsflow_reader_{uuid.uuid4().hex[:10]}"
-    await store(mongodb_url, name, ALL)
-    try:
+    async with stored(mongodb_url, "newsflow_reader", ALL) as name:
         yield name
-    finally:
-        await drop(mongodb_url, name)
 
 
 @pytest.fixture(scope="module")
