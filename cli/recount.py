@@ -17,7 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared import database
 from shared.database import Document
-from shared.registry import ARTICLE_COUNTER, CONTRIBUTION_FIELDS, Change, Tally, contribution, name_key
+from shared.registry import ARTICLE_COUNTER, CONTRIBUTION_FIELDS, Change, Tally, contribution, name_key, nested
 
 PAGE = 500  # articles per read
 WRITES = 1_000  # records per bulk write
@@ -90,20 +90,8 @@ def _differences(collection: str, record: str, maintained: Mapping[str, Any], re
     ]
 
 
-def _nested(values: Mapping[str, Any]) -> dict[str, Any]:
-    """`{"aliases.us.count": 3}` -> `{"aliases": {"us": {"count": 3}}}` (keys never hold a dot)."""
-    nested: dict[str, Any] = {}
-    for path, value in values.items():
-        *parents, leaf = path.split(".")
-        node = nested
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return nested
-
-
 def _entity_rewrite(id: str, maintained: Mapping[str, Any] | None, recounted: Change) -> UpdateOne:
-    counts = _nested({path: amount for path, amount in recounted.inc.items() if amount} | recounted.least)
+    counts = nested({path: amount for path, amount in recounted.inc.items() if amount} | recounted.least)
     keys = set(recounted.add.get("keys", set()))
     if maintained is not None and (canonical := name_key(str(maintained.get("name") or ""))):
         keys.add(canonical)  # the linker's name for it, which no article need spell
@@ -123,7 +111,7 @@ def _entity_rewrite(id: str, maintained: Mapping[str, Any] | None, recounted: Ch
 
 
 def _counter_rewrite(id: str, recounted: Change) -> ReplaceOne[Document]:
-    fields = _nested({path: amount for path, amount in recounted.inc.items() if amount} | recounted.least)
+    fields = nested({path: amount for path, amount in recounted.inc.items() if amount} | recounted.least)
     if id != ARTICLE_COUNTER:
         fields |= recounted.on_insert
     if "source" in fields:

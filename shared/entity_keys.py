@@ -6,6 +6,7 @@ service's prefix search matches.
 also holds family keys (`family_keys`), by which the linker finds the full names a surname alone may mean.
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -20,6 +21,9 @@ _NOT_WORD = re.compile(r"[\W_]+")
 FAMILY_MARK = "~"
 
 
+# The worker keys every entity of a batch several times (its lookups, the operators' rules, the linking and the
+# record's keys) and news repeats names: remembered, a key costs a dict lookup instead of a Unicode pass.
+@functools.lru_cache(maxsize=16_384)
 def name_key(text: str) -> str:
     """ "The U.S.'s" -> "us"; "Côte d'Ivoire" -> "cote d ivoire"; "" when nothing of a name is left."""
     decomposed = unicodedata.normalize("NFKD", text.strip())

@@ -16,6 +16,7 @@ stored form (`shared.database.to_mongo`, or the fields `CONTRIBUTION_FIELDS` of 
 A count that falls to 0 may stay in place: readers treat 0 as absent.
 """
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -53,6 +54,7 @@ def _bare(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=16_384)  # the store keys every alias of every article it counts, and names repeat
 def safe_key(text: str) -> str:
     """A field name for a free text (an alias, a source): its slug, which never holds `.` or `$`; a text with no
     letters or digits gets a digest instead, so distinct texts rarely share a key and none is empty."""
@@ -162,6 +164,28 @@ class Change:
     def empty(self) -> bool:
         return not (self.inc or self.add or self.least)
 
+    def beyond(self, stored: RegistryRecord) -> "Change":
+        """This change less what `stored` (the record as read in the same transaction) holds already: members its
+        `ids` and `keys` have, and spellings no less than the stored one. The counts stay whole."""
+        held = {"ids": set(stored.ids), "keys": set(stored.keys)}
+        least: dict[str, str] = {}
+        for path, value in self.least.items():
+            parts = path.split(".")  # "aliases.<key>.name": an alias's spelling
+            alias = stored.aliases.get(parts[1]) if len(parts) == 3 and parts[0] == "aliases" else None
+            if alias is None or value < alias.name:
+                least[path] = value
+        return Change(
+            inc=Counter(self.inc),
+            on_insert=dict(self.on_insert),
+            add={path: fresh for path, members in self.add.items() if (fresh := members - held.get(path, set()))},
+            least=least,
+        )
+
+    def record(self, id: str) -> dict[str, Any]:
+        """The record this change makes where there is none: what `update()` would upsert, as a document to insert."""
+        arrays = {path: sorted(members) for path, members in self.add.items()}
+        return {"_id": id, **self.on_insert, **nested({**self.inc, **self.least, **arrays})}
+
     def update(self) -> dict[str, Any]:
         """The update document; `$setOnInsert` only when the record may be new (something positive arrives)."""
         update: dict[str, Any] = {}
@@ -194,6 +218,18 @@ class Tally:
             return {record: change for record, change in changes.items() if not change.empty}
 
         return Tally(entities=diff(self.entities, old.entities), counters=diff(self.counters, old.counters))
+
+
+def nested(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`{"aliases.us.count": 3}` -> `{"aliases": {"us": {"count": 3}}}` (keys never hold a dot)."""
+    tree: dict[str, Any] = {}
+    for path, value in values.items():
+        *parents, leaf = path.split(".")
+        node = tree
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return tree
 
 
 def corpus_id(entity: Mapping[str, Any]) -> str:

@@ -7,12 +7,13 @@ The stand-in names every capitalised word of a body as an entity (a place, or a 
 import asyncio
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from services.enrich.nlp.enrichment import ArticleText, UnprocessableArticle
 from shared.documents import ArticleDocument, Enrichment, Entity, EntityLabel, Mention, Pipeline, Summary, TextStats
 from shared.registry import safe_key
+from tests.worker_doubles import RecordingEnricher
 
 PEOPLE = frozenset({"Blair", "Merkel", "Obama"})
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
@@ -81,14 +82,8 @@ def document(
 
 
 @dataclass
-class NamingEnricher:
-    """The NLP at its boundary, finding entities as `entities_of` does."""
-
-    version: str = "1.0.0"
-    batches: list[list[str]] = field(default_factory=list)
-
-    def pipeline(self, worker: str | None = None) -> Pipeline:
-        return Pipeline(version=self.version, model="stand-in", model_version="0", worker=worker)
+class NamingEnricher(RecordingEnricher):
+    """Finds entities as `entities_of` does."""
 
     async def enrich_batch(
         self, articles: Sequence[ArticleText], *, batch_size: int, stop: asyncio.Event

@@ -256,14 +256,19 @@ def enrichment_of(article: ArticleText) -> Enrichment:
 
 
 @dataclass
-class ScriptedEnricher:
-    """The NLP at its boundary: what it does with an article depends on the title (see the constants above)."""
+class RecordingEnricher:
+    """The NLP at its boundary, as a stand-in pipeline version that records the titles of each batch."""
 
     version: str = "1.0.0"
     batches: list[list[str]] = field(default_factory=list)
 
     def pipeline(self, worker: str | None = None) -> Pipeline:
         return Pipeline(version=self.version, model="stand-in", model_version="0", worker=worker)
+
+
+@dataclass
+class ScriptedEnricher(RecordingEnricher):
+    """What it does with an article depends on the title (see the constants above)."""
 
     async def enrich_batch(
         self, articles: Sequence[ArticleText], *, batch_size: int, stop: asyncio.Event

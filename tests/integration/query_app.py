@@ -1,5 +1,6 @@
 """Running the query service in-process for tests: settings, a client through the app's lifespan, stored data."""
 
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -65,6 +66,18 @@ async def store(mongodb_url: str, database_name: str, documents: Sequence[Articl
         await recount(client[database_name], write=True)
     finally:
         await client.close()
+
+
+@asynccontextmanager
+async def stored(mongodb_url: str, prefix: str, documents: Sequence[ArticleDocument]) -> AsyncIterator[str]:
+    """A database of its own (`prefix` and a random suffix) holding `documents` as `store` writes them; its name,
+    dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    await store(mongodb_url, name, documents)
+    try:
+        yield name
+    finally:
+        await drop(mongodb_url, name)
 
 
 async def drop(mongodb_url: str, database_name: str) -> None:

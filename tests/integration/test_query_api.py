@@ -4,7 +4,6 @@
 write get their own database.
 """
 
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -25,7 +24,7 @@ from services.query.repository import ArticleSort, RelatedSort, Repository
 from services.query.scorer import ScoringTimeout
 from shared.documents import ArticleDocument
 from shared.search_terms import terms
-from tests.integration.query_app import all_pages, drop, linked, query_settings, serving, store
+from tests.integration.query_app import all_pages, drop, linked, query_settings, serving, store, stored
 from tests.integration.query_data import RECEIVED_FROM, corpus, seed_article
 
 pytestmark = pytest.mark.integration
@@ -87,14 +86,12 @@ def oracle(docs: list[ArticleDocument], params: dict[str, Any]) -> list[ArticleD
 
 @pytest.fixture(scope="module")
 async def served(mongodb_url: str) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    name = f"newsflow_query_{uuid.uuid4().hex[:10]}"
-    await store(mongodb_url, name, ALL)
-    try:
-        # Relevance ranks every match of these small listings (the default ranks the newest 50).
-        async with serving(query_settings(mongodb_url, name, relevance_candidates=500)) as pair:
-            yield pair
-    finally:
-        await drop(mongodb_url, name)
+    # Relevance ranks every match of these small listings (the default ranks the newest 50).
+    async with (
+        stored(mongodb_url, "newsflow_query", ALL) as name,
+        serving(query_settings(mongodb_url, name, relevance_candidates=500)) as pair,
+    ):
+        yield pair
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from services.query.repository import articles
 from shared.database import COUNTERS
 from shared.documents import ArticleDocument, EntityLink
 from shared.search_terms import terms
-from tests.integration.query_app import all_pages, drop, linked, query_settings, serving, store
+from tests.integration.query_app import all_pages, drop, linked, query_settings, serving, store, stored
 from tests.integration.query_data import RECEIVED_FROM, corpus, seed_article
 from tests.integration.test_query_api import newest_first, oracle, published_first
 
@@ -46,12 +46,8 @@ SHORT_NAMED = [doc for doc in US if any(found.id == "gpe:us" for found in doc.en
 
 @pytest.fixture(scope="module")
 async def database(mongodb_url: str) -> AsyncIterator[str]:
-    name = f"newsflow_query_{uuid.uuid4().hex[:10]}"
-    await store(mongodb_url, name, ALL)
-    try:
+    async with stored(mongodb_url, "newsflow_query", ALL) as name:
         yield name
-    finally:
-        await drop(mongodb_url, name)
 
 
 @pytest.fixture(scope="module")

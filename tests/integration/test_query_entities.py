@@ -1,7 +1,6 @@
 """The query API's entity and stats endpoints against a real MongoDB-protocol server, checked against Python."""
 
 import math
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
@@ -12,7 +11,7 @@ import pytest
 
 from services.query.repository import entities
 from shared.documents import ArticleDocument
-from tests.integration.query_app import all_pages, drop, query_settings, serving, store
+from tests.integration.query_app import all_pages, drop, query_settings, serving, store, stored
 from tests.integration.query_data import RECEIVED_FROM, Cast, article_id, corpus, entity, seed_article
 
 pytestmark = pytest.mark.integration
@@ -24,13 +23,11 @@ ALL = [*DOCS, SEED]
 
 @pytest.fixture(scope="module")
 async def client(mongodb_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    name = f"newsflow_query_{uuid.uuid4().hex[:10]}"
-    await store(mongodb_url, name, ALL)
-    try:
-        async with serving(query_settings(mongodb_url, name)) as (_, served):
-            yield served
-    finally:
-        await drop(mongodb_url, name)
+    async with (
+        stored(mongodb_url, "newsflow_query", ALL) as name,
+        serving(query_settings(mongodb_url, name)) as (_, served),
+    ):
+        yield served
 
 
 def seen(doc: ArticleDocument) -> datetime:
@@ -337,19 +334,17 @@ async def test_entities_whose_ids_keep_non_ascii_letters_can_be_filtered_and_loo
             ],
         }
     )
-    name = f"newsflow_query_{uuid.uuid4().hex[:10]}"
-    await store(mongodb_url, name, [doc])
-    try:
-        async with serving(query_settings(mongodb_url, name)) as (_, served):
-            for identifier, display in names.items():
-                listed = await served.get("/v1/articles", params={"entity": identifier})
-                assert listed.status_code == 200, listed.text
-                assert [item["id"] for item in listed.json()["items"]] == [doc.id]
-                detail = await served.get(f"/v1/entities/{identifier}")
-                assert detail.status_code == 200, detail.text
-                assert detail.json()["name"] == display
-    finally:
-        await drop(mongodb_url, name)
+    async with (
+        stored(mongodb_url, "newsflow_query", [doc]) as name,
+        serving(query_settings(mongodb_url, name)) as (_, served),
+    ):
+        for identifier, display in names.items():
+            listed = await served.get("/v1/articles", params={"entity": identifier})
+            assert listed.status_code == 200, listed.text
+            assert [item["id"] for item in listed.json()["items"]] == [doc.id]
+            detail = await served.get(f"/v1/entities/{identifier}")
+            assert detail.status_code == 200, detail.text
+            assert detail.json()["name"] == display
 
 
 @pytest.mark.parametrize(

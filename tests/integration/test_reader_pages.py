@@ -2,17 +2,21 @@
 facets and paging. The browser tests (tests/browser) drive the same pages in Chromium on the real stack."""
 
 import re
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from pymongo import AsyncMongoClient
 
 from devstack.keys import READ_KEY
-from tests.integration.query_app import drop, linked, query_settings, serving, store
+from devstack.ports import free_port
+from services.query.deps import get_repository
+from services.query.repository import Repository
+from tests.integration.query_app import linked, query_settings, serving, stored
 from tests.integration.query_data import RECEIVED_FROM, corpus, seed_article
 
 pytestmark = pytest.mark.integration
@@ -25,12 +29,8 @@ PAGES = ("/", "/overview", f"/articles/{SEED.id}", "/entities/gpe:china")
 
 @pytest.fixture(scope="module")
 async def database(mongodb_url: str) -> AsyncIterator[str]:
-    name = f"newsflow_reader_{uuid.uuid4().hex[:10]}"
-    await store(mongodb_url, name, ALL)
-    try:
+    async with stored(mongodb_url, "newsflow_reader", ALL) as name:
         yield name
-    finally:
-        await drop(mongodb_url, name)
 
 
 @pytest.fixture(scope="module")
@@ -249,3 +249,38 @@ async def test_public_reads_need_no_key_page(mongodb_url: str, database: str) ->
             assert (await client.get(path)).status_code == 200, path
         assert (await client.get("/key")).status_code == 303
         assert "Sign out" not in (await client.get("/")).text
+
+
+async def test_a_reader_over_the_read_rate_gets_an_error_page_saying_when_to_retry(
+    mongodb_url: str, database: str
+) -> None:
+    async with serving(query_settings(mongodb_url, database, public_reads=True, read_rate_limit="2/minute")) as (
+        _,
+        client,
+    ):
+        answers = [await client.get("/overview") for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    refused = answers[-1]
+    assert refused.headers["content-type"].startswith("text/html")
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert "<h1>Error 429</h1>" in refused.text and "rate limit" in refused.text
+
+
+async def test_pages_answer_an_error_page_when_the_database_does_not(mongodb_url: str, database: str) -> None:
+    dead: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        f"mongodb://127.0.0.1:{free_port()}", serverSelectionTimeoutMS=300, connectTimeoutMS=300
+    )
+    repository = Repository(
+        dead["newsflow"], timeout_ms=1_000, relevance_candidates=10, related_candidates=10, stats_values=10
+    )
+    try:
+        async with serving(query_settings(mongodb_url, database, public_reads=True)) as (app, client):
+            app.dependency_overrides[get_repository] = lambda: repository
+            answers = {path: await client.get(path) for path in PAGES}
+    finally:
+        await dead.close()
+    for path, answer in answers.items():
+        assert answer.status_code == 503, (path, answer.status_code)
+        assert answer.headers["content-type"].startswith("text/html"), path
+        assert answer.headers["retry-after"] == "5", path
+        assert "not answering" in answer.text, path

@@ -25,8 +25,10 @@ from services.enrich.store import ArticleStore
 from services.enrich.worker import Worker
 from shared import database, topology
 from shared.articles import ArticleIn
+from shared.database import to_mongo
 from shared.documents import ArticleDocument
 from shared.messages import ArticleDeleted, ArticleSubmitted
+from shared.registry import contribution
 from tests.registry_documents import NamingEnricher, document
 
 pytestmark = pytest.mark.integration
@@ -147,6 +149,20 @@ async def test_the_registry_equals_a_recount_after_the_disorder_of_a_queue(store
     assert await database.entities(db).count_documents({"_id": "gpe:vienna"}) == 0  # never stored, never counted
     totals = await database.counters(db).find_one({"_id": "articles"})
     assert totals is not None and totals["total"] == 4 and totals["status"]["failed"] == 0
+
+
+async def test_a_new_record_inserted_equals_the_one_its_upsert_would_make(db: Db) -> None:
+    """The store inserts the records that do not exist yet instead of upserting them (on SecantusDB an upsert
+    that finds nothing costs twice an insert): the two must leave the same record."""
+    tally = contribution(
+        to_mongo(_doc("a1", "Brussels hosted Merkel and Obama; Brussels agreed.", 0, published_at=_at(-60)))
+    )
+    for collection, changes in ((database.entities(db), tally.entities), (database.counters(db), tally.counters)):
+        upserted = db[f"upserted_{collection.name}"]
+        for id, change in changes.items():
+            await collection.insert_one(change.record(id))
+            await upserted.update_one({"_id": id}, change.update(), upsert=True)
+            assert await collection.find_one({"_id": id}) == await upserted.find_one({"_id": id}), id
 
 
 async def test_versions_report_stored_and_deleted_articles(store: ArticleStore) -> None:

@@ -6,7 +6,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.database import to_mongo
-from shared.registry import ARTICLE_COUNTER, Change, CorpusEntity, Tally, contribution, day_key, name_key, safe_key
+from shared.registry import (
+    ARTICLE_COUNTER,
+    Change,
+    CorpusEntity,
+    RegistryRecord,
+    Tally,
+    contribution,
+    day_key,
+    name_key,
+    safe_key,
+)
 from tests.registry_documents import document
 
 T0 = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)
@@ -135,4 +145,49 @@ def test_an_update_increments_adds_and_sets_only_on_insert() -> None:
         "$addToSet": {"keys": {"$each": ["paris", "ville lumiere"]}},
         "$min": {"aliases.paris.name": "Paris"},
         "$setOnInsert": {"name": "Paris", "label": "GPE", "kb": {}},
+    }
+
+
+def _paris() -> Change:
+    change = Change()
+    change.inc.update({"articles": 1, "mentions": 2, "aliases.paris.count": 1, "aliases.ville-lumiere.count": 1})
+    change.add = {"ids": {"gpe:paris"}, "keys": {"paris", "ville lumiere"}}
+    change.least = {"aliases.paris.name": "PARIS", "aliases.ville-lumiere.name": "Ville Lumière"}
+    change.on_insert = {"name": "Paris", "label": "GPE", "kb": {}}
+    return change
+
+
+def test_an_update_beyond_a_stored_record_leaves_out_what_it_holds_and_keeps_every_count() -> None:
+    stored = RegistryRecord.from_mongo(
+        {
+            "_id": "gpe:paris",
+            "articles": 4,
+            "aliases": {"paris": {"name": "Paris", "count": 4}, "ville-lumiere": {"name": "Ville", "count": 0}},
+            "ids": ["gpe:paris"],
+            "keys": ["paris"],
+        }
+    )
+
+    update = _paris().beyond(stored)
+
+    assert update.inc == _paris().inc
+    assert update.add == {"keys": {"ville lumiere"}}
+    # "PARIS" sorts before "Paris", so it replaces the stored spelling; an alias counted 0 is as good as absent.
+    assert update.least == {"aliases.paris.name": "PARIS", "aliases.ville-lumiere.name": "Ville Lumière"}
+    assert _paris().beyond(RegistryRecord.from_mongo({"_id": "gpe:paris", **_paris().record("gpe:paris")})) == Change(
+        inc=_paris().inc, on_insert=_paris().on_insert
+    )
+
+
+def test_a_new_record_holds_what_its_upsert_would_set() -> None:
+    assert _paris().record("gpe:paris") == {
+        "_id": "gpe:paris",
+        "name": "Paris",
+        "label": "GPE",
+        "kb": {},
+        "articles": 1,
+        "mentions": 2,
+        "aliases": {"paris": {"count": 1, "name": "PARIS"}, "ville-lumiere": {"count": 1, "name": "Ville Lumière"}},
+        "ids": ["gpe:paris"],
+        "keys": ["paris", "ville lumiere"],
     }

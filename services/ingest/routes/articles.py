@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Path
 from pymongo.errors import PyMongoError
 from starlette.concurrency import run_in_threadpool
 
+from services.ingest.backlog import KeyBacklog
 from services.ingest.deps import (
     BacklogDep,
     PublisherDep,
@@ -76,16 +78,9 @@ async def submit_article(submission: SubmissionDep) -> Accepted:
     else:
         # In a worker thread: a megabyte of HTML takes trafilatura seconds, which must not stall other requests.
         article = await run_in_threadpool(parse_article, raw, kind)
-    reservation = await backlog.reserve(key.name, 1)
-    refused = 1
-    try:
-        identifier = await _publish(submission.publisher, article, submission.owner)
-        refused = 0
-    except PublishFailed as exc:
-        log.warning("publish failed: %s", exc)
-        raise BrokerUnavailable(str(exc)) from None
-    finally:
-        backlog.settle(reservation, refused=refused)
+    identifier = await _publish_within_share(
+        backlog, key, lambda: _publish(submission.publisher, article, submission.owner)
+    )
     return Accepted(id=identifier, links=_links(settings, identifier))
 
 
@@ -161,19 +156,33 @@ async def delete_article(
     # Now, not the stored version's time: every version received before this request goes, and so does one
     # still in the queue, while a post that arrives after it is a new article again.
     message = ArticleDeleted(kind="deleted", id=article_id, requested_by=key.name, received_at=datetime.now(UTC))
-    reservation = await backlog.reserve(key.name, 1)
-    refused = 1
-    try:
+
+    async def publish() -> str:
         with article_context(article_id):
             await publisher.publish(message)
             log.info("delete queued (requested by %s)", key.name)
+        return article_id
+
+    await _publish_within_share(backlog, key, publish)
+    return DeleteAccepted(id=article_id, links=_links(settings, article_id))
+
+
+async def _publish_within_share(backlog: KeyBacklog, key: ApiKey, publish: Callable[[], Awaitable[str]]) -> str:
+    """Publishes one message inside the key's share of the queue; the broker refusing it is a 503.
+
+    The reservation is settled either way, so a refused message does not keep counting against the key.
+    """
+    reservation = await backlog.reserve(key.name, 1)
+    refused = 1
+    try:
+        identifier = await publish()
         refused = 0
+        return identifier
     except PublishFailed as exc:
         log.warning("publish failed: %s", exc)
         raise BrokerUnavailable(str(exc)) from None
     finally:
         backlog.settle(reservation, refused=refused)
-    return DeleteAccepted(id=article_id, links=_links(settings, article_id))
 
 
 async def _receive(submission: Submission, types: tuple[str, ...], limit: int) -> tuple[str, bytes]:

@@ -21,6 +21,7 @@ from services.query.schemas import ArticleItem
 from services.query.settings import QuerySettings
 from services.query.web.annotated import mentions, runs
 from services.query.web.chart import bar_chart
+from services.query.web.page_route import PageRoute
 from services.query.web.rendering import LABEL_NAMES, page
 from services.query.web.search import PAGE_SIZE, Search
 from services.query.web.session import (
@@ -36,7 +37,7 @@ from shared.http.bodies import BodyTooLarge, read_body
 from shared.keys import ApiKey
 from shared.validation import compact_errors
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 ReaderDep = Annotated[ApiKey | None, Depends(page_reader)]
 ArticleId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]
 EntityId = Annotated[str, Path(pattern=ENTITY_ID_PATTERN, max_length=120)]
