@@ -3,7 +3,8 @@
 Wire copy reports sport as bare lines of names and numbers, and there a place name is a team (Chicago's baseball
 club, Somerset's cricket club), an organisation. The model reads such a line as a list of places, or misses its
 names when they are set in capitals. The shape of the line settles it whatever the case: two names each followed
-by a score, two names joined by "v" or "at", or a name followed by a row of figures (played, won, lost, points).
+by a score; two names joined by "v", or a visiting team "at" a place; a name followed by a row of figures (played,
+won, lost, points); totals after names in a scoreboard; the make or team after a ranked competitor's nationality.
 A country stays a place (the entity rules label countries so): national sides are written as their country.
 """
 
@@ -21,6 +22,7 @@ _FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs."})  # "Birmingham v Barnsley":
 _AT = "at"  # "CHICAGO AT TORONTO": a fixture when it is the whole line
 MAX_NAME_WORDS = 4
 MIN_FIGURES = 4  # a standings row; a line of two or three numbers may be a weather report or an address
+_RANK = re.compile(r"\d{1,3}\.")  # "7." opening a row of a ranked list
 _SEPARATORS = re.compile(r"\s[,:;]\s|[,:;]\s")
 
 Token = tuple[int, int, str]
@@ -70,20 +72,43 @@ def _fixture(tokens: Sequence[Token], *, whole_line: bool) -> list[tuple[int, in
     end_b = _name(tokens, end_a + 1)
     if end_b == end_a + 1 or end_b != len(tokens):
         return []
+    if word == _AT:
+        return [_span(tokens, 0, end_a)]  # the visitors; what follows "at" is where they play
     return [_span(tokens, 0, end_a), _span(tokens, end_a + 1, end_b)]
 
 
 def _standing(tokens: Sequence[Token]) -> list[tuple[int, int]]:
-    """ "Darlington 4 1 1 2 9 8 4", "ST LOUIS 69 65 .515 2 1/2": a name, then only figures, MIN_FIGURES or more."""
-    end = _name(tokens, 0)
-    if end == 0:
+    """ "Darlington 4 1 1 2 9 8 4", "10. ST LOUIS 69 65 .515 2 1/2": a name (after a rank, if any), then only
+    figures, MIN_FIGURES or more."""
+    first = 1 if tokens and _RANK.fullmatch(tokens[0][2]) else 0
+    end = _name(tokens, first)
+    if end == first:
         return []
     figures = tokens[end:]
     if len(figures) < MIN_FIGURES or not all(_FIGURE.fullmatch(token[2]) for token in figures):
         return []
     if not any(ch.isdigit() for token in figures for ch in token[2]):
         return []
-    return [_span(tokens, 0, end)]
+    return [_span(tokens, first, end)]
+
+
+def _entrant(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """ "7. Mika Salo ( Finland ) Tyrrell 1:00.754", "5. Wim Omloop ( Belgium ) Collstrop same time": in a ranked
+    list of competitors, the name after the bracketed nationality is the competitor's team or make."""
+    if len(tokens) < 6 or not _RANK.fullmatch(tokens[0][2]):
+        return []
+    words = [token[2] for token in tokens]
+    if "(" not in words[2:] or ")" not in words:
+        return []
+    close = words.index(")")
+    if close < words.index("(", 2):
+        return []
+    end = _name(tokens, close + 1)
+    if end == close + 1:
+        return []
+    if end < len(tokens) and not (any(ch.isdigit() for ch in words[end]) or words[end][0].islower()):
+        return []
+    return [_span(tokens, close + 1, end)]
 
 
 def _scoreboard(tokens: Sequence[Token]) -> list[tuple[int, int]]:
@@ -125,7 +150,13 @@ def team_spans(text: str) -> Iterable[tuple[int, int]]:
         tokens = _tokens(text, line.start(), line.end())
         if not tokens:
             continue
-        found = _result(tokens) or _standing(tokens) or _fixture(tokens, whole_line=True) or _scoreboard(tokens)
+        found = (
+            _result(tokens)
+            or _standing(tokens)
+            or _entrant(tokens)
+            or _fixture(tokens, whole_line=True)
+            or _scoreboard(tokens)
+        )
         if not found:  # "Postponed : Birmingham v Barnsley , Manchester City v Charlton"
             cursor = line.start()
             for separator in [*_SEPARATORS.finditer(text, line.start(), line.end()), None]:
@@ -139,13 +170,14 @@ def team_spans(text: str) -> Iterable[tuple[int, int]]:
 def with_teams(text: str, found: Sequence[FoundEntity]) -> tuple[list[FoundEntity], set[tuple[int, int]]]:
     """The model's spans with every team of a results or standings line labelled an organisation, and those teams.
 
-    A model span overlapping a team gives way to it ("Chicago 11 TORONTO" read as one place), unless the model
-    saw a person there (a golfer's row of round scores has the shape of a standings row).
+    A model span overlapping a team gives way to it ("Chicago 11 TORONTO" read as one place, "Tyrrell" as a
+    surname), unless the model saw a person's full name there (a golfer's row of round scores has the shape of a
+    standings row).
     """
     teams = sorted(set(team_spans(text)))
     if not teams:
         return list(found), set()
-    people = [(f.start, f.end) for f in found if f.label == "PERSON"]
+    people = [(f.start, f.end) for f in found if f.label == "PERSON" and " " in text[f.start : f.end].strip()]
     teams = [(s, e) for s, e in teams if not any(ps < e and s < pe for ps, pe in people)]
     kept = [f for f in found if not any(s < f.end and f.start < e for s, e in teams)]
     spans = sorted([*kept, *(FoundEntity(s, e, "ORG") for s, e in teams)], key=lambda f: (f.start, f.end))
