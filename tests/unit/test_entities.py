@@ -246,3 +246,14 @@ def test_an_article_keeps_its_most_salient_entities_and_few_spellings_of_each(bl
     body = "".join(f"Shares of {spelling} rose. " for spelling in spellings)
     [acme] = entities(blank, body, [(spelling, "ORG", 0) for spelling in spellings])
     assert len(acme.aliases) == MAX_ALIASES
+
+
+def test_a_place_named_in_a_results_line_is_a_team_everywhere_but_a_country_stays_a_place(blank: Language) -> None:
+    body = "Minnesota beat Japan again.\nMinnesota 6 MILWAUKEE 1\nJapan 2 Syria 1\nCHICAGO AT MILWAUKEE"
+    found = entities(blank, body, [("Minnesota", "GPE", 0), ("Japan", "GPE", 0), ("Minnesota 6 MILWAUKEE", "GPE", 0)])
+    labels = {e.name: (e.label, e.count) for e in found}
+    assert labels["Minnesota"] == ("ORG", 2)
+    assert labels["MILWAUKEE"] == ("ORG", 2)  # the place after "at" is a recovered mention of the team
+    assert labels["CHICAGO"] == ("ORG", 1)
+    assert labels["Japan"][0] == "GPE"
+    assert labels["Syria"][0] == "GPE"

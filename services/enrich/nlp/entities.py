@@ -20,6 +20,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from services.enrich.nlp.annotation import FoundEntity
 from services.enrich.nlp.layout import ArticleLayout
+from services.enrich.nlp.teams import with_teams
 from shared.documents import ENTITY_LABELS, Entity, EntityLabel, Mention
 
 
@@ -113,6 +114,7 @@ class _Mention:
     start: int  # offsets into the layout's whole text
     end: int
     label: str | None  # None for a recovered mention: it carries no evidence of its own
+    team: bool = False  # named in a results or standings line (`teams`): the name is a team's wherever it appears
 
 
 @dataclass
@@ -372,6 +374,8 @@ def _group_label(members: Sequence[_Surface]) -> EntityLabel:
             return _KNOWN_NAMES[int(member.key.removeprefix("known:"))][1]
     if head.key in _countries():
         return "GPE"
+    if any(mention.team for member in members for mention in member.mentions):
+        return "ORG"
     votes: Counter[str] = Counter()
     for member in members:
         votes.update(member.votes)
@@ -425,6 +429,7 @@ def _aliases(name: str, members: Sequence[_Surface], mentions: Sequence[Mention]
 def canonical_entities(layout: ArticleLayout, found: Sequence[FoundEntity]) -> list[Entity]:
     """One entity per referent, most salient first; `found` are the model's spans in `layout.text`."""
     text = layout.text
+    found, teams = with_teams(text, found)
     surfaces: dict[str, _Surface] = {}
     for span in found:
         if span.label not in ENTITY_LABELS or (cleaned := _cleaned(text, span)) is None:
@@ -434,7 +439,7 @@ def canonical_entities(layout: ArticleLayout, found: Sequence[FoundEntity]) -> l
             continue
         surface = surfaces.setdefault(key, _Surface(key))
         surface.texts[text[start:end]] += 1
-        surface.mentions.append(_Mention(start, end, span.label))
+        surface.mentions.append(_Mention(start, end, span.label, team=(span.start, span.end) in teams))
 
     _drop_common_words(text, surfaces)
     groups = _Groups(surfaces)

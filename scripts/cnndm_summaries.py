@@ -1,0 +1,105 @@
+"""Summary development data from CNN/DailyMail articles, in the layout `newsflow eval summary DIR` reads.
+
+    .venv/bin/python -m scripts.cnndm_summaries CSV OUT [--first 0] [--count 500] [--reference oracle|highlights]
+
+CSV has the columns `article` and `highlights` (the CNN/DailyMail 3.0.0 validation subset named in
+docs/enrichment.md). Rows `first` .. `first + count - 1` become `OUT/News Articles/cnndm/<row>.txt` (an empty first
+line, since the articles have no title, then the article) and `OUT/Summaries/cnndm/<row>.txt`.
+
+The highlights are written by editors, not taken from the article, so against them every extractive method
+scores low and close together. `--reference oracle` (the default) writes instead the article's own sentences that
+best match the highlights: chosen greedily, up to three, each adding the most ROUGE-1 + ROUGE-2 F1 (n-gram sets,
+lower-cased words) until none adds any, and kept in article order. That is how BertSum/PreSumm (Liu and Lapata,
+2019) label extractive training data, and it gives an extractive reference like the ones newswire summary sets
+hand out. Sentences are split by the model the enrichment uses, as `newsflow eval summary` splits them for its
+baselines, so a reference sentence is one a summariser could pick.
+"""
+
+import argparse
+import csv
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from services.enrich.nlp.annotation import annotate
+from services.enrich.nlp.annotator import Annotator
+
+ORACLE_SENTENCES = 3  # as in PreSumm's labelling; CNN/DailyMail highlights are three or four sentences
+CATEGORY = "cnndm"
+_WORD = re.compile(r"[a-z0-9]+")
+
+NGrams = frozenset[tuple[str, ...]]
+
+
+def _ngrams(words: Sequence[str], n: int) -> NGrams:
+    return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+
+
+def _f1(candidate: NGrams, reference: NGrams) -> float:
+    overlap = len(candidate & reference)
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / len(candidate), overlap / len(reference)
+    return 2 * precision * recall / (precision + recall)
+
+
+def oracle(sentences: Sequence[str], reference: str, size: int = ORACLE_SENTENCES) -> list[int]:
+    """Indices (in article order) of up to `size` sentences chosen greedily to maximise ROUGE-1 + ROUGE-2 F1."""
+    target = _WORD.findall(reference.lower())
+    wanted = (_ngrams(target, 1), _ngrams(target, 2))
+    words = [_WORD.findall(sentence.lower()) for sentence in sentences]
+    unigrams = [_ngrams(w, 1) for w in words]
+    bigrams = [_ngrams(w, 2) for w in words]
+    chosen: list[int] = []
+    best = 0.0
+    have: tuple[NGrams, NGrams] = (frozenset(), frozenset())
+    for _ in range(size):
+        pick, pick_score = -1, best
+        for index in range(len(sentences)):
+            if index in chosen:
+                continue
+            score = _f1(have[0] | unigrams[index], wanted[0]) + _f1(have[1] | bigrams[index], wanted[1])
+            if score > pick_score:
+                pick, pick_score = index, score
+        if pick < 0:
+            break  # no sentence adds anything: a shorter extract matches better
+        chosen.append(pick)
+        best = pick_score
+        have = (have[0] | unigrams[pick], have[1] | bigrams[pick])
+    return sorted(chosen)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("csv", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--first", type=int, default=0)
+    parser.add_argument("--count", type=int, default=500)
+    parser.add_argument("--reference", choices=("oracle", "highlights"), default="oracle")
+    args = parser.parse_args(argv)
+    csv.field_size_limit(sys.maxsize)
+    with args.csv.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))[args.first : args.first + args.count]
+    numbers = range(args.first, args.first + len(rows))
+    articles = [" ".join(row["article"].split()) for row in rows]  # one paragraph, as stored
+    highlights = [" ".join(row["highlights"].split()) for row in rows]
+    if args.reference == "oracle":
+        nlp = Annotator.load().nlp
+        references = []
+        with nlp.memory_zone():
+            for article, doc, highlight in zip(articles, nlp.pipe(articles, disable=["ner"]), highlights, strict=True):
+                sentences = [article[start:end] for start, end in annotate(doc).sentences]
+                references.append(" ".join(sentences[index] for index in oracle(sentences, highlight)))
+    else:
+        references = highlights
+    (args.out / "News Articles" / CATEGORY).mkdir(parents=True, exist_ok=True)
+    (args.out / "Summaries" / CATEGORY).mkdir(parents=True, exist_ok=True)
+    for number, article, reference in zip(numbers, articles, references, strict=True):
+        (args.out / "News Articles" / CATEGORY / f"{number}.txt").write_text(f"\n{article}\n", encoding="utf-8")
+        (args.out / "Summaries" / CATEGORY / f"{number}.txt").write_text(f"{reference}\n", encoding="utf-8")
+    print(f"wrote {len(rows)} articles and {args.reference} references to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

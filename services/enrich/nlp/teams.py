@@ -1,0 +1,184 @@
+"""Sports teams in results and standings lines: "Port Vale 2 Oxford 0", "BALTIMORE AT SEATTLE", "HOUSTON 73 63 .537 -".
+
+Wire copy reports sport as bare lines of names and numbers, and there a place name is a team (Chicago's baseball
+club, Somerset's cricket club), an organisation. The model reads such a line as a list of places, or misses its
+names when they are set in capitals. The shape of the line settles it whatever the case: two names each followed
+by a score; two names joined by "v", or a visiting team "at" a place; a name followed by a row of figures (played,
+won, lost, points); totals after names in a scoreboard; the make or team after a ranked competitor's nationality.
+A country stays a place (the entity rules label countries so): national sides are written as their country.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+
+from services.enrich.nlp.annotation import FoundEntity
+
+_LINE = re.compile(r"[^\n]+")
+_TOKEN = re.compile(r"\S+")
+_SCORE = re.compile(r"\d{1,3}")
+_INNINGS = re.compile(r"\d{1,3}(?:-\d{1,2})?")  # a cricket total, "133-5" with wickets
+_FIGURE = re.compile(r"(?:\d+(?:[./-]\d+)*|\.\d+|-)")  # 73, .537, 5-2, 1/2, and "-" for none
+_FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs."})  # "Birmingham v Barnsley": only a fixture writes these
+_AT = "at"  # "CHICAGO AT TORONTO": a fixture when it is the whole line
+MAX_NAME_WORDS = 4
+MIN_FIGURES = 4  # a standings row; a line of two or three numbers may be a weather report or an address
+_RANK = re.compile(r"\d{1,3}\.")  # "7." opening a row of a ranked list
+_SEPARATORS = re.compile(r"\s[,:;]\s|[,:;]\s")
+
+Token = tuple[int, int, str]
+
+
+def _is_name_word(word: str) -> bool:
+    """A capitalised word of letters ("Vale", "ST", "O'Neill"), not a figure, not a lone bracket."""
+    return word[0].isupper() and not any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
+
+
+def _name(tokens: Sequence[Token], first: int) -> int:
+    """Index after the capitalised words starting at `first` (at most MAX_NAME_WORDS); `first` if none.
+    A fixture's joining word ends the name: "BALTIMORE AT SEATTLE"."""
+    last = first
+    while last < len(tokens) and last - first < MAX_NAME_WORDS and _is_name_word(tokens[last][2]):
+        if last > first and tokens[last][2].casefold() in _FIXTURE_WORDS | {_AT}:
+            break
+        last += 1
+    return last
+
+
+def _span(tokens: Sequence[Token], first: int, last: int) -> tuple[int, int]:
+    return tokens[first][0], tokens[last - 1][1]
+
+
+def _result(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """ "Port Vale 2 Oxford 0", "MILWAUKEE 5 Minnesota 4 ( in 12 )": name, score, name, score, then only brackets."""
+    end_a = _name(tokens, 0)
+    if end_a == 0 or end_a >= len(tokens) or not _SCORE.fullmatch(tokens[end_a][2]):
+        return []
+    end_b = _name(tokens, end_a + 1)
+    if end_b == end_a + 1 or end_b >= len(tokens) or not _SCORE.fullmatch(tokens[end_b][2]):
+        return []
+    if end_b + 1 < len(tokens) and not tokens[end_b + 1][2].startswith("("):
+        return []
+    return [_span(tokens, 0, end_a), _span(tokens, end_a + 1, end_b)]
+
+
+def _fixture(tokens: Sequence[Token], *, whole_line: bool) -> list[tuple[int, int]]:
+    """ "Birmingham v Barnsley"; "BALTIMORE AT SEATTLE" only as a line of its own."""
+    end_a = _name(tokens, 0)
+    if end_a == 0 or end_a >= len(tokens):
+        return []
+    word = tokens[end_a][2].casefold()
+    if word not in _FIXTURE_WORDS and not (whole_line and word == _AT):
+        return []
+    end_b = _name(tokens, end_a + 1)
+    if end_b == end_a + 1 or end_b != len(tokens):
+        return []
+    if word == _AT:
+        return [_span(tokens, 0, end_a)]  # the visitors; what follows "at" is where they play
+    return [_span(tokens, 0, end_a), _span(tokens, end_a + 1, end_b)]
+
+
+def _standing(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """ "Darlington 4 1 1 2 9 8 4", "10. ST LOUIS 69 65 .515 2 1/2": a name (after a rank, if any), then only
+    figures, MIN_FIGURES or more."""
+    first = 1 if tokens and _RANK.fullmatch(tokens[0][2]) else 0
+    end = _name(tokens, first)
+    if end == first:
+        return []
+    figures = tokens[end:]
+    if len(figures) < MIN_FIGURES or not all(_FIGURE.fullmatch(token[2]) for token in figures):
+        return []
+    if not any(ch.isdigit() for token in figures for ch in token[2]):
+        return []
+    return [_span(tokens, first, end)]
+
+
+def _entrant(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """ "7. Mika Salo ( Finland ) Tyrrell 1:00.754", "5. Wim Omloop ( Belgium ) Collstrop same time": in a ranked
+    list of competitors, the name after the bracketed nationality is the competitor's team or make."""
+    if len(tokens) < 6 or not _RANK.fullmatch(tokens[0][2]):
+        return []
+    words = [token[2] for token in tokens]
+    if "(" not in words[2:] or ")" not in words:
+        return []
+    close = words.index(")")
+    if close < words.index("(", 2):
+        return []
+    end = _name(tokens, close + 1)
+    if end == close + 1:
+        return []
+    if end < len(tokens) and not (any(ch.isdigit() for ch in words[end]) or words[end][0].islower()):
+        return []
+    return [_span(tokens, close + 1, end)]
+
+
+def _scoreboard(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """ "Worcestershire 238 and 133-5 , Derbyshire 471 ( J. Adams 123 )", "Leicestershire 22 points , Somerset 4":
+    two or more comma-separated names each followed by its score (bracketed details left out)."""
+    outside: list[Token] = []
+    depth = 0
+    for token in tokens:
+        depth += token[2] == "("
+        if depth == 0:
+            outside.append(token)
+        depth = max(0, depth - (token[2] == ")"))
+    segments: list[list[Token]] = [[]]
+    for token in outside:
+        if token[2] in (",", ":", ";"):
+            segments.append([])
+        elif token[2] != ".":
+            segments[-1].append(token)
+    teams = []
+    for segment in segments:
+        end = _name(segment, 0)
+        rest = [token[2] for token in segment[end:]]
+        if end == 0 or not rest or not _INNINGS.fullmatch(rest[0]):
+            continue
+        if rest[1:] in ([], ["points"], ["pts"]) or (
+            len(rest) == 3 and rest[1] == "and" and _INNINGS.fullmatch(rest[2])
+        ):
+            teams.append(_span(segment, 0, end))
+    return teams if len(teams) >= 2 else []
+
+
+def _tokens(text: str, start: int, end: int) -> list[Token]:
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def team_spans(text: str) -> Iterable[tuple[int, int]]:
+    """Where `text` names a team in a results, fixtures or standings line."""
+    for line in _LINE.finditer(text):
+        tokens = _tokens(text, line.start(), line.end())
+        if not tokens:
+            continue
+        found = (
+            _result(tokens)
+            or _standing(tokens)
+            or _entrant(tokens)
+            or _fixture(tokens, whole_line=True)
+            or _scoreboard(tokens)
+        )
+        if not found:  # "Postponed : Birmingham v Barnsley , Manchester City v Charlton"
+            cursor = line.start()
+            for separator in [*_SEPARATORS.finditer(text, line.start(), line.end()), None]:
+                stop = separator.start() if separator else line.end()
+                if part := _tokens(text, cursor, stop):
+                    found.extend(_fixture(part, whole_line=False))
+                cursor = separator.end() if separator else stop
+        yield from found
+
+
+def with_teams(text: str, found: Sequence[FoundEntity]) -> tuple[list[FoundEntity], set[tuple[int, int]]]:
+    """The model's spans with every team of a results or standings line labelled an organisation, and those teams.
+
+    A model span overlapping a team gives way to it ("Chicago 11 TORONTO" read as one place, "Tyrrell" as a
+    surname), unless the model saw a person's full name there (a golfer's row of round scores has the shape of a
+    standings row).
+    """
+    teams = sorted(set(team_spans(text)))
+    if not teams:
+        return list(found), set()
+    people = [(f.start, f.end) for f in found if f.label == "PERSON" and " " in text[f.start : f.end].strip()]
+    teams = [(s, e) for s, e in teams if not any(ps < e and s < pe for ps, pe in people)]
+    kept = [f for f in found if not any(s < f.end and f.start < e for s, e in teams)]
+    spans = sorted([*kept, *(FoundEntity(s, e, "ORG") for s, e in teams)], key=lambda f: (f.start, f.end))
+    return spans, set(teams)

@@ -1,0 +1,68 @@
+"""Teams in results, fixtures and standings lines: found by the line's shape, in any case, and labelled ORG."""
+
+import pytest
+
+from services.enrich.nlp.annotation import FoundEntity
+from services.enrich.nlp.teams import team_spans, with_teams
+
+
+def names(text: str) -> list[str]:
+    return [text[start:end] for start, end in team_spans(text)]
+
+
+@pytest.mark.parametrize(
+    ("line", "teams"),
+    [
+        ("Port Vale 2 Oxford 0", ["Port Vale", "Oxford"]),
+        ("MILWAUKEE 5 Minnesota 4 ( in 12 )", ["MILWAUKEE", "Minnesota"]),
+        ("Puchon 2 Chonbuk 1 ( halftime 1-1 )", ["Puchon", "Chonbuk"]),
+        ("BALTIMORE AT SEATTLE", ["BALTIMORE"]),  # the visitors; "at" Seattle is a place
+        ("10. Kispest 3 1 1 1 6 7 4", ["Kispest"]),
+        ("7. Mika Salo ( Finland ) Tyrrell 1:00.754", ["Tyrrell"]),
+        ("5. Wim Omloop ( Belgium ) Collstrop same time", ["Collstrop"]),
+        (
+            "Postponed : Birmingham v Barnsley , Manchester City v Charlton",
+            ["Birmingham", "Barnsley", "Manchester City", "Charlton"],
+        ),
+        ("ST LOUIS 69 65 .515 2 1/2", ["ST LOUIS"]),
+        ("HOUSTON 73 63 .537 -", ["HOUSTON"]),
+        ("Darlington 4 1 1 2 9 8 4", ["Darlington"]),
+        (
+            "Chesterfield : Worcestershire 238 and 133-5 , Derbyshire 471 ( J. Adams 123 , K. Barnett 87 )",
+            ["Worcestershire", "Derbyshire"],
+        ),
+        ("Leicestershire 22 points , Somerset 4 .", ["Leicestershire", "Somerset"]),
+    ],
+)
+def test_the_shape_of_a_sports_line_names_its_teams(line: str, teams: list[str]) -> None:
+    assert names(f"Results on Saturday.\n{line}\nMore later.") == teams
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Chicago 11 people were hurt in 2 separate fires on Friday .",  # a score must end the pair
+        "The talks in Chicago at noon were short .",  # "at" is a fixture only as the whole line
+        "Beijing 25 18",  # two figures: a weather report, not a standings row
+        "Smith said 4 of the 10 were found .",
+        "Jones Medical Industries Inc said Friday it completed the acquisition .",
+        "Nottinghamshire 214 ( P. Johnson 84 ; M. McCague 4-55 )",  # one innings alone is not a scoreboard
+        "1. Johan Capiot ( Belgium ) 4:05:22",  # a ranked competitor with no team
+        "3. Jans Koerts ( Netherlands ) said he was tired .",
+    ],
+)
+def test_prose_and_other_number_lines_name_no_team(line: str) -> None:
+    assert names(line) == []
+
+
+def test_a_team_replaces_the_model_span_over_it_but_not_a_full_name() -> None:
+    text = "Chicago 11 TORONTO 2\nGreg Norman 70 68 72 70\nKispest 3 1 1 1 6 7 4"
+    found = [FoundEntity(0, 18, "GPE"), FoundEntity(21, 32, "PERSON"), FoundEntity(45, 52, "PERSON")]
+    spans, teams = with_teams(text, found)
+    assert [(text[f.start : f.end], f.label) for f in spans] == [
+        ("Chicago", "ORG"),
+        ("TORONTO", "ORG"),
+        ("Greg Norman", "PERSON"),  # a golfer's rounds: the shape of a standings row, but a person's full name
+        ("Kispest", "ORG"),  # one word the model took for a surname
+    ]
+    assert teams == {(0, 7), (11, 18), (45, 52)}
