@@ -7,8 +7,9 @@ any the compose smoke runs), with the local stand-in images (scripts/build-local
 secrets. Posts articles from the shared corpus through the proxy; once the workers are busy, stops the
 RabbitMQ node that leads the work queue, and starts it again a little later. Then checks that every
 article ingest accepted (202: confirmed by the broker) comes back enriched, that the entity registry
-equals a full recount (`newsflow entities recount --check`: a redelivery must not count twice), and that
-every quorum queue has its three members online again. Prints one line on stdout:
+equals a full recount (`newsflow entities recount --check`: a redelivery must not count twice) that read
+every accepted article from the stack's database, and that every quorum queue has its three members online
+again. Prints one line on stdout:
 
     cluster-smoke: rabbit_nodes=3 enrich_replicas=3 posted=N accepted=N enriched=N stopped=<node> lost=0
     registry_drift=0   (on the same line)
@@ -203,9 +204,22 @@ def queues_whole_again(compose: Compose, timeout_s: float) -> list[str]:
     return short
 
 
-def registry_drift(compose: Compose) -> str:
-    """Records of the registry and counters that differ from a full recount ('0': exact), 'n/a' when this build
-    has no corpus registry."""
+@dataclass(frozen=True)
+class Recounted:
+    articles: int  # stored articles the recount read
+    drift: int  # registry and counter records that differ from the recount (0: exact)
+
+
+def parse_recount(output: str, returncode: int) -> Recounted:
+    """What RECOUNT printed; a recount that failed or printed nothing readable fails the smoke test."""
+    found = re.search(r"articles=(\d+) drift=(\d+)", output)
+    if returncode != 0 or found is None:
+        raise SmokeFailure(f"the entity recount failed (exit {returncode}): {output[-300:]}")
+    return Recounted(articles=int(found[1]), drift=int(found[2]))
+
+
+def registry_drift(compose: Compose) -> Recounted:
+    """The entity registry and the counters compared with a full recount of the stack's stored articles."""
     [container, *_] = compose.container_ids("enrich")
     done = subprocess.run(
         ["docker", "exec", container, "python", "-c", RECOUNT],
@@ -217,10 +231,7 @@ def registry_drift(compose: Compose) -> str:
     )
     output = (done.stdout + done.stderr).strip()
     log(f"entities recount --check (exit {done.returncode}): {output[-300:]}")
-    if "No module named 'cli.recount'" in output:
-        return "n/a"
-    found = re.search(r"drift=(\d+)", output)
-    return found.group(1) if done.returncode == 0 and found else "unknown"
+    return parse_recount(output, done.returncode)
 
 
 def smoke(args: argparse.Namespace) -> int:
@@ -276,7 +287,7 @@ def smoke(args: argparse.Namespace) -> int:
             short = queues_whole_again(compose, args.health_timeout)
             after = quorum_queues(compose)["newsflow.articles"]
             log(f"work queue after: leader {after.get('leader')}, online {after.get('online')}")
-            drift = registry_drift(compose)
+            recounted = registry_drift(compose)
         except BaseException:
             compose("ps", check=False)
             compose("logs", "--tail", "40", check=False)
@@ -290,7 +301,7 @@ def smoke(args: argparse.Namespace) -> int:
     print(
         f"cluster-smoke: rabbit_nodes={len(NODES)} enrich_replicas={args.replicas} posted={outcome.posted} "
         f"accepted={outcome.accepted} enriched={outcome.enriched} stopped={outcome.stopped} lost={outcome.lost} "
-        f"registry_drift={drift}",
+        f"registry_drift={recounted.drift}",
         flush=True,
     )
     problems = []
@@ -300,8 +311,11 @@ def smoke(args: argparse.Namespace) -> int:
         problems.append("the work queue's leader was never stopped")
     if short:
         problems.append(f"quorum queues not whole again: {short}")
-    if drift not in {"0", "n/a"}:
-        problems.append("the entity registry differs from a full recount")
+    if recounted.drift:
+        problems.append(f"{recounted.drift} entity registry or counter records differ from a full recount")
+    # A recount of another database, or of an empty one, would find no drift: it must have read every article.
+    if recounted.articles != outcome.accepted:
+        problems.append(f"the recount read {recounted.articles} stored articles, ingest accepted {outcome.accepted}")
     for problem in problems:
         log(f"FAILED: {problem}")
     return 1 if problems else 0
