@@ -19,7 +19,7 @@ from pymongo import AsyncMongoClient
 
 from devstack.workspace import ROOT
 from scripts.cluster_smoke import RECOUNT, Recounted, parse_recount
-from scripts.compose_smoke import SmokeFailure
+from scripts.smoke_stack import SmokeFailure
 from services.enrich.store import ArticleStore
 from shared import database
 from tests.registry_documents import document
