@@ -7,8 +7,9 @@ any the compose smoke runs), with the local stand-in images (scripts/build-local
 secrets. Posts articles from the shared corpus through the proxy; once the workers are busy, stops the
 RabbitMQ node that leads the work queue, and starts it again a little later. Then checks that every
 article ingest accepted (202: confirmed by the broker) comes back enriched, that the entity registry
-equals a full recount (`newsflow entities recount --check`: a redelivery must not count twice), and that
-every quorum queue has its three members online again. Prints one line on stdout:
+equals a full recount (`newsflow entities recount --check`: a redelivery must not count twice) that read
+every accepted article from the stack's database, and that every quorum queue has its three members online
+again. Prints one line on stdout:
 
     cluster-smoke: rabbit_nodes=3 enrich_replicas=3 posted=N accepted=N enriched=N stopped=<node> lost=0
     registry_drift=0   (on the same line)
@@ -32,24 +33,23 @@ from pathlib import Path
 
 import httpx
 
-from devstack.corpus import CORPUS, CorpusArticle
-from devstack.ports import free_port
+from devstack.corpus import CorpusArticle
 from devstack.workspace import ROOT
 from scripts import cluster_secrets
-from scripts.compose_smoke import (
+from scripts.compose_smoke import Progress, load_articles, poll_enriched, post_articles
+from scripts.smoke_stack import (
     Compose,
-    Progress,
     SmokeFailure,
+    arguments,
     docker,
     engine,
-    load_articles,
-    poll_enriched,
-    post_articles,
+    log,
     run,
+    run_smoke,
+    torn_down,
     wait_healthy,
+    write_stack_env,
 )
-from scripts.dev_certificates import write_certificates
-from scripts.make_env import render
 
 NODES = ("rabbitmq", "rabbitmq-2", "rabbitmq-3")
 FILES = ("docker-compose.yml", "compose.local.yml", "docker-compose.cluster.yml")
@@ -76,10 +76,6 @@ async def main():
 
 asyncio.run(main())
 """
-
-
-def log(message: str) -> None:
-    print(f"cluster-smoke: {message}", file=sys.stderr, flush=True)
 
 
 def quorum_queues(compose: Compose, *, avoid: str | None = None) -> dict[str, dict[str, object]]:
@@ -203,9 +199,22 @@ def queues_whole_again(compose: Compose, timeout_s: float) -> list[str]:
     return short
 
 
-def registry_drift(compose: Compose) -> str:
-    """Records of the registry and counters that differ from a full recount ('0': exact), 'n/a' when this build
-    has no corpus registry."""
+@dataclass(frozen=True)
+class Recounted:
+    articles: int  # stored articles the recount read
+    drift: int  # registry and counter records that differ from the recount (0: exact)
+
+
+def parse_recount(output: str, returncode: int) -> Recounted:
+    """What RECOUNT printed; a recount that failed or printed nothing readable fails the smoke test."""
+    found = re.search(r"articles=(\d+) drift=(\d+)", output)
+    if returncode != 0 or found is None:
+        raise SmokeFailure(f"the entity recount failed (exit {returncode}): {output[-300:]}")
+    return Recounted(articles=int(found[1]), drift=int(found[2]))
+
+
+def registry_drift(compose: Compose) -> Recounted:
+    """The entity registry and the counters compared with a full recount of the stack's stored articles."""
     [container, *_] = compose.container_ids("enrich")
     done = subprocess.run(
         ["docker", "exec", container, "python", "-c", RECOUNT],
@@ -217,41 +226,26 @@ def registry_drift(compose: Compose) -> str:
     )
     output = (done.stdout + done.stderr).strip()
     log(f"entities recount --check (exit {done.returncode}): {output[-300:]}")
-    if "No module named 'cli.recount'" in output:
-        return "n/a"
-    found = re.search(r"drift=(\d+)", output)
-    return found.group(1) if done.returncode == 0 and found else "unknown"
+    return parse_recount(output, done.returncode)
 
 
-def smoke(args: argparse.Namespace) -> int:
+def smoke(args: argparse.Namespace) -> list[str]:
+    """Run the smoke test; what went wrong ([] when all held)."""
     articles = load_articles(args.corpus, args.articles)
     # An engine of our own, beside one the compose smoke may be running.
     os.environ.setdefault("NEWSFLOW_DOCKER_RUN", str(Path(tempfile.gettempdir()) / "newsflow-docker-cluster"))
     os.environ.setdefault("NEWSFLOW_DOCKER_DATA", str(ROOT / ".data" / "docker" / "cluster-engine"))
     started = time.monotonic()
     with engine(args.keep) as env, tempfile.TemporaryDirectory(prefix="newsflow-cluster-") as tmp:
-        env_file = Path(tmp) / "cluster.env"
-        ingest_port, query_port = free_port(), free_port()
-        tls_dir = Path(tmp) / "tls"
-        write_certificates(tls_dir)
-        env_file.write_text(
-            render((ROOT / ".env.example").read_text(encoding="utf-8"))
-            + f"NEWSFLOW_PROXY_INGEST_PORT={ingest_port}\nNEWSFLOW_PROXY_QUERY_PORT={query_port}\n"
-            + f"NEWSFLOW_QUERY_BASE_URL=https://127.0.0.1:{query_port}\nNEWSFLOW_TLS_DIR={tls_dir}\n",
-            encoding="utf-8",
-        )
+        stack = write_stack_env(Path(tmp), "cluster")
         secrets_dir = Path(tmp) / "cluster"
-        cluster_secrets.main(["--env", str(env_file), "--output", str(secrets_dir)])
+        cluster_secrets.main(["--env", str(stack.env_file), "--output", str(secrets_dir)])
         env = {**env, "NEWSFLOW_CLUSTER_SECRETS": str(secrets_dir), "NEWSFLOW_RABBITMQ_IMAGE": STAND_IN_RABBITMQ}
-        settings = dict(
-            line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line and line[0] != "#"
-        )
-        api_key = settings["NEWSFLOW_API_KEYS"].split(",")[0].split(":")[1]
-        compose = Compose(project=args.project, env_file=env_file, env=env, files=FILES)
+        compose = Compose(project=args.project, env_file=stack.env_file, env=env, files=FILES)
 
         run([str(ROOT / "scripts" / "build-local-images.sh")], env=env)
         compose("build")
-        try:
+        with torn_down(compose, keep=args.keep):
             t0 = time.monotonic()
             # docker-compose 1.x gives up on a dependency that is not healthy yet (the proxy waits for query,
             # which waits for a slow database on a loaded machine); the second `up` starts what the first left.
@@ -265,10 +259,10 @@ def smoke(args: argparse.Namespace) -> int:
             outcome = asyncio.run(
                 exercise(
                     compose,
-                    ingest_url=f"https://127.0.0.1:{ingest_port}",
-                    query_url=f"https://127.0.0.1:{query_port}",
-                    ca_file=tls_dir / "ca.crt",
-                    api_key=api_key,
+                    ingest_url=stack.ingest_url,
+                    query_url=stack.query_url,
+                    ca_file=stack.ca_file,
+                    api_key=stack.api_key,
                     articles=articles,
                     timeout_s=args.enrich_timeout,
                 )
@@ -276,21 +270,12 @@ def smoke(args: argparse.Namespace) -> int:
             short = queues_whole_again(compose, args.health_timeout)
             after = quorum_queues(compose)["newsflow.articles"]
             log(f"work queue after: leader {after.get('leader')}, online {after.get('online')}")
-            drift = registry_drift(compose)
-        except BaseException:
-            compose("ps", check=False)
-            compose("logs", "--tail", "40", check=False)
-            raise
-        finally:
-            if args.keep:
-                log(f"stack kept (--keep): docker-compose -p {args.project} ... down -v")
-            else:
-                compose("down", "-v", "--remove-orphans", "--timeout", "20", check=False)
+            recounted = registry_drift(compose)
     log(f"total {time.monotonic() - started:.0f} s")
     print(
         f"cluster-smoke: rabbit_nodes={len(NODES)} enrich_replicas={args.replicas} posted={outcome.posted} "
         f"accepted={outcome.accepted} enriched={outcome.enriched} stopped={outcome.stopped} lost={outcome.lost} "
-        f"registry_drift={drift}",
+        f"registry_drift={recounted.drift}",
         flush=True,
     )
     problems = []
@@ -300,28 +285,23 @@ def smoke(args: argparse.Namespace) -> int:
         problems.append("the work queue's leader was never stopped")
     if short:
         problems.append(f"quorum queues not whole again: {short}")
-    if drift not in {"0", "n/a"}:
-        problems.append("the entity registry differs from a full recount")
-    for problem in problems:
-        log(f"FAILED: {problem}")
-    return 1 if problems else 0
+    if recounted.drift:
+        problems.append(f"{recounted.drift} entity registry or counter records differ from a full recount")
+    # A recount of another database, or of an empty one, would find no drift: it must have read every article.
+    if recounted.articles != outcome.accepted:
+        problems.append(f"the recount read {recounted.articles} stored articles, ingest accepted {outcome.accepted}")
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--replicas", type=int, default=3, help="enrich containers (default 3)")
-    parser.add_argument("--articles", type=int, default=1000, help="articles to post (default 1000)")
-    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("NEWSFLOW_CORPUS", CORPUS)))
-    parser.add_argument("--project", default="newsflow-cluster", help="compose project name")
-    parser.add_argument("--health-timeout", type=float, default=420, help="seconds for the stack to be healthy")
-    parser.add_argument("--enrich-timeout", type=float, default=1800, help="seconds for every article to return")
-    parser.add_argument("--keep", action="store_true", help="leave the stack and the engine running (debugging)")
-    args = parser.parse_args(argv)
-    try:
-        return smoke(args)
-    except SmokeFailure as failure:
-        log(f"FAILED: {failure}")
-        return 1
+    parser = arguments(
+        __doc__.splitlines()[0] if __doc__ else None,
+        articles=1000,
+        project="newsflow-cluster",
+        health_timeout=420,
+        enrich_timeout=1800,
+    )
+    return run_smoke(smoke, parser.parse_args(argv))
 
 
 if __name__ == "__main__":

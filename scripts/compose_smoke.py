@@ -26,52 +26,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import json
-import os
-import shutil
 import socket
 import ssl
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from devstack.corpus import CORPUS, FOLDERS, CorpusArticle, by_file_name, read_folder
+from devstack.corpus import FOLDERS, CorpusArticle, by_file_name, read_folder
 from devstack.ports import free_port
 from devstack.workspace import ROOT
-from scripts.dev_certificates import write_certificates
-from scripts.make_env import render
-
-
-class SmokeFailure(Exception):
-    """The stack did not do what the smoke test expects; the message says what."""
-
-
-def log(message: str) -> None:
-    print(f"compose-smoke: {message}", file=sys.stderr, flush=True)
-
-
-def run(args: Sequence[str], *, env: dict[str, str], capture: bool = False, check: bool = True) -> str:
-    result = subprocess.run(
-        list(args),
-        env=env,
-        cwd=ROOT,
-        check=False,
-        text=True,
-        stdout=subprocess.PIPE if capture else sys.stderr,
-        stderr=subprocess.STDOUT if not capture else None,
-    )
-    if check and result.returncode != 0:
-        raise SmokeFailure(f"{' '.join(args[:4])} ... exited with {result.returncode}")
-    return result.stdout or ""
+from scripts.smoke_stack import (
+    Compose,
+    SmokeFailure,
+    arguments,
+    docker,
+    engine,
+    log,
+    run,
+    run_smoke,
+    torn_down,
+    wait_healthy,
+    write_stack_env,
+)
 
 
 def load_articles(corpus: Path, count: int) -> list[CorpusArticle]:
@@ -80,56 +62,6 @@ def load_articles(corpus: Path, count: int) -> list[CorpusArticle]:
     if len(articles) < count:
         raise SmokeFailure(f"{corpus} holds only {len(articles)} articles, {count} asked for")
     return articles[:count]
-
-
-@dataclass
-class Compose:
-    """docker-compose (v1, or `docker compose` v2) on one project, with its own env file."""
-
-    project: str
-    env_file: Path
-    env: dict[str, str]
-    files: tuple[str, ...] = ("docker-compose.yml", "compose.local.yml")
-    profiles: tuple[str, ...] = ("monitoring",)
-    base: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.base = ["docker-compose"] if shutil.which("docker-compose") else ["docker", "compose"]
-        self.base += ["--env-file", str(self.env_file), "-p", self.project]
-        for name in self.files:
-            self.base += ["-f", name]
-        for profile in self.profiles:
-            self.base += ["--profile", profile]
-
-    def __call__(self, *args: str, capture: bool = False, check: bool = True) -> str:
-        return run([*self.base, *args], env=self.env, capture=capture, check=check)
-
-    def container_ids(self, service: str) -> list[str]:
-        return self("ps", "-q", service, capture=True).split()
-
-
-def docker(env: dict[str, str], *args: str) -> str:
-    return run(["docker", *args], env=env, capture=True)
-
-
-def wait_healthy(compose: Compose, services: Sequence[str], timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    pending: list[str] = []
-    while time.monotonic() < deadline:
-        pending = []
-        for service in services:
-            for cid in compose.container_ids(service) or [f"<{service} has no container>"]:
-                if cid.startswith("<"):
-                    pending.append(cid)
-                    continue
-                state = json.loads(docker(compose.env, "inspect", "-f", "{{json .State}}", cid))
-                health = state.get("Health", {}).get("Status", state.get("Status"))
-                if health != "healthy":
-                    pending.append(f"{service}:{cid[:12]}={health}")
-        if not pending:
-            return
-        time.sleep(2)
-    raise SmokeFailure(f"not healthy after {timeout_s:.0f} s: {', '.join(pending)}")
 
 
 @dataclass
@@ -386,50 +318,14 @@ def privilege_problems(compose: Compose) -> list[str]:
     return problems
 
 
-@contextlib.contextmanager
-def engine(keep: bool) -> Iterator[dict[str, str]]:
-    """The environment that reaches a Docker engine: the caller's DOCKER_HOST, or one we start and purge."""
-    env = dict(os.environ)
-    if env.get("DOCKER_HOST"):
-        log(f"using the engine at {env['DOCKER_HOST']}")
-        yield env
-        return
-    script = str(ROOT / "scripts" / "docker-engine.sh")
-    output = run([script, "start"], env=env, capture=True)
-    env["DOCKER_HOST"] = output.strip().splitlines()[-1].removeprefix("DOCKER_HOST=")
-    log(f"started an engine at {env['DOCKER_HOST']}")
-    try:
-        yield env
-    finally:
-        if keep:
-            log("engine kept running (--keep); scripts/docker-engine.sh purge removes it")
-        else:
-            run([script, "purge"], env=env, check=False)
-            log("engine stopped, its data-root removed")
-
-
-def smoke(args: argparse.Namespace) -> int:
+def smoke(args: argparse.Namespace) -> list[str]:
+    """Run the smoke test; what went wrong ([] when all held)."""
     articles = load_articles(args.corpus, args.articles)
     started = time.monotonic()
     with engine(args.keep) as env, tempfile.TemporaryDirectory(prefix="newsflow-smoke-") as tmp:
-        env_file = Path(tmp) / "smoke.env"
-        secrets_env = render((ROOT / ".env.example").read_text(encoding="utf-8"))
-        ingest_port, query_port, prometheus_port = free_port(), free_port(), free_port()
-        tls_dir = Path(tmp) / "tls"
-        write_certificates(tls_dir)
-        ca_file = tls_dir / "ca.crt"
-        env_file.write_text(
-            secrets_env
-            + f"NEWSFLOW_PROXY_INGEST_PORT={ingest_port}\nNEWSFLOW_PROXY_QUERY_PORT={query_port}\n"
-            + f"NEWSFLOW_QUERY_BASE_URL=https://127.0.0.1:{query_port}\nNEWSFLOW_TLS_DIR={tls_dir}\n"
-            + f"NEWSFLOW_PROMETHEUS_PORT={prometheus_port}\n",
-            encoding="utf-8",
-        )
-        settings = dict(
-            line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line and line[0] != "#"
-        )
-        api_key = settings["NEWSFLOW_API_KEYS"].split(",")[0].split(":")[1]  # NAME:SECRET[:scope]
-        compose = Compose(project=args.project, env_file=env_file, env=env)
+        prometheus_port = free_port()
+        stack = write_stack_env(Path(tmp), "smoke", {"NEWSFLOW_PROMETHEUS_PORT": str(prometheus_port)})
+        compose = Compose(project=args.project, env_file=stack.env_file, env=env)
 
         t0 = time.monotonic()
         run([str(ROOT / "scripts" / "build-local-images.sh")], env=env)
@@ -438,12 +334,14 @@ def smoke(args: argparse.Namespace) -> int:
         compose("build")
         build_s = time.monotonic() - t0
         log(f"service images built in {build_s:.0f} s")
-        try:
+        with torn_down(compose, keep=args.keep):
             t0 = time.monotonic()
             compose("up", "-d", "--scale", f"enrich={args.replicas}")
             wait_healthy(compose, ["rabbitmq", "mongo", "ingest", "query", "enrich", "proxy"], args.health_timeout)
             log(f"stack healthy in {time.monotonic() - t0:.0f} s")
-            hardening = proxy_problems(ingest_port=ingest_port, query_port=query_port, ca_file=ca_file, api_key=api_key)
+            hardening = proxy_problems(
+                ingest_port=stack.ingest_port, query_port=stack.query_port, ca_file=stack.ca_file, api_key=stack.api_key
+            )
             privileges = privilege_problems(compose)
             enrich_ids = compose.container_ids("enrich")
             if len(enrich_ids) != args.replicas:
@@ -453,10 +351,10 @@ def smoke(args: argparse.Namespace) -> int:
             outcome = asyncio.run(
                 exercise(
                     compose,
-                    ingest_url=f"https://127.0.0.1:{ingest_port}",
-                    query_url=f"https://127.0.0.1:{query_port}",
-                    ca_file=ca_file,
-                    api_key=api_key,
+                    ingest_url=stack.ingest_url,
+                    query_url=stack.query_url,
+                    ca_file=stack.ca_file,
+                    api_key=stack.api_key,
                     articles=articles,
                     hostnames=hostnames,
                     stop_container=enrich_ids[0],
@@ -473,15 +371,6 @@ def smoke(args: argparse.Namespace) -> int:
                 posted=outcome.posted,
                 timeout_s=args.health_timeout,
             )
-        except BaseException:
-            compose("ps", check=False)
-            compose("logs", "--tail", "40", check=False)
-            raise
-        finally:
-            if args.keep:
-                log(f"stack kept (--keep): docker-compose -p {args.project} ... down -v")
-            else:
-                compose("down", "-v", "--remove-orphans", "--timeout", "20", check=False)
     log(f"total {time.monotonic() - started:.0f} s (service image build {build_s:.0f} s)")
     print(
         f"compose-smoke: enrich_replicas={args.replicas} posted={outcome.posted} enriched={outcome.enriched} "
@@ -508,26 +397,18 @@ def smoke(args: argparse.Namespace) -> int:
         problems.append(f"prometheus: stored-documents gauge {monitoring.stored}, {outcome.posted} posted")
     if outcome.unknown_workers:
         problems.append(f"documents from unknown workers: {dict(outcome.unknown_workers)}")
-    for problem in problems:
-        log(f"FAILED: {problem}")
-    return 1 if problems else 0
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--replicas", type=int, default=3, help="enrich containers (default 3)")
-    parser.add_argument("--articles", type=int, default=300, help="articles to post (default 300)")
-    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("NEWSFLOW_CORPUS", CORPUS)))
-    parser.add_argument("--project", default="newsflow-smoke", help="compose project name")
-    parser.add_argument("--health-timeout", type=float, default=300, help="seconds for the stack to be healthy")
-    parser.add_argument("--enrich-timeout", type=float, default=600, help="seconds for every article to return")
-    parser.add_argument("--keep", action="store_true", help="leave the stack and the engine running (debugging)")
-    args = parser.parse_args(argv)
-    try:
-        return smoke(args)
-    except SmokeFailure as failure:
-        log(f"FAILED: {failure}")
-        return 1
+    parser = arguments(
+        __doc__.splitlines()[0] if __doc__ else None,
+        articles=300,
+        project="newsflow-smoke",
+        health_timeout=300,
+        enrich_timeout=600,
+    )
+    return run_smoke(smoke, parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -33,8 +33,8 @@ async def declare_topology(settings: SetupSettings) -> None:
         await connection.close()
 
 
-async def put_accounts(settings: SetupSettings) -> None:
-    user, password = settings.rabbitmq_admin
+def broker_accounts(settings: SetupSettings) -> list[accounts.BrokerAccount]:
+    """The services' accounts, and the autoscaler's when one is configured."""
     service_accounts = [
         accounts.BrokerAccount(
             settings.ingest_broker_user, settings.ingest_broker_password.get_secret_value(), accounts.INGEST
@@ -43,11 +43,25 @@ async def put_accounts(settings: SetupSettings) -> None:
             settings.enrich_broker_user, settings.enrich_broker_password.get_secret_value(), accounts.ENRICH
         ),
     ]
+    if settings.monitor_broker_user is not None and settings.monitor_broker_password is not None:
+        service_accounts.append(
+            accounts.BrokerAccount(
+                settings.monitor_broker_user,
+                settings.monitor_broker_password.get_secret_value(),
+                accounts.MONITOR,
+                tags=accounts.MONITOR_TAGS,
+            )
+        )
+    return service_accounts
+
+
+async def put_accounts(settings: SetupSettings) -> None:
+    user, password = settings.rabbitmq_admin
     async with httpx.AsyncClient(
         base_url=settings.rabbitmq_management_url, auth=(user, password), timeout=10
     ) as client:
         api = accounts.ManagementApi(client)
-        for account in service_accounts:
+        for account in broker_accounts(settings):
             await api.put_account(settings.rabbitmq_vhost, account)
             log.info("broker account %s ready", account.user)
 

@@ -37,6 +37,11 @@ ENRICH = Permissions(
     write=_names(topology.RETRY_EXCHANGE, topology.DEAD_EXCHANGE),
     read=_names(topology.WORK_QUEUE),
 )
+# An autoscaler reads queue depths (ready and unacknowledged) over the management API: the `monitoring` tag
+# lets it in there, and permissions that match no name give it the virtual host's queues to look at but no
+# message to publish, read or purge.
+MONITOR = Permissions(configure=NOTHING, write=NOTHING, read=NOTHING)
+MONITOR_TAGS = ("monitoring",)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class BrokerAccount:
     user: str
     password: str
     permissions: Permissions
+    tags: tuple[str, ...] = ()
 
 
 class ManagementApi:
@@ -55,7 +61,9 @@ class ManagementApi:
     async def put_account(self, vhost: str, account: BrokerAccount) -> None:
         """Create the user or reset its password and tags, then set its permissions on `vhost`."""
         user = quote(account.user, safe="")
-        response = await self._client.put(f"/api/users/{user}", json={"password": account.password, "tags": ""})
+        response = await self._client.put(
+            f"/api/users/{user}", json={"password": account.password, "tags": ",".join(account.tags)}
+        )
         response.raise_for_status()
         permissions = account.permissions
         response = await self._client.put(

@@ -1,9 +1,10 @@
 """Setup settings (environment variables prefixed `NEWSFLOW_`): the administrator's addresses and the
 accounts to create."""
 
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
 from shared.broker_addresses import split_addresses
 from shared.settings import BrokerSettings, DatabaseSettings
@@ -16,6 +17,16 @@ class SetupSettings(BrokerSettings, DatabaseSettings):
     ingest_broker_password: SecretStr = Field(min_length=16)
     enrich_broker_user: str = Field(min_length=1, max_length=100)
     enrich_broker_password: SecretStr = Field(min_length=16)
+    # The read-only account an autoscaler (KEDA) reads queue depths with through the management API; optional,
+    # as compose has no autoscaler. Both or neither.
+    monitor_broker_user: str | None = Field(default=None, min_length=1, max_length=100)
+    monitor_broker_password: SecretStr | None = Field(default=None, min_length=16)
+
+    @model_validator(mode="after")
+    def _monitor_whole(self) -> Self:
+        if (self.monitor_broker_user is None) != (self.monitor_broker_password is None):
+            raise ValueError("NEWSFLOW_MONITOR_BROKER_USER and NEWSFLOW_MONITOR_BROKER_PASSWORD go together")
+        return self
 
     @property
     def rabbitmq_vhost(self) -> str:

@@ -170,6 +170,20 @@ def test_workers_scale_on_the_work_queue_counting_unacknowledged_messages(overla
     assert trigger["authenticationRef"]["name"] == "newsflow-rabbitmq-monitor"
 
 
+def test_the_setup_job_creates_the_account_keda_reads_the_queue_with(overlay: tuple[Manifest, ...]) -> None:
+    auth = the(overlay, "TriggerAuthentication", "newsflow-rabbitmq-monitor")
+    keda = {ref["parameter"]: (ref["name"], ref["key"]) for ref in auth["spec"]["secretTargetRef"]}
+    setup = the(overlay, "Job", "newsflow-setup")["spec"]["template"]["spec"]["containers"][0]
+    references = {
+        variable["name"]: (ref["name"], ref["key"])
+        for variable in setup["env"]
+        if (ref := variable.get("valueFrom", {}).get("secretKeyRef"))
+    }
+    # services/setup/settings.py reads these two; the Secret must be the one KEDA authenticates with.
+    assert references["NEWSFLOW_MONITOR_BROKER_USER"] == keda["username"]
+    assert references["NEWSFLOW_MONITOR_BROKER_PASSWORD"] == keda["password"]
+
+
 def test_each_of_our_pods_is_fenced_in_both_directions(overlay: tuple[Manifest, ...]) -> None:
     policies = [o for o in overlay if o["kind"] == "NetworkPolicy"]
     for workload in (o for o in overlay if o["kind"] in WORKLOADS):
