@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from aio_pika.abc import AbstractIncomingMessage
 
+from cli.topology_session import topology_session
 from shared import broker, topology
 from shared.settings import BrokerSettings
 
@@ -52,12 +53,7 @@ def describe(message: AbstractIncomingMessage) -> ParkedMessage:
 
 async def list_parked(settings: BrokerSettings, *, limit: int) -> list[ParkedMessage]:
     """Look at up to `limit` parked messages; they all stay in the queue."""
-    connection = await broker.connect(settings.rabbitmq_url, name="cli", robust=False)
-    async with connection:
-        channel = await connection.channel()
-        topo = await topology.declare_topology(
-            channel, max_length=settings.queue_max_length, passive=not settings.declare_topology
-        )
+    async with topology_session(settings) as topo:
         parked: list[ParkedMessage] = []
         while len(parked) < limit:
             message = await topo.dead_queue.get(no_ack=False, fail=False)
@@ -70,13 +66,8 @@ async def list_parked(settings: BrokerSettings, *, limit: int) -> list[ParkedMes
 
 async def replay(settings: BrokerSettings, ids: set[str] | None) -> int:
     """Send parked messages (all, or those with the given ids) back to the work queue; returns the count."""
-    connection = await broker.connect(settings.rabbitmq_url, name="cli", robust=False)
     replayed = 0
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-        topo = await topology.declare_topology(
-            channel, max_length=settings.queue_max_length, passive=not settings.declare_topology
-        )
+    async with topology_session(settings, confirms=True) as topo:
         while True:
             message = await topo.dead_queue.get(no_ack=False, fail=False)
             if message is None:
@@ -93,23 +84,13 @@ async def replay(settings: BrokerSettings, ids: set[str] | None) -> int:
 
 async def parked_count(settings: BrokerSettings) -> int:
     """Messages ready in the dead-letter queue (a passive declare)."""
-    connection = await broker.connect(settings.rabbitmq_url, name="cli", robust=False)
-    async with connection:
-        channel = await connection.channel()
-        topo = await topology.declare_topology(
-            channel, max_length=settings.queue_max_length, passive=not settings.declare_topology
-        )
-        declared = await channel.declare_queue(topo.dead_queue.name, passive=True)
+    async with topology_session(settings) as topo:
+        declared = await topo.dead_queue.channel.declare_queue(topo.dead_queue.name, passive=True)
         return declared.declaration_result.message_count or 0
 
 
 async def purge(settings: BrokerSettings) -> int:
     """Delete every parked message; returns how many were deleted."""
-    connection = await broker.connect(settings.rabbitmq_url, name="cli", robust=False)
-    async with connection:
-        channel = await connection.channel()
-        topo = await topology.declare_topology(
-            channel, max_length=settings.queue_max_length, passive=not settings.declare_topology
-        )
+    async with topology_session(settings) as topo:
         purged = await topo.dead_queue.purge()
         return purged.message_count or 0
