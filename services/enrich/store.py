@@ -11,7 +11,7 @@ of it or nothing, and one that raced another is run again on what the other wrot
 import asyncio
 import itertools
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -216,11 +216,9 @@ class ArticleStore:
             # One query per index: a `$or` is not served from indexes by every MongoDB-protocol server; and a
             # bounded `$in`: SecantusDB's cost grows with the square of its length (1,500 keys: 8 s; in 30
             # queries of 50: 0.35 s).
-            for start in range(0, len(ids), LOOKUP_CHUNK):
-                chunk = ids[start : start + LOOKUP_CHUNK]
+            for chunk in _chunks(ids):
                 queries += [{"_id": {"$in": chunk}}, {"ids": {"$in": chunk}}]
-            for start in range(0, len(keys), LOOKUP_CHUNK):
-                queries.append({"keys": {"$in": keys[start : start + LOOKUP_CHUNK]}})
+            queries += [{"keys": {"$in": chunk}} for chunk in _chunks(keys)]
             for query in queries:
                 async for record in entities.find(query, session=session):
                     registry.setdefault(record["_id"], RegistryRecord.from_mongo(record))
@@ -265,7 +263,13 @@ class ArticleStore:
     async def _existing(collection: AsyncCollection[Document], ids: list[str], session: AsyncClientSession) -> set[str]:
         """Which of these records exist, read in chunks (a long `$in` is slow on SecantusDB, see `_link`)."""
         found: set[str] = set()
-        for start in range(0, len(ids), LOOKUP_CHUNK):
-            query = {"_id": {"$in": ids[start : start + LOOKUP_CHUNK]}}
+        for chunk in _chunks(ids):
+            query = {"_id": {"$in": chunk}}
             found.update([record["_id"] async for record in collection.find(query, {"_id": 1}, session=session)])
         return found
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    """`values` in lists of at most `LOOKUP_CHUNK`, each a bounded `$in`."""
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        yield values[start : start + LOOKUP_CHUNK]
