@@ -11,8 +11,10 @@ from pymongo import AsyncMongoClient, ReplaceOne
 
 from cli.recount import recount
 from devstack.keys import API_KEYS, CURSOR_SECRET, READ_KEY
+from devstack.ports import free_port
 from services.enrich.linker import SameIdLinker
 from services.query.app import create_app
+from services.query.repository import Repository
 from services.query.settings import QuerySettings
 from shared.database import ARTICLES, to_mongo
 from shared.documents import ArticleDocument
@@ -78,6 +80,20 @@ async def stored(mongodb_url: str, prefix: str, documents: Sequence[ArticleDocum
         yield name
     finally:
         await drop(mongodb_url, name)
+
+
+@asynccontextmanager
+async def unreachable_repository() -> AsyncIterator[Repository]:
+    """A repository whose MongoDB does not answer (nothing listens on its port), failing within a second."""
+    dead: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        f"mongodb://127.0.0.1:{free_port()}", serverSelectionTimeoutMS=300, connectTimeoutMS=300
+    )
+    try:
+        yield Repository(
+            dead["newsflow"], timeout_ms=1_000, relevance_candidates=10, related_candidates=10, stats_values=10
+        )
+    finally:
+        await dead.close()
 
 
 async def drop(mongodb_url: str, database_name: str) -> None:

@@ -16,7 +16,6 @@ from pymongo import AsyncMongoClient, monitoring
 from pymongo.errors import ExecutionTimeout
 
 from devstack.keys import READ_KEY, WRITE_KEY
-from devstack.ports import free_port
 from services.query import relevance
 from services.query.deps import get_repository
 from services.query.params import ArticleListParams, EntityListParams
@@ -24,7 +23,16 @@ from services.query.repository import ArticleSort, RelatedSort, Repository
 from services.query.scorer import ScoringTimeout
 from shared.documents import ArticleDocument
 from shared.search_terms import terms
-from tests.integration.query_app import all_pages, drop, linked, query_settings, serving, store, stored
+from tests.integration.query_app import (
+    all_pages,
+    drop,
+    linked,
+    query_settings,
+    serving,
+    store,
+    stored,
+    unreachable_repository,
+)
 from tests.integration.query_data import RECEIVED_FROM, corpus, seed_article
 
 pytestmark = pytest.mark.integration
@@ -139,19 +147,13 @@ async def test_public_reads_need_no_key(mongodb_url: str, app: FastAPI) -> None:
 
 
 async def test_not_ready_and_unavailable_when_mongodb_does_not_answer(app: FastAPI) -> None:
-    dead: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        f"mongodb://127.0.0.1:{free_port()}", serverSelectionTimeoutMS=300, connectTimeoutMS=300
-    )
-    repository = Repository(
-        dead["newsflow"], timeout_ms=1_000, relevance_candidates=10, related_candidates=10, stats_values=10
-    )
-    app.dependency_overrides[get_repository] = lambda: repository
-    try:
-        async with anonymous(app, **{"X-API-Key": READ_KEY}) as client:
-            ready, listing = await client.get("/readyz"), await client.get("/v1/articles")
-    finally:
-        app.dependency_overrides.clear()
-        await dead.close()
+    async with unreachable_repository() as repository:
+        app.dependency_overrides[get_repository] = lambda: repository
+        try:
+            async with anonymous(app, **{"X-API-Key": READ_KEY}) as client:
+                ready, listing = await client.get("/readyz"), await client.get("/v1/articles")
+        finally:
+            app.dependency_overrides.clear()
     assert ready.status_code == 503
     assert "MongoDB" in ready.json()["detail"]
     assert (listing.status_code, listing.json()) == (503, {"detail": "database unavailable, retry later"})

@@ -5,18 +5,14 @@ import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from pymongo import AsyncMongoClient
 
 from devstack.keys import READ_KEY
-from devstack.ports import free_port
 from services.query.deps import get_repository
-from services.query.repository import Repository
-from tests.integration.query_app import linked, query_settings, serving, stored
+from tests.integration.query_app import linked, query_settings, serving, stored, unreachable_repository
 from tests.integration.query_data import RECEIVED_FROM, corpus, seed_article
 
 pytestmark = pytest.mark.integration
@@ -267,18 +263,12 @@ async def test_a_reader_over_the_read_rate_gets_an_error_page_saying_when_to_ret
 
 
 async def test_pages_answer_an_error_page_when_the_database_does_not(mongodb_url: str, database: str) -> None:
-    dead: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        f"mongodb://127.0.0.1:{free_port()}", serverSelectionTimeoutMS=300, connectTimeoutMS=300
-    )
-    repository = Repository(
-        dead["newsflow"], timeout_ms=1_000, relevance_candidates=10, related_candidates=10, stats_values=10
-    )
-    try:
-        async with serving(query_settings(mongodb_url, database, public_reads=True)) as (app, client):
-            app.dependency_overrides[get_repository] = lambda: repository
-            answers = {path: await client.get(path) for path in PAGES}
-    finally:
-        await dead.close()
+    async with (
+        unreachable_repository() as repository,
+        serving(query_settings(mongodb_url, database, public_reads=True)) as (app, client),
+    ):
+        app.dependency_overrides[get_repository] = lambda: repository
+        answers = {path: await client.get(path) for path in PAGES}
     for path, answer in answers.items():
         assert answer.status_code == 503, (path, answer.status_code)
         assert answer.headers["content-type"].startswith("text/html"), path
