@@ -16,6 +16,8 @@ from shared.rate_limit import RateLimit
 
 # A refused read retries once a slot is likely free: an expensive read takes about a second.
 BUSY_RETRY_AFTER_S = 1
+# A read that timed out or found the database down retries later: one slow answer rarely clears in a second.
+UNAVAILABLE_RETRY_AFTER_S = 5
 
 
 class ExpensiveReads:

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pymongo.errors import ConnectionFailure, ExecutionTimeout
 
-from services.query.admission import ExpensiveReads
+from services.query.admission import UNAVAILABLE_RETRY_AFTER_S, ExpensiveReads
 from services.query.cache_control import NoStore
 from services.query.cursor import CursorCodec, InvalidCursor
 from services.query.document_counts import DocumentCounts
@@ -79,6 +79,9 @@ def create_app(settings: QuerySettings) -> FastAPI:
     return app
 
 
+RETRY_LATER = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)}
+
+
 def _install_query_error_handlers(app: FastAPI, timeout_ms: int) -> None:
     @app.exception_handler(InvalidCursor)
     async def _invalid_cursor(_: Request, exc: InvalidCursor) -> JSONResponse:
@@ -88,17 +91,15 @@ def _install_query_error_handlers(app: FastAPI, timeout_ms: int) -> None:
     async def _timeout(request: Request, _: ExecutionTimeout) -> JSONResponse:
         log.warning("query exceeded %d ms on %s", timeout_ms, request.url.path)
         detail = f"the query took longer than {timeout_ms} ms; narrow it"
-        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
+        return JSONResponse({"detail": detail}, status_code=503, headers=RETRY_LATER)
 
     @app.exception_handler(ScoringTimeout)
     async def _scoring_timeout(request: Request, exc: ScoringTimeout) -> JSONResponse:
         log.warning("%s on %s", exc, request.url.path)
         detail = f"ranking by relevance took longer than {exc.budget_s:g} s; narrow the query or retry later"
-        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
+        return JSONResponse({"detail": detail}, status_code=503, headers=RETRY_LATER)
 
     @app.exception_handler(ConnectionFailure)
     async def _unavailable(request: Request, exc: ConnectionFailure) -> JSONResponse:
         log.warning("database unavailable on %s: %s", request.url.path, type(exc).__name__)
-        return JSONResponse(
-            {"detail": "database unavailable, retry later"}, status_code=503, headers={"Retry-After": "5"}
-        )
+        return JSONResponse({"detail": "database unavailable, retry later"}, status_code=503, headers=RETRY_LATER)

@@ -14,12 +14,12 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from pymongo.errors import ConnectionFailure, ExecutionTimeout
 
+from services.query.admission import UNAVAILABLE_RETRY_AFTER_S
 from services.query.scorer import ScoringTimeout
 from services.query.web.rendering import page
 
 log = logging.getLogger(__name__)
 
-RETRY_AFTER_S = "5"
 SLOW = "The search took too long to answer. Narrow it (a word, an entity, a date range) or retry in a few seconds."
 DOWN = "The article database is not answering. Retry in a few seconds."
 
@@ -39,10 +39,10 @@ class PageRoute(APIRoute):
                 return _error(request, exc.status_code, str(exc.detail), exc.headers)
             except (ExecutionTimeout, ScoringTimeout) as exc:
                 log.warning("page read too slow on %s: %s", request.url.path, type(exc).__name__)
-                return _error(request, 503, SLOW, {"Retry-After": RETRY_AFTER_S})
+                return _error(request, 503, SLOW, {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
             except ConnectionFailure as exc:
                 log.warning("database unavailable on %s: %s", request.url.path, type(exc).__name__)
-                return _error(request, 503, DOWN, {"Retry-After": RETRY_AFTER_S})
+                return _error(request, 503, DOWN, {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
 
         return handle_page
 
