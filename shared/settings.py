@@ -82,6 +82,7 @@ class HttpSettings(ServiceSettings):
 
     # Loopback by default: exposing a service is a decision (compose sets 0.0.0.0 inside its network).
     host: str = "127.0.0.1"
+    port: int = Field(ge=1, le=65535)  # each service sets its own default
     api_keys: Annotated[tuple[ApiKey, ...], NoDecode] = Field(
         description="Comma-separated keys, each `KEY` (write scope) or `KEY:read` / `KEY:write`."
     )

@@ -1,6 +1,8 @@
 """Running an HTTP service process: JSON logs, uvicorn with pinned limits and a graceful stop."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import uvicorn
 from fastapi import FastAPI
@@ -8,6 +10,7 @@ from fastapi import FastAPI
 from shared.http.protocol import MAX_HEADER_BYTES as MAX_HEADER_BYTES  # still importable from here
 from shared.http.protocol import BoundedHttpToolsProtocol
 from shared.logs import configure_logging
+from shared.settings import HttpSettings, load_settings
 
 # Docker sends SIGKILL 10 s after SIGTERM; in-flight requests get most of that to finish.
 GRACEFUL_SHUTDOWN_S = 8
@@ -32,4 +35,20 @@ def serve(app: FastAPI, *, service: str, host: str, port: int, log_level: str, l
         server_header=False,  # no software version for a scanner to match against
         # Nothing depends on the client address, so forwarded headers are not trusted.
         proxy_headers=False,
+    )
+
+
+S = TypeVar("S", bound=HttpSettings)
+
+
+def run_service(service: str, settings: Callable[[], S], create_app: Callable[[S], FastAPI]) -> None:
+    """A service's `__main__`: its settings (or exit 2 with the reason), then its app, served until stopped."""
+    loaded = load_settings(settings, service)
+    serve(
+        create_app(loaded),
+        service=service,
+        host=loaded.host,
+        port=loaded.port,
+        log_level=loaded.log_level,
+        log_file=loaded.log_file,
     )
