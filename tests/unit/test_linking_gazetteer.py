@@ -96,8 +96,8 @@ def test_a_region_labelled_loc_is_not_a_province_or_city_of_that_name(linker: Li
 
 
 def test_gaza_is_the_city_of_that_name_and_the_gaza_strip_is_no_record_of_either_package(gazetteer: Gazetteer) -> None:
-    """Why "Gaza" and "Gaza Strip" stay two ids: GeoNames knows Gaza the city (also "Gaza City"), ISO 3166-2 two
-    governorates and a Mozambican province named Gaza, and neither package the Strip."""
+    """Why "Gaza" and "Gaza Strip" stay two ids: GeoNames knows Gaza the city (also "Gaza City"), ISO 3166-2 a
+    Palestinian governorate and a Mozambican province named Gaza, and neither package the Strip."""
     city = gazetteer.find("Gaza")
     assert city is not None and (city.kind, city.kb) == ("city", {"geonames": 281133})
     assert gazetteer.find("Gaza City") == city
