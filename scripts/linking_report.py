@@ -7,7 +7,9 @@ then links every article in arrival order against an in-memory registry, as the 
 and prints the top entities by article count before (article-level ids) and after (corpus ids), with the
 groups of ids in the top that name one entity. A group is found by evidence the linker does not use on its own
 top-level ranking: ids whose names share a gazetteer record, a surname-only person and the full names ending
-with it, or one slug under two labels.
+with it, an organisation's head noun alone and the full names it heads ("House", "House of Representatives"),
+a place's name and that name with one more word ("Gaza", "Gaza Strip"), or one slug under two labels (a
+language and its speakers, "Spanish", are two entities).
 """
 
 import argparse
@@ -19,9 +21,10 @@ from devstack.enriched_corpus import enriched_corpus
 from devstack.workspace import ROOT, STATE_DIR_NAME
 from services.enrich.linking import Linker, MemoryRegistry
 from services.enrich.linking.gazetteer import Gazetteer
+from services.enrich.linking.labels import one_entity
 from services.enrich.linking.parties import group_key, party_keys
 from shared.documents import ArticleDocument
-from shared.entity_keys import name_key
+from shared.entity_keys import head_key, name_key
 
 BATCH = 16  # the worker's batch size: the registry learns between batches, as it does in the store
 
@@ -116,6 +119,16 @@ def split_groups(top: Sequence[str], names: dict[str, Counter[str]], counts: Cou
             full_words = key_of(full).split()
             if len(words) < len(full_words) and full_words[-1] == words[-1] and words[0] in (full_words[0], words[-1]):
                 join(short, full)
+    for short in top:
+        label, words = short.partition(":")[0], key_of(short).split()
+        for longer in top:
+            if longer.partition(":")[0] != label or longer == short:
+                continue
+            longer_key = key_of(longer)
+            if label == "org" and len(words) == 1 and head_key(longer_key) == f"^{words[0]}":
+                join(short, longer)
+            if label in ("gpe", "loc") and longer_key.split()[:-1] == words:
+                join(short, longer)
     groups: dict[str, list[str]] = {}
     for identifier in top:
         groups.setdefault(find(identifier), []).append(identifier)
@@ -129,7 +142,9 @@ def label_drift(top: Sequence[str], counts: Counter[str]) -> list[tuple[str, str
         by_slug.setdefault(identifier.partition(":")[2], []).append(identifier)
     drifted = []
     for identifier in top:
-        best = max(by_slug[identifier.partition(":")[2]], key=lambda other: counts[other])
+        label = identifier.partition(":")[0].upper()
+        same = [o for o in by_slug[identifier.partition(":")[2]] if one_entity(label, o.partition(":")[0].upper())]
+        best = max(same, key=lambda other: counts[other])
         if best != identifier:
             drifted.append((identifier, best))
     return drifted

@@ -3,7 +3,9 @@ service's prefix search matches.
 
 `name_key` is the form two spellings of one name share: accents, case, the dots of abbreviations ("U.S." =
 "US"), other punctuation, a leading "the" and a trailing possessive do not tell names apart. A person's record
-also holds family keys (`family_keys`), by which the linker finds the full names a surname alone may mean.
+also holds family keys (`family_keys`), by which the linker finds the full names a surname alone may mean, and
+an institution's record its head key (`head_key`), by which it finds the full names a head noun alone may mean
+("the House").
 """
 
 import functools
@@ -19,6 +21,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 # A family-name key starts with a character `name_key` never leaves in a key, so a prefix search on names
 # typed by a user never reaches one.
 FAMILY_MARK = "~"
+HEAD_MARK = "^"  # likewise for an institution's head noun
 
 
 # The worker keys every entity of a batch several times (its lookups, the operators' rules, the linking and the
@@ -58,10 +61,20 @@ def short_form_key(key: str) -> str | None:
     return f"{FAMILY_MARK}{key}" if 1 <= len(words) <= 2 else None
 
 
+def head_key(key: str) -> str | None:
+    """The head key an institution's name answers to: the noun its "of" phrase qualifies, "house of
+    representatives" and "us house of representatives" -> "^house"; None for a name without one ("white house",
+    whose "House" is never "the House" of a parliament)."""
+    before, of, _ = key.partition(" of ")
+    return f"{HEAD_MARK}{before.rpartition(' ')[2]}" if of and before else None
+
+
 def record_keys(name: str, label: str, aliases: Iterable[str] = ()) -> list[str]:
-    """The `keys` a registry record holds for an entity linked to it: its name and aliases normalised, and for
-    a person's full name its family keys."""
+    """The `keys` a registry record holds for an entity linked to it: its name and aliases normalised, for a
+    person's full name its family keys, and for an organisation's its head key."""
     keys = {name_key(text) for text in (name, *aliases)} - {""}
     if label == "PERSON":
         keys.update(family for key in list(keys) for family in family_keys(key))
+    if label == "ORG":
+        keys.update(head for key in list(keys) if (head := head_key(key)) is not None)
     return sorted(keys)

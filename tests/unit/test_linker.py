@@ -205,3 +205,94 @@ def test_a_second_entity_of_one_name_in_an_article_is_the_same_corpus_entity(lin
     second = entity("John Smith", "PERSON").model_copy(update={"id": "person:john-smith-2"})
     [document] = linker.link([article("a1", entity("John Smith", "PERSON"), second)], []).documents
     assert document.corpus_entities == ["person:john-smith"]
+
+
+def test_the_house_alone_is_the_house_its_article_names_in_full(linker: Linker) -> None:
+    documents = linker.link(
+        [
+            article(
+                "a1", entity("House", "ORG"), entity("House of Representatives", "ORG"), entity("White House", "ORG")
+            )
+        ],
+        [record("House of Commons", "ORG", 50)],
+    ).documents
+    assert links(documents) == [
+        ("org:house", "org:house-of-representatives", "short-name"),
+        ("org:house-of-representatives", "org:house-of-representatives", "same-id"),
+        ("org:white-house", "org:white-house", "same-id"),
+    ]
+
+
+def test_the_house_alone_prefers_the_unqualified_full_name_of_its_article(linker: Linker) -> None:
+    [document] = linker.link(
+        [
+            article(
+                "a1",
+                entity("House", "ORG"),
+                entity("U.S. House of Representatives", "ORG"),
+                entity("House of Representatives", "ORG"),
+            )
+        ],
+        [],
+    ).documents
+    assert document.entities[0].corpus_id == "org:house-of-representatives"
+
+
+def test_the_house_alone_in_an_article_naming_two_houses_is_kept_apart(linker: Linker) -> None:
+    [document] = linker.link(
+        [article("a1", entity("House", "ORG"), entity("House of Commons", "ORG"), entity("House of Lords", "ORG"))],
+        [record("House of Commons", "ORG", 50)],
+    ).documents
+    assert document.entities[0].corpus_id == "org:house"
+
+
+def test_the_house_alone_links_to_the_full_name_that_dominates_the_corpus(linker: Linker) -> None:
+    """The White House has no "of" phrase: it is never "the House", however often the corpus names it."""
+    registry = [
+        record("House of Representatives", "ORG", 40),
+        record("House of Lords", "ORG", 4),
+        record("White House", "ORG", 90),
+    ]
+    [document] = linker.link([article("a1", entity("House", "ORG"))], registry).documents
+    assert links([document]) == [("org:house", "org:house-of-representatives", "short-name")]
+    assert document.entities[0].link is not None and "91%" in (document.entities[0].link.detail or "")
+
+
+def test_the_house_alone_is_kept_apart_when_no_full_name_dominates_the_corpus(linker: Linker) -> None:
+    registry = [record("House of Representatives", "ORG", 35), record("House of Commons", "ORG", 20)]
+    [document] = linker.link([article("a1", entity("House", "ORG"))], registry).documents
+    assert document.corpus_entities == ["org:house"]
+
+
+def test_a_batch_needs_the_head_key_of_an_institution_named_by_its_head_alone(linker: Linker) -> None:
+    lookups = linker.lookups([article("a1", entity("House", "ORG"), entity("White House", "ORG"))])
+    assert "^house" in lookups.keys
+    assert "^white house" not in lookups.keys
+
+
+def test_a_language_and_its_speakers_keep_their_own_labels(linker: Linker) -> None:
+    """ "in Spanish" is the language, "Spanish troops" the people: the corpus's majority label says nothing of which
+    one an article meant."""
+    registry = [record("Spanish", "NORP", 27), record("English", "LANGUAGE", 30)]
+    [document] = linker.link(
+        [article("a1", entity("Spanish", "LANGUAGE"), entity("English", "NORP"))], registry
+    ).documents
+    assert document.corpus_entities == ["language:spanish", "norp:english"]
+
+
+def test_a_person_the_article_also_names_by_surname_alone_stays_a_person(linker: Linker) -> None:
+    registry = [record("Morgan Tsvangirai", "ORG", 9)]
+    documents = linker.link(
+        [
+            article("a1", entity("Morgan Tsvangirai", "PERSON", "Tsvangirai")),
+            article("a2", entity("Morgan Tsvangirai", "PERSON")),
+        ],
+        registry,
+    ).documents
+    assert [d.corpus_entities for d in documents] == [["person:morgan-tsvangirai"], ["org:morgan-tsvangirai"]]
+
+
+def test_a_company_the_model_called_a_person_is_the_company_the_corpus_knows(linker: Linker) -> None:
+    registry = [record("Twitter", "ORG", 37), record("Twitter", "PRODUCT", 1)]
+    [document] = linker.link([article("a1", entity("Twitter", "PERSON"))], registry).documents
+    assert links([document]) == [("person:twitter", "org:twitter", "label")]

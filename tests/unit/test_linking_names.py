@@ -3,7 +3,7 @@
 import pytest
 
 from services.enrich.linking.parties import singular
-from shared.entity_keys import family_keys, name_key, short_form_key
+from shared.entity_keys import family_keys, head_key, name_key, record_keys, short_form_key
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,22 @@ def test_a_full_name_answers_to_its_surname_and_to_its_first_and_last_names() ->
 )
 def test_a_groups_name_has_one_singular(plural: str, one: str) -> None:
     assert singular(plural) == one
+
+
+@pytest.mark.parametrize(
+    ("key", "head"),
+    [
+        ("house of representatives", "^house"),
+        ("u s house of representatives", "^house"),
+        ("bank of england", "^bank"),
+        ("white house", None),
+        ("house", None),
+    ],
+)
+def test_an_institutions_head_is_the_noun_its_of_phrase_qualifies(key: str, head: str | None) -> None:
+    assert head_key(key) == head
+
+
+def test_only_an_organisations_record_answers_to_its_head() -> None:
+    assert "^house" in record_keys("House of Representatives", "ORG")
+    assert "^house" not in record_keys("House of Representatives", "GPE")

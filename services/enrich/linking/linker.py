@@ -6,7 +6,9 @@ For each entity the first rule that applies decides, and `Entity.link` says whic
   gazetteer   a country, subdivision, continent or city by name or alias (`gazetteer`): "U.S." is the United States;
   alias       an acronym spelt out in the article ("UN" -> United Nations, `acronyms`), or a group's singular,
               nickname or party ("Tories" -> Conservative Party, `parties`);
-  short-name  a person's surname alone, when one full name dominates the corpus (`short_names`);
+  short-name  a person's surname alone, when one full name dominates the corpus, or an institution's head noun
+              alone ("the House"), when its article or the corpus names one full name with that head
+              (`short_names`);
   label       a name the corpus holds mostly under another label (`labels`);
   same-id     otherwise the entity's own id (without the `-2` an article gives a second entity of one name).
 """
@@ -26,7 +28,7 @@ from shared.registry import CorpusEntity, RegistryLookup
 
 # Bumped whenever the links of the same articles, registry and overrides can change; `newsflow entities relink`
 # re-links stored articles whose version differs.
-LINKER_VERSION = "1"
+LINKER_VERSION = "2"
 PARTY_MIN_ARTICLES = 3  # a party record this well attested takes its members' group name
 _LABELS_BY_PREFIX = {label.lower(): label for label in ENTITY_LABELS}
 
@@ -53,6 +55,8 @@ class Linker:
                 keys.add(key)
                 if entity.label == "PERSON" and (family := short_form_key(key)) is not None:
                     keys.add(family)
+                if entity.label == "ORG" and (head := short_names.institution_head(key)) is not None:
+                    keys.add(head)
                 if entity.label == "NORP" or parties.is_nickname(key):
                     keys.update(parties.party_keys(key))
         return RegistryLookup(keys=frozenset(keys - {""}))
@@ -73,7 +77,7 @@ class Linker:
         linked = []
         seeds: dict[str, CorpusEntity] = {}
         for document in documents:
-            entities = [self._linked(document.id, entity, index, rules) for entity in document.entities]
+            entities = self._linked(document, index, rules)
             for entity in entities:
                 # The entity carrying the corpus id as its own names it best; else the first linked there.
                 if entity.corpus_id not in seeds or entity.id == entity.corpus_id:
@@ -98,11 +102,36 @@ class Linker:
         name = next((alias for alias in entity.aliases if _id(entity.label, alias) == corpus_id), entity.name)
         return CorpusEntity(name, label_of(corpus_id, entity.label), {})
 
-    def _linked(self, article_id: str, entity: Entity, index: RegistryIndex, rules: Overrides) -> Entity:
-        corpus_id, link = self._automatic(entity, index)
-        if (override := rules.decide(article_id, entity.id, entity.name, corpus_id)) is not None:
-            corpus_id, link = override[0], EntityLink(method="override", detail=override[1])
-        return entity.model_copy(update={"corpus_id": corpus_id, "link": link})
+    def _linked(self, document: ArticleDocument, index: RegistryIndex, rules: Overrides) -> list[Entity]:
+        found = [self._automatic(entity, index) for entity in document.entities]
+        # An institution's head noun alone reads the article's other organisations, linked first.
+        named = [
+            (name_key(e.name), corpus_id)
+            for e, (corpus_id, _) in zip(document.entities, found, strict=True)
+            if e.label == "ORG"
+        ]
+        linked = []
+        for entity, (corpus_id, link) in zip(document.entities, found, strict=True):
+            if entity.label == "ORG" and link.method == "same-id":
+                corpus_id, link = self._institution(name_key(entity.name), named, index) or (corpus_id, link)
+            if (override := rules.decide(document.id, entity.id, entity.name, corpus_id)) is not None:
+                corpus_id, link = override[0], EntityLink(method="override", detail=override[1])
+            linked.append(entity.model_copy(update={"corpus_id": corpus_id, "link": link}))
+        return linked
+
+    @staticmethod
+    def _institution(key: str, named: list[tuple[str, str]], index: RegistryIndex) -> tuple[str, EntityLink] | None:
+        # The article's own full names decide when it has any: two of them leave the head noun ambiguous.
+        if in_article := short_names.institution_in_article(key, named):
+            if len(in_article) > 1:
+                return None
+            return in_article.pop(), EntityLink(
+                method="short-name", detail="the full name with this head in the article"
+            )
+        if (found := short_names.institution(key, index)) is not None:
+            detail = f"{found.record.name or found.record.id}: {found.share:.0%} of the articles naming a full name"
+            return found.record.id, EntityLink(method="short-name", detail=detail)
+        return None
 
     def _automatic(self, entity: Entity, index: RegistryIndex) -> tuple[str, EntityLink]:
         key = name_key(entity.name)
@@ -121,7 +150,7 @@ class Linker:
         # A party's nickname is the party whatever the model called it ("Tories" as an organisation).
         if (entity.label == "NORP" or parties.is_nickname(key)) and (group := self._group(key, index)) is not None:
             return group
-        if (other := labels.settled(key, entity.label, index)) is not None:
+        if (other := labels.settled(key, entity.label, index, entity.aliases)) is not None:
             return other.id, EntityLink(method="label", detail=f"{other.label} in {other.articles} articles")
         return f"{entity.label.lower()}:{slug(entity.name)}", EntityLink(method="same-id")
 
