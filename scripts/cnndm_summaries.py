@@ -1,6 +1,6 @@
 """Summary development data from CNN/DailyMail articles, in the layout `newsflow eval summary DIR` reads.
 
-    .venv/bin/python -m scripts.cnndm_summaries CSV OUT [--first 0] [--count 500] [--reference oracle|highlights]
+    .venv/bin/python -m scripts.cnndm_summaries CSV OUT [--first 0] [--count 500] [--reference oracle|long|highlights]
 
 CSV has the columns `article` and `highlights` (the CNN/DailyMail 3.0.0 validation subset named in
 docs/enrichment.md). Rows `first` .. `first + count - 1` become `OUT/News Articles/cnndm/<row>.txt` (an empty first
@@ -11,12 +11,16 @@ scores low and close together. `--reference oracle` (the default) writes instead
 best match the highlights: chosen greedily, up to three, each adding the most ROUGE-1 + ROUGE-2 F1 (n-gram sets,
 lower-cased words) until none adds any, and kept in article order. That is how BertSum/PreSumm (Liu and Lapata,
 2019) label extractive training data, and it gives an extractive reference like the ones newswire summary sets
-hand out. Sentences are split by the model the enrichment uses, as `newsflow eval summary` splits them for its
+hand out. `--reference long` writes a longer extract, like the newswire sets whose references keep the important
+sentences (often 40% of them) rather than three: up to `LONG_SHARE` of the article's sentences, each adding the
+most ROUGE-1 + ROUGE-2 *recall* of the highlights (recall, because an F1 target stops after two or three sentences).
+Sentences are split by the model the enrichment uses, as `newsflow eval summary` splits them for its
 baselines, so a reference sentence is one a summariser could pick.
 """
 
 import argparse
 import csv
+import math
 import re
 import sys
 from collections.abc import Sequence
@@ -26,6 +30,7 @@ from services.enrich.nlp.annotation import annotate
 from services.enrich.nlp.annotator import Annotator
 
 ORACLE_SENTENCES = 3  # as in PreSumm's labelling; CNN/DailyMail highlights are three or four sentences
+LONG_SHARE = 0.4  # of an article's sentences, for `--reference long`
 CATEGORY = "cnndm"
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -36,6 +41,10 @@ def _ngrams(words: Sequence[str], n: int) -> NGrams:
     return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
 
 
+def _recall(candidate: NGrams, reference: NGrams) -> float:
+    return len(candidate & reference) / len(reference) if reference else 0.0
+
+
 def _f1(candidate: NGrams, reference: NGrams) -> float:
     overlap = len(candidate & reference)
     if not overlap:
@@ -44,8 +53,12 @@ def _f1(candidate: NGrams, reference: NGrams) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def oracle(sentences: Sequence[str], reference: str, size: int = ORACLE_SENTENCES) -> list[int]:
-    """Indices (in article order) of up to `size` sentences chosen greedily to maximise ROUGE-1 + ROUGE-2 F1."""
+def oracle(
+    sentences: Sequence[str], reference: str, size: int = ORACLE_SENTENCES, *, recall: bool = False
+) -> list[int]:
+    """Indices (in article order) of up to `size` sentences chosen greedily to maximise ROUGE-1 + ROUGE-2 F1
+    (or recall)."""
+    measure = _recall if recall else _f1
     target = _WORD.findall(reference.lower())
     wanted = (_ngrams(target, 1), _ngrams(target, 2))
     words = [_WORD.findall(sentence.lower()) for sentence in sentences]
@@ -59,7 +72,7 @@ def oracle(sentences: Sequence[str], reference: str, size: int = ORACLE_SENTENCE
         for index in range(len(sentences)):
             if index in chosen:
                 continue
-            score = _f1(have[0] | unigrams[index], wanted[0]) + _f1(have[1] | bigrams[index], wanted[1])
+            score = measure(have[0] | unigrams[index], wanted[0]) + measure(have[1] | bigrams[index], wanted[1])
             if score > pick_score:
                 pick, pick_score = index, score
         if pick < 0:
@@ -70,13 +83,18 @@ def oracle(sentences: Sequence[str], reference: str, size: int = ORACLE_SENTENCE
     return sorted(chosen)
 
 
+def long_size(sentences: int) -> int:
+    """How many sentences a long reference may keep: `LONG_SHARE` of the article, at least the usual three."""
+    return max(ORACLE_SENTENCES, math.ceil(LONG_SHARE * sentences))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("csv", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--first", type=int, default=0)
     parser.add_argument("--count", type=int, default=500)
-    parser.add_argument("--reference", choices=("oracle", "highlights"), default="oracle")
+    parser.add_argument("--reference", choices=("oracle", "long", "highlights"), default="oracle")
     args = parser.parse_args(argv)
     csv.field_size_limit(sys.maxsize)
     with args.csv.open(encoding="utf-8", newline="") as handle:
@@ -84,13 +102,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     numbers = range(args.first, args.first + len(rows))
     articles = [" ".join(row["article"].split()) for row in rows]  # one paragraph, as stored
     highlights = [" ".join(row["highlights"].split()) for row in rows]
-    if args.reference == "oracle":
+    if args.reference in ("oracle", "long"):
         nlp = Annotator.load().nlp
         references = []
         with nlp.memory_zone():
             for article, doc, highlight in zip(articles, nlp.pipe(articles, disable=["ner"]), highlights, strict=True):
                 sentences = [article[start:end] for start, end in annotate(doc).sentences]
-                references.append(" ".join(sentences[index] for index in oracle(sentences, highlight)))
+                if args.reference == "long":
+                    picked = oracle(sentences, highlight, long_size(len(sentences)), recall=True)
+                else:
+                    picked = oracle(sentences, highlight)
+                references.append(" ".join(sentences[index] for index in picked))
     else:
         references = highlights
     (args.out / "News Articles" / CATEGORY).mkdir(parents=True, exist_ok=True)

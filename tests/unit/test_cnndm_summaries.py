@@ -1,6 +1,6 @@
 """The oracle extract that serves as an extractive summary reference: greedy ROUGE-1 + ROUGE-2 against highlights."""
 
-from scripts.cnndm_summaries import oracle
+from scripts.cnndm_summaries import long_size, oracle
 
 SENTENCES = [
     "The mayor opened the new bridge on Monday.",
@@ -22,3 +22,16 @@ def test_the_oracle_takes_at_most_three_sentences() -> None:
 
 def test_nothing_in_common_gives_an_empty_extract() -> None:
     assert oracle(SENTENCES, "Completely unrelated words here") == []
+
+
+def test_a_long_reference_keeps_adding_sentences_that_cover_more_of_the_highlights() -> None:
+    highlights = "The mayor opened the new bridge on Monday . The bridge cost 40 million dollars . Residents came ."
+    # F1 stops when a sentence's extra words outweigh the one word it adds; recall takes every sentence that adds.
+    assert oracle(SENTENCES, highlights, 4) == [0, 3]
+    assert oracle(SENTENCES, highlights, 4, recall=True) == [0, 1, 3]
+
+
+def test_a_long_reference_is_two_fifths_of_the_article_but_never_fewer_than_three_sentences() -> None:
+    assert long_size(5) == 3
+    assert long_size(20) == 8
+    assert long_size(21) == 9
