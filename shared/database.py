@@ -14,6 +14,7 @@ ARTICLES = "articles"
 # The entity registry, the maintained counts, deleted articles' tombstones and operators' linking decisions
 # (shapes: shared/registry.py; the enrichment store keeps them in step with `articles`).
 ENTITIES = "entities"
+ENTITY_DAYS = "entity_days"  # the registry's articles per entity and day, in monthly buckets
 COUNTERS = "counters"
 TOMBSTONES = "tombstones"
 ENTITY_OVERRIDES = "entity_overrides"
@@ -90,6 +91,11 @@ def articles(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
 
 def entities(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
     return db[ENTITIES]
+
+
+def entity_days(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
+    """Buckets read by `_id` (one entity's months are one `_id` range): no index of their own."""
+    return db[ENTITY_DAYS]
 
 
 def counters(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
