@@ -62,6 +62,9 @@ ENTITY_INDEXES = [
     IndexModel([("keys", ASCENDING)], name="keys"),
     IndexModel([("ids", ASCENDING)], name="ids"),
 ]
+# An entity's day buckets in month order, for its page and timeline: an equality and a range, which SecantusDB
+# serves from an index (it scans the whole collection for a range of `_id`s).
+ENTITY_DAY_INDEXES = [IndexModel([("entity", ASCENDING), ("month", ASCENDING)], name="entity_month")]
 # The per-day documents, so a reader sizes a time window from the days' counts.
 COUNTER_INDEXES = [IndexModel([("field", ASCENDING), ("day", ASCENDING)], name="field_day")]
 
@@ -94,7 +97,6 @@ def entities(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
 
 
 def entity_days(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
-    """Buckets read by `_id` (one entity's months are one `_id` range): no index of their own."""
     return db[ENTITY_DAYS]
 
 
@@ -116,6 +118,7 @@ async def ensure_indexes(db: AsyncDatabase[Document]) -> None:
         await articles(db).drop_index(name)
     await articles(db).create_indexes(ARTICLE_INDEXES)
     await entities(db).create_indexes(ENTITY_INDEXES)
+    await entity_days(db).create_indexes(ENTITY_DAY_INDEXES)
     await counters(db).create_indexes(COUNTER_INDEXES)
 
 

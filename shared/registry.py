@@ -13,7 +13,8 @@ stored form (`shared.database.to_mongo`, or the fields `CONTRIBUTION_FIELDS` of 
     {_id: "<corpus id>|YYYY-MM", entity: <corpus id>, month: "YYYY-MM", days: {"DD": n}}
     Kept apart from the record, so that the record, which every ranking reads whole (SecantusDB decodes whole
     documents whatever the projection), does not grow with the corpus's age, and an update of a record does not
-    rewrite a year of days. An entity's buckets are one `_id` range (`bucket_range`), in month order.
+    rewrite a year of days. A ranking reads the buckets it needs by `_id`; an entity's page and timeline read
+    its months through the index on `(entity, month)` (`bucket_query`): SecantusDB walks no `_id` range.
 `counters`:
     {_id: "articles", total, status: {<status>: n}, language: {<code>: n}, source: {<source key>: {name, count}},
      label: {<LABEL>: n}}  (articles without a language or source are not counted under those: total - sum)
@@ -84,14 +85,10 @@ def bucket_id(entity: str, month: str) -> str:
     return f"{entity}{BUCKET_SEPARATOR}{month}"
 
 
-def bucket_range(entity: str, first: str | None = None, last: str | None = None) -> dict[str, str]:
-    """An `_id` condition for the entity's buckets, of the months `first` to `last` (`YYYY-MM`) when given."""
-    low = bucket_id(entity, first or "")
-    return (
-        {"$gte": low, "$lte": bucket_id(entity, last)}
-        if last is not None
-        else {"$gte": low, "$lt": bucket_id(entity, BUCKET_END)}
-    )
+def bucket_query(entity: str, first: str | None = None, last: str | None = None) -> dict[str, Any]:
+    """A query for the entity's buckets, of the months `first` to `last` (`YYYY-MM`) when given."""
+    months = ({"$gte": first} if first is not None else {}) | ({"$lte": last} if last is not None else {})
+    return {"entity": entity} | ({"month": months} if months else {})
 
 
 def bucket_days(bucket: Mapping[str, Any]) -> dict[str, int]:

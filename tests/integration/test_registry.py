@@ -90,7 +90,7 @@ async def _entity(db: Db, id: str) -> dict[str, Any]:
 
 async def _buckets(db: Db, entity: str) -> dict[str, dict[str, Any]]:
     """The entity's day buckets by `_id`, without it; days counted 0 left out."""
-    found = database.entity_days(db).find({"_id": {"$gte": f"{entity}|", "$lt": f"{entity}|~"}})
+    found = database.entity_days(db).find({"entity": entity})
     return {
         bucket.pop("_id"): bucket | {"days": {day: n for day, n in bucket["days"].items() if n}}
         async for bucket in found

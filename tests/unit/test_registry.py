@@ -13,7 +13,8 @@ from shared.registry import (
     RegistryRecord,
     Tally,
     bucket_days,
-    bucket_range,
+    bucket_id,
+    bucket_query,
     contribution,
     day_key,
     name_key,
@@ -51,20 +52,13 @@ def test_the_day_is_the_utc_day() -> None:
     assert day_key(datetime.fromisoformat("2026-12-04T01:00:00+05:00")) == "2026-12-03"
 
 
-def test_an_entitys_buckets_are_one_id_range_in_month_order() -> None:
-    ids = ["gpe:rome|2025-12", "gpe:rome|2026-01", "gpe:rome|2026-02", "gpe:rome-x|2026-01", "gpe:rom|2026-01"]
-
-    def within(condition: dict[str, str]) -> list[str]:
-        return [
-            id
-            for id in ids
-            if id >= condition["$gte"]
-            and ("$lt" not in condition or id < condition["$lt"])
-            and ("$lte" not in condition or id <= condition["$lte"])
-        ]
-
-    assert within(bucket_range("gpe:rome")) == ids[:3]
-    assert within(bucket_range("gpe:rome", "2026-01", "2026-02")) == ids[1:3]
+def test_an_entitys_buckets_are_found_by_entity_and_month() -> None:
+    assert bucket_id("gpe:rome", "2026-01") == "gpe:rome|2026-01"
+    assert bucket_query("gpe:rome") == {"entity": "gpe:rome"}
+    assert bucket_query("gpe:rome", "2025-12", "2026-02") == {
+        "entity": "gpe:rome",
+        "month": {"$gte": "2025-12", "$lte": "2026-02"},
+    }
     assert bucket_days({"month": "2026-02", "days": {"03": 2, "04": 0}}) == {"2026-02-03": 2}
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from services.query.repository.filters import Condition
 from services.query.repository.timed import TimedCollection
 from shared.database import Document
-from shared.registry import bucket_days, bucket_id, bucket_range
+from shared.registry import bucket_days, bucket_id, bucket_query
 
 # Share of the articles a search word is assumed to appear in: the store counts no words, so a listing first
 # assumes the word is everywhere (its window then never holds more than it may read) and widens the window
@@ -91,15 +91,10 @@ class Corpus:
 
     async def day_counts(self, entity_id: str, first: date | None = None, last: date | None = None) -> dict[date, int]:
         """An entity's articles per day (days without any left out), of the months `first` to `last` when given:
-        its buckets are one `_id` range, a document per month it was seen in."""
+        a bucket per month it was seen in, read through the index on `(entity, month)`."""
         months = (f"{first:%Y-%m}" if first else None, f"{last:%Y-%m}" if last else None)
-        found = await self.days.find({"_id": bucket_range(entity_id, *months)}).to_list()
-        return {
-            date.fromisoformat(day): count
-            for bucket in found
-            if bucket.get("entity") == entity_id  # an id holding the separator could share the range
-            for day, count in bucket_days(bucket).items()
-        }
+        found = await self.days.find(bucket_query(entity_id, *months)).to_list()
+        return {date.fromisoformat(day): count for bucket in found for day, count in bucket_days(bucket).items()}
 
     async def in_days(self, entity_ids: list[str], days: list[str]) -> Counter[str]:
         """The articles of each entity in `days` (`YYYY-MM-DD`), from the buckets of the months they touch."""
