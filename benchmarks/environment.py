@@ -21,7 +21,7 @@ from devstack.pipeline import RunningPipeline, running_pipeline
 from devstack.secantus import mongodb_server
 from devstack.stack import ServiceProcess
 from shared import topology
-from shared.database import ARTICLES, COUNTERS, ENTITIES, TOMBSTONES, Document
+from shared.database import ARTICLES, COUNTERS, ENTITIES, ENTITY_DAYS, TOMBSTONES, Document
 
 # A rate limit is a policy, not a capacity: raised so that it never answers 429 while the benchmark measures.
 BENCH_RATE_LIMIT = "10000000/minute"
@@ -88,7 +88,7 @@ class Environment:
         """Every stored article gone, with what the store keeps beside them (registry, counters, tombstones), so
         the next run starts from an empty corpus whatever the last one stored."""
         db = self.mongo[self.pipeline.database]
-        for collection in (ARTICLES, ENTITIES, COUNTERS, TOMBSTONES):
+        for collection in (ARTICLES, ENTITIES, ENTITY_DAYS, COUNTERS, TOMBSTONES):
             await db[collection].delete_many({})
 
     async def post_batch(self, articles: Sequence[CorpusArticle]) -> int:

@@ -1,13 +1,17 @@
-"""`newsflow entities recount`: the entity registry's and the counters' counts summed again from the stored
-articles, compared with the maintained ones, and (unless only checking) written in their place.
+"""`newsflow entities recount`: the entity registry's (with its day buckets, `entity_days`) and the counters'
+counts summed again from the stored articles, compared with the maintained ones, and (unless only checking)
+written in their place.
 
 The store keeps the counts exact by applying each write's difference in the write's transaction, so a
 difference here means something wrote to `articles` around the store (or a bug). The articles are read a page
 at a time by `_id`, so memory holds one page and the tally, whose size is that of the registry, not the corpus.
 Run it with the workers stopped: an article stored during the recount may show as a difference (run it again).
+
+A record of the earlier layout holds its per-day counts itself (`days`): they show as differences, and the
+rewrite moves them to the buckets (recounted) and removes the field.
 """
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,14 +104,20 @@ def _entity_rewrite(id: str, maintained: Mapping[str, Any] | None, recounted: Ch
         "mentions": counts.get("mentions", 0),
         # An alias key left only with a spelling (its count 0) is not kept.
         "aliases": {key: alias for key, alias in counts.get("aliases", {}).items() if alias.get("count")},
-        "days": counts.get("days", {}),
         "ids": sorted(recounted.add.get("ids", set()) | set(maintained.get("ids", ()) if maintained else ())),
         "keys": sorted(keys),
     }
     update: dict[str, Any] = {"$set": fields}
+    if maintained is not None and "days" in maintained:
+        update["$unset"] = {"days": ""}  # the earlier layout's day counts, now in `entity_days`
     if recounted.on_insert:
         update["$setOnInsert"] = recounted.on_insert
     return UpdateOne({"_id": id}, update, upsert=True)
+
+
+def _bucket_rewrite(id: str, recounted: Change) -> ReplaceOne[Document]:
+    fields = nested({path: amount for path, amount in recounted.inc.items() if amount}) | recounted.on_insert
+    return ReplaceOne({"_id": id}, fields, upsert=True)
 
 
 def _counter_rewrite(id: str, recounted: Change) -> ReplaceOne[Document]:
@@ -124,6 +134,30 @@ async def _write(collection: AsyncCollection[Document], writes: list[Any]) -> No
         await collection.bulk_write(writes[start : start + WRITES], ordered=False)
 
 
+async def _compare(
+    collection: AsyncCollection[Document],
+    name: str,
+    recounted: Mapping[str, Change],
+    rewrite: Callable[[str, Change], ReplaceOne[Document]],
+) -> tuple[list[Difference], list[ReplaceOne[Document] | DeleteOne]]:
+    """The differences of a collection whose records hold counts only, and the writes that replace them: a
+    record the recount has no count for is deleted."""
+    differences: list[Difference] = []
+    writes: list[ReplaceOne[Document] | DeleteOne] = []
+    seen: set[str] = set()
+    async for record in _each(collection):
+        id = record["_id"]
+        seen.add(id)
+        found = _differences(name, id, record, recounted.get(id, Change()))
+        differences += found
+        if found:
+            writes.append(DeleteOne({"_id": id}) if id not in recounted else rewrite(id, recounted[id]))
+    for id in sorted(recounted.keys() - seen):
+        differences += _differences(name, id, {}, recounted[id])
+        writes.append(rewrite(id, recounted[id]))
+    return differences, writes
+
+
 async def recount(db: AsyncDatabase[Document], *, write: bool) -> Recount:
     """Compare the maintained counts with the stored articles' sum; with `write`, put the sum in their place."""
     articles, summed = await tally(db)
@@ -136,28 +170,23 @@ async def recount(db: AsyncDatabase[Document], *, write: bool) -> Recount:
         recounted = summed.entities.get(id, Change())
         found = _differences(database.ENTITIES, id, record, recounted)
         differences += found
-        if found:
+        if found or "days" in record:  # the earlier layout's field goes, even when all its counts are 0
             entity_writes.append(_entity_rewrite(id, record, recounted))
     for id in sorted(summed.entities.keys() - seen):
         differences += _differences(database.ENTITIES, id, {}, summed.entities[id])
         entity_writes.append(_entity_rewrite(id, None, summed.entities[id]))
 
-    counter_writes: list[ReplaceOne[Document] | DeleteOne] = []
-    seen = set()
-    async for record in _each(database.counters(db)):
-        id = record["_id"]
-        seen.add(id)
-        found = _differences(database.COUNTERS, id, record, summed.counters.get(id, Change()))
-        differences += found
-        if found:
-            gone = id not in summed.counters
-            counter_writes.append(DeleteOne({"_id": id}) if gone else _counter_rewrite(id, summed.counters[id]))
-    for id in sorted(summed.counters.keys() - seen):
-        differences += _differences(database.COUNTERS, id, {}, summed.counters[id])
-        counter_writes.append(_counter_rewrite(id, summed.counters[id]))
+    bucket_differences, bucket_writes = await _compare(
+        database.entity_days(db), database.ENTITY_DAYS, summed.days, _bucket_rewrite
+    )
+    counter_differences, counter_writes = await _compare(
+        database.counters(db), database.COUNTERS, summed.counters, _counter_rewrite
+    )
+    differences += bucket_differences + counter_differences
 
     if write:
         await _write(database.entities(db), entity_writes)
+        await _write(database.entity_days(db), bucket_writes)
         await _write(database.counters(db), counter_writes)
     return Recount(articles=articles, differences=differences)
 

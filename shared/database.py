@@ -14,6 +14,7 @@ ARTICLES = "articles"
 # The entity registry, the maintained counts, deleted articles' tombstones and operators' linking decisions
 # (shapes: shared/registry.py; the enrichment store keeps them in step with `articles`).
 ENTITIES = "entities"
+ENTITY_DAYS = "entity_days"  # the registry's articles per entity and day, in monthly buckets
 COUNTERS = "counters"
 TOMBSTONES = "tombstones"
 ENTITY_OVERRIDES = "entity_overrides"
@@ -61,6 +62,9 @@ ENTITY_INDEXES = [
     IndexModel([("keys", ASCENDING)], name="keys"),
     IndexModel([("ids", ASCENDING)], name="ids"),
 ]
+# An entity's day buckets in month order, for its page and timeline: an equality and a range, which SecantusDB
+# serves from an index (it scans the whole collection for a range of `_id`s).
+ENTITY_DAY_INDEXES = [IndexModel([("entity", ASCENDING), ("month", ASCENDING)], name="entity_month")]
 # The per-day documents, so a reader sizes a time window from the days' counts.
 COUNTER_INDEXES = [IndexModel([("field", ASCENDING), ("day", ASCENDING)], name="field_day")]
 
@@ -92,6 +96,10 @@ def entities(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
     return db[ENTITIES]
 
 
+def entity_days(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
+    return db[ENTITY_DAYS]
+
+
 def counters(db: AsyncDatabase[Document]) -> AsyncCollection[Document]:
     return db[COUNTERS]
 
@@ -110,6 +118,7 @@ async def ensure_indexes(db: AsyncDatabase[Document]) -> None:
         await articles(db).drop_index(name)
     await articles(db).create_indexes(ARTICLE_INDEXES)
     await entities(db).create_indexes(ENTITY_INDEXES)
+    await entity_days(db).create_indexes(ENTITY_DAY_INDEXES)
     await counters(db).create_indexes(COUNTER_INDEXES)
 
 

@@ -7,8 +7,14 @@ pure function here, so the maintained counts and a recount agree by construction
 stored form (`shared.database.to_mongo`, or the fields `CONTRIBUTION_FIELDS` of a stored one).
 
 `entities` (one record per corpus entity, `_id` its corpus id):
-    {name, label, kb, articles, mentions, aliases: {<alias key>: {name, count}}, days: {"YYYY-MM-DD": n},
+    {name, label, kb, articles, mentions, aliases: {<alias key>: {name, count}},
      ids: [article-level entity ids linked here], keys: [name keys of its name and aliases]}
+`entity_days` (an entity's articles per day, one bucket per entity and month it was seen in):
+    {_id: "<corpus id>|YYYY-MM", entity: <corpus id>, month: "YYYY-MM", days: {"DD": n}}
+    Kept apart from the record, so that the record, which every ranking reads whole (SecantusDB decodes whole
+    documents whatever the projection), does not grow with the corpus's age, and an update of a record does not
+    rewrite a year of days. A ranking reads the buckets it needs by `_id`; an entity's page and timeline read
+    its months through the index on `(entity, month)` (`bucket_query`): SecantusDB walks no `_id` range.
 `counters`:
     {_id: "articles", total, status: {<status>: n}, language: {<code>: n}, source: {<source key>: {name, count}},
      label: {<LABEL>: n}}  (articles without a language or source are not counted under those: total - sum)
@@ -30,6 +36,9 @@ from shared.entity_keys import name_key as name_key  # re-exported: the form of 
 from shared.entity_keys import record_keys
 
 ARTICLE_COUNTER = "articles"
+# Between the corpus id and the month in a bucket's `_id`; `BUCKET_END` sorts after every month.
+BUCKET_SEPARATOR = "|"
+BUCKET_END = "~"
 DATE_FIELDS = ("received", "published")
 # Of a stored article, what its contribution reads: the store reads no more of the version it replaces.
 CONTRIBUTION_FIELDS = {
@@ -71,6 +80,23 @@ def day_key(moment: datetime | date) -> str:
     return moment.isoformat()
 
 
+def bucket_id(entity: str, month: str) -> str:
+    """The `entity_days` bucket of an entity's month (`YYYY-MM`)."""
+    return f"{entity}{BUCKET_SEPARATOR}{month}"
+
+
+def bucket_query(entity: str, first: str | None = None, last: str | None = None) -> dict[str, Any]:
+    """A query for the entity's buckets, of the months `first` to `last` (`YYYY-MM`) when given."""
+    months = ({"$gte": first} if first is not None else {}) | ({"$lte": last} if last is not None else {})
+    return {"entity": entity} | ({"month": months} if months else {})
+
+
+def bucket_days(bucket: Mapping[str, Any]) -> dict[str, int]:
+    """The day counts of a bucket by day (`YYYY-MM-DD`), zeros left out."""
+    month = bucket["month"]
+    return {f"{month}-{day}": int(count) for day, count in (bucket.get("days") or {}).items() if count > 0}
+
+
 @dataclass(frozen=True)
 class CorpusEntity:
     """What a new registry record starts with: the canonical name, label and knowledge-base ids."""
@@ -97,7 +123,6 @@ class RegistryRecord:
     articles: int
     mentions: int
     aliases: Mapping[str, AliasCount]
-    days: Mapping[str, int]
     ids: tuple[str, ...]
     keys: tuple[str, ...]
 
@@ -116,7 +141,6 @@ class RegistryRecord:
                 for key, alias in aliases.items()
                 if alias.get("count", 0) > 0
             },
-            days={day: int(count) for day, count in (stored.get("days") or {}).items() if count > 0},
             ids=tuple(stored.get("ids") or ()),
             keys=tuple(stored.get("keys") or ()),
         )
@@ -132,8 +156,9 @@ class RegistryLookup:
 
 @dataclass
 class Change:
-    """What one record of `entities` or `counters` gains: `$inc` amounts by field path, `$setOnInsert` values,
-    members for `$addToSet`, and `$min` values (an alias's spelling: the least one, whatever the order)."""
+    """What one record of `entities`, `entity_days` or `counters` gains: `$inc` amounts by field path,
+    `$setOnInsert` values, members for `$addToSet`, and `$min` values (an alias's spelling: the least one,
+    whatever the order)."""
 
     inc: Counter[str] = field(default_factory=Counter)
     on_insert: dict[str, Any] = field(default_factory=dict)
@@ -202,13 +227,14 @@ class Change:
 
 @dataclass
 class Tally:
-    """Changes to `entities` and to `counters`, by record id."""
+    """Changes to `entities`, to `entity_days` (by bucket id) and to `counters`, by record id."""
 
     entities: dict[str, Change] = field(default_factory=dict)
     counters: dict[str, Change] = field(default_factory=dict)
+    days: dict[str, Change] = field(default_factory=dict)
 
     def absorb(self, other: "Tally") -> None:
-        for mine, theirs in ((self.entities, other.entities), (self.counters, other.counters)):
+        for mine, theirs in ((self.entities, other.entities), (self.counters, other.counters), (self.days, other.days)):
             for record, change in theirs.items():
                 mine.setdefault(record, Change()).absorb(change)
 
@@ -217,7 +243,11 @@ class Tally:
             changes = {record: new.get(record, Change()).without(gone.get(record, Change())) for record in new | gone}
             return {record: change for record, change in changes.items() if not change.empty}
 
-        return Tally(entities=diff(self.entities, old.entities), counters=diff(self.counters, old.counters))
+        return Tally(
+            entities=diff(self.entities, old.entities),
+            counters=diff(self.counters, old.counters),
+            days=diff(self.days, old.days),
+        )
 
 
 def nested(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -237,12 +267,11 @@ def corpus_id(entity: Mapping[str, Any]) -> str:
     return str(entity.get("corpus_id") or entity["id"])
 
 
-def _entity_change(linked: list[Mapping[str, Any]], day: str, record: str, described: CorpusEntity | None) -> Change:
+def _entity_change(linked: list[Mapping[str, Any]], record: str, described: CorpusEntity | None) -> Change:
     """The contribution of one article to one corpus entity, from its entities linked there."""
     change = Change()
     change.inc["articles"] = 1
     change.inc["mentions"] = sum(int(entity.get("count", 0)) for entity in linked)
-    change.inc[f"days.{day}"] = 1
     surfaces = {surface for entity in linked for surface in (entity["name"], *(entity.get("aliases") or ()))}
     for surface in surfaces:
         key = safe_key(surface)
@@ -298,6 +327,10 @@ def contribution(stored: Mapping[str, Any], described: Mapping[str, CorpusEntity
     for entity in entities:
         by_record.setdefault(corpus_id(entity), []).append(entity)
     day = day_key(published or received)
+    month, day_of_month = day[:7], day[8:]
     for record, linked in by_record.items():
-        tally.entities[record] = _entity_change(linked, day, record, (described or {}).get(record))
+        tally.entities[record] = _entity_change(linked, record, (described or {}).get(record))
+        tally.days[bucket_id(record, month)] = Change(
+            inc=Counter({f"days.{day_of_month}": 1}), on_insert={"entity": record, "month": month}
+        )
     return tally

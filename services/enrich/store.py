@@ -2,10 +2,10 @@
 
 One call to `ArticleStore.store` is one transaction: it reads the stored versions and tombstones of the batch's
 ids, keeps the newest of each article (by `received_at`), links the new versions' entities, writes the articles
-and tombstones, and applies to `entities` and `counters` the difference between what the new versions and the
-replaced ones contribute (`shared.registry.contribution`). A redelivered message, a crash between two writes
-and two workers storing the same article at once therefore leave every count exact: a transaction writes all
-of it or nothing, and one that raced another is run again on what the other wrote.
+and tombstones, and applies to `entities`, `entity_days` and `counters` the difference between what the new
+versions and the replaced ones contribute (`shared.registry.contribution`). A redelivered message, a crash
+between two writes and two workers storing the same article at once therefore leave every count exact: a
+transaction writes all of it or nothing, and one that raced another is run again on what the other wrote.
 """
 
 import asyncio
@@ -244,6 +244,7 @@ class ArticleStore:
         """
         for collection, changes, known in (
             (database.entities(self._db), tally.entities, read),
+            (database.entity_days(self._db), tally.days, {}),
             (database.counters(self._db), tally.counters, {}),
         ):
             ids = sorted(changes)  # sorted, so two transactions touching the same records meet them in the same order

@@ -88,6 +88,15 @@ async def _entity(db: Db, id: str) -> dict[str, Any]:
     return found
 
 
+async def _buckets(db: Db, entity: str) -> dict[str, dict[str, Any]]:
+    """The entity's day buckets by `_id`, without it; days counted 0 left out."""
+    found = database.entity_days(db).find({"entity": entity})
+    return {
+        bucket.pop("_id"): bucket | {"days": {day: n for day, n in bucket["days"].items() if n}}
+        async for bucket in found
+    }
+
+
 async def test_a_stored_article_is_linked_and_counted(store: ArticleStore, db: Db) -> None:
     await store.store([_doc("a1", "Brussels hosted Merkel; Brussels agreed.", 0, published_at=_at(-60 * 24))])
 
@@ -96,16 +105,19 @@ async def test_a_stored_article_is_linked_and_counted(store: ArticleStore, db: D
     assert stored["corpus_entities"] == ["gpe:brussels", "person:merkel"]
     assert stored["linker_version"] and all(entity["corpus_id"] for entity in stored["entities"])
     brussels = await _entity(db, "gpe:brussels")
-    assert {key: brussels[key] for key in ("name", "label", "articles", "mentions", "days", "ids", "keys")} == {
+    assert {key: brussels[key] for key in ("name", "label", "articles", "mentions", "ids", "keys")} == {
         "name": "Brussels",
         "label": "GPE",
         "articles": 1,
         "mentions": 2,
-        "days": {"2026-11-26": 1},
         "ids": ["gpe:brussels"],
         "keys": ["brussels"],
     }
     assert brussels["aliases"] == {"brussels": {"name": "BRUSSELS", "count": 1}}
+    assert "days" not in brussels  # its days are counted in its month's bucket, the day it was published
+    assert await _buckets(db, "gpe:brussels") == {
+        "gpe:brussels|2026-11": {"entity": "gpe:brussels", "month": "2026-11", "days": {"26": 1}}
+    }
     totals = await database.counters(db).find_one({"_id": "articles"})
     assert totals is not None and totals["total"] == 1 and totals["label"] == {"GPE": 1, "PERSON": 1}
     assert await registry_drift(db) == []
@@ -129,17 +141,26 @@ async def test_the_registry_equals_a_recount_after_the_disorder_of_a_queue(store
     await store.store([_doc("a1", "Brussels again, with Obama.", 40)])
     # A delete older than the stored version changes nothing; a delete of an id never stored leaves a tombstone.
     await store.store([], [_deleted("a2", 5), _deleted("never-stored", 50)])
-    # A batch mixing all of it, in an order no queue promises.
+    # A batch mixing all of it, in an order no queue promises (the winner published in another month).
+    october = _at(-60 * 24 * 40)
     await store.store(
-        [_doc("a6", "Oslo.", 60), _doc("a6", "Oslo and Bergen.", 61), _doc("a3", "Rome.", 1)],
+        [
+            _doc("a6", "Oslo.", 60),
+            _doc("a6", "Oslo and Bergen.", 61, published_at=october),
+            _doc("a3", "Rome.", 1),
+        ],
         [_deleted("a4", 70), _deleted("a6", 60)],
     )
+    # A re-post moving an article to another month takes its days from the old bucket to the new one.
+    await store.store([_doc("a7", "Oslo.", 80)])
+    await store.store([_doc("a7", "Oslo.", 81, published_at=october)])
 
     assert await _bodies(db) == {
         "a1": "Brussels again, with Obama.",
         "a2": "Paris and Madrid and Paris.",
         "a3": "Obama in Rome and Berlin.",
         "a6": "Oslo and Bergen.",
+        "a7": "Oslo.",
     }
     tombstones = {_name(found["_id"]) async for found in database.tombstones(db).find({})}
     assert tombstones == {"a4", "a5", "never-stored"}
@@ -148,7 +169,14 @@ async def test_the_registry_equals_a_recount_after_the_disorder_of_a_queue(store
     assert (await _entity(db, "gpe:paris"))["mentions"] == 2
     assert await database.entities(db).count_documents({"_id": "gpe:vienna"}) == 0  # never stored, never counted
     totals = await database.counters(db).find_one({"_id": "articles"})
-    assert totals is not None and totals["total"] == 4 and totals["status"]["failed"] == 0
+    assert totals is not None and totals["total"] == 5 and totals["status"]["failed"] == 0
+    # The day counts live in the buckets, which the drift check above compares with a recount, not in records.
+    assert await database.entities(db).count_documents({"days": {"$exists": True}}) == 0
+    assert await _buckets(db, "gpe:oslo") == {
+        "gpe:oslo|2026-10": {"entity": "gpe:oslo", "month": "2026-10", "days": {"18": 2}},
+        "gpe:oslo|2026-11": {"entity": "gpe:oslo", "month": "2026-11", "days": {}},
+    }
+    assert await _buckets(db, "gpe:vienna") == {}
 
 
 async def test_a_new_record_inserted_equals_the_one_its_upsert_would_make(db: Db) -> None:
@@ -157,7 +185,11 @@ async def test_a_new_record_inserted_equals_the_one_its_upsert_would_make(db: Db
     tally = contribution(
         to_mongo(_doc("a1", "Brussels hosted Merkel and Obama; Brussels agreed.", 0, published_at=_at(-60)))
     )
-    for collection, changes in ((database.entities(db), tally.entities), (database.counters(db), tally.counters)):
+    for collection, changes in (
+        (database.entities(db), tally.entities),
+        (database.entity_days(db), tally.days),
+        (database.counters(db), tally.counters),
+    ):
         upserted = db[f"upserted_{collection.name}"]
         for id, change in changes.items():
             await collection.insert_one(change.record(id))
@@ -214,6 +246,9 @@ async def test_the_recount_finds_counts_changed_behind_the_stores_back_and_repai
     await database.entities(db).update_one({"_id": "gpe:rome"}, {"$inc": {"articles": 5}})
     await database.entities(db).delete_one({"_id": "gpe:oslo"})
     await database.counters(db).update_one({"_id": "articles"}, {"$inc": {"total": -1}})
+    await database.entity_days(db).update_one({"_id": "gpe:rome|2026-11"}, {"$inc": {"days.27": 3}})
+    await database.entity_days(db).insert_one({"_id": "gpe:rome|2026-01", "entity": "gpe:rome", "month": "2026-01"})
+    await database.entity_days(db).update_one({"_id": "gpe:rome|2026-01"}, {"$inc": {"days.05": 1}})
 
     drift = await registry_drift(db)
 
@@ -221,12 +256,44 @@ async def test_the_recount_finds_counts_changed_behind_the_stores_back_and_repai
         ("entities", "gpe:rome", "articles", 7, 2),
         ("entities", "gpe:oslo", "articles", 0, 1),
         ("counters", "articles", "total", 1, 2),
+        ("entity_days", "gpe:rome|2026-11", "days.27", 5, 2),
+        ("entity_days", "gpe:rome|2026-01", "days.05", 1, 0),
     }
     repaired = await recount(db, write=True)
     assert repaired.articles == 2 and repaired.differences == drift
     assert await registry_drift(db) == []
     oslo = await _entity(db, "gpe:oslo")
     assert oslo["name"] == "Oslo" and oslo["ids"] == ["gpe:oslo"] and oslo["aliases"]["oslo"]["count"] == 1
+    assert await _buckets(db, "gpe:rome") == {
+        "gpe:rome|2026-11": {"entity": "gpe:rome", "month": "2026-11", "days": {"27": 2}}
+    }
+
+
+async def test_a_recount_moves_the_day_counts_of_an_earlier_layout_to_the_buckets(store: ArticleStore, db: Db) -> None:
+    """A database written before the buckets: each record holds its own `days` and `entity_days` is empty."""
+    await store.store([_doc("a1", "Rome and Oslo.", 0), _doc("a2", "Rome.", 1, published_at=_at(-60 * 24 * 30))])
+    await database.entity_days(db).drop()
+    await database.entities(db).update_one({"_id": "gpe:rome"}, {"$set": {"days": {"2026-10-28": 1, "2026-11-27": 1}}})
+    await database.entities(db).update_one({"_id": "gpe:oslo"}, {"$set": {"days": {"2026-11-27": 1}}})
+
+    drift = await registry_drift(db)
+
+    assert {(d.collection, d.record, d.field, d.maintained, d.recounted) for d in drift} == {
+        ("entities", "gpe:rome", "days.2026-10-28", 1, 0),
+        ("entities", "gpe:rome", "days.2026-11-27", 1, 0),
+        ("entities", "gpe:oslo", "days.2026-11-27", 1, 0),
+        ("entity_days", "gpe:rome|2026-10", "days.28", 0, 1),
+        ("entity_days", "gpe:rome|2026-11", "days.27", 0, 1),
+        ("entity_days", "gpe:oslo|2026-11", "days.27", 0, 1),
+    }
+    await recount(db, write=True)
+    assert await registry_drift(db) == []
+    assert await database.entities(db).count_documents({"days": {"$exists": True}}) == 0
+    assert (await _entity(db, "gpe:rome"))["articles"] == 2
+    assert await _buckets(db, "gpe:rome") == {
+        "gpe:rome|2026-10": {"entity": "gpe:rome", "month": "2026-10", "days": {"28": 1}},
+        "gpe:rome|2026-11": {"entity": "gpe:rome", "month": "2026-11", "days": {"27": 1}},
+    }
 
 
 async def test_a_recount_rebuilds_a_lost_registry_as_the_store_kept_it(store: ArticleStore, db: Db) -> None:
@@ -234,16 +301,23 @@ async def test_a_recount_rebuilds_a_lost_registry_as_the_store_kept_it(store: Ar
     await store.store([], [_deleted("a1", 2)])
     kept = {found["_id"]: found async for found in database.entities(db).find({"articles": {"$gt": 0}})}
     counted = {found["_id"]: found async for found in database.counters(db).find({})}
+    buckets = {found["_id"]: found async for found in database.entity_days(db).find({})}
     await database.entities(db).drop()
+    await database.entity_days(db).drop()
     await database.counters(db).drop()
 
     await recount(db, write=True)
 
     rebuilt = {found["_id"]: found async for found in database.entities(db).find({"articles": {"$gt": 0}})}
     assert rebuilt.keys() == kept.keys()
-    for id, record in kept.items():
-        assert {k: v for k, v in rebuilt[id].items() if k != "days"} == {k: v for k, v in record.items() if k != "days"}
-        assert {d: n for d, n in rebuilt[id]["days"].items() if n} == {d: n for d, n in record["days"].items() if n}
+    assert rebuilt == kept
+    # A bucket whose days all fell to 0 is not rebuilt; every other one is, with the days counted.
+    rebuilt_buckets = {found["_id"]: found async for found in database.entity_days(db).find({})}
+    assert rebuilt_buckets == {
+        id: bucket | {"days": {day: n for day, n in bucket["days"].items() if n}}
+        for id, bucket in buckets.items()
+        if any(bucket["days"].values())
+    }
     recounted = {found["_id"]: found async for found in database.counters(db).find({})}
     assert recounted["articles"]["total"] == counted["articles"]["total"] == 1
 
@@ -255,6 +329,7 @@ async def test_without_the_registry_only_articles_and_tombstones_are_written(db:
     assert await _bodies(db) == {"a1": "Rome."}
     assert await database.tombstones(db).count_documents({}) == 1
     assert await database.entities(db).count_documents({}) == 0
+    assert await database.entity_days(db).count_documents({}) == 0
     assert await database.counters(db).count_documents({}) == 0
 
 

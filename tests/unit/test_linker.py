@@ -161,7 +161,7 @@ def test_a_stored_registry_record_reads_into_the_linkers_view() -> None:
         "kb": {},
         "articles": 40,
         "mentions": 90,
-        "days": {"2005-05-06": 4},
+        "days": {"2005-05-06": 4},  # a record of the earlier layout, its day counts not moved out yet
         "keys": ["tony blair", "blair", "~blair"],
     }
     view = RegistryRecord.from_mongo(stored)

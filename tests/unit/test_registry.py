@@ -12,6 +12,9 @@ from shared.registry import (
     CorpusEntity,
     RegistryRecord,
     Tally,
+    bucket_days,
+    bucket_id,
+    bucket_query,
     contribution,
     day_key,
     name_key,
@@ -49,6 +52,16 @@ def test_the_day_is_the_utc_day() -> None:
     assert day_key(datetime.fromisoformat("2026-12-04T01:00:00+05:00")) == "2026-12-03"
 
 
+def test_an_entitys_buckets_are_found_by_entity_and_month() -> None:
+    assert bucket_id("gpe:rome", "2026-01") == "gpe:rome|2026-01"
+    assert bucket_query("gpe:rome") == {"entity": "gpe:rome"}
+    assert bucket_query("gpe:rome", "2025-12", "2026-02") == {
+        "entity": "gpe:rome",
+        "month": {"$gte": "2025-12", "$lte": "2026-02"},
+    }
+    assert bucket_days({"month": "2026-02", "days": {"03": 2, "04": 0}}) == {"2026-02-03": 2}
+
+
 def test_an_enriched_article_counts_once_per_entity_with_its_mentions_aliases_and_day() -> None:
     tally = _of("Brussels and Brussels again; Merkel spoke in Brussels.", published_at=T0 - timedelta(days=2))
 
@@ -57,8 +70,11 @@ def test_an_enriched_article_counts_once_per_entity_with_its_mentions_aliases_an
         "articles": 1,
         "mentions": 3,
         "aliases.brussels.count": 1,  # "Brussels" and its alias "BRUSSELS" are one key: the article counts once
-        "days.2026-12-01": 1,  # the day it was published, not received
     }
+    # Its day is counted in the entity's bucket of the month, the day it was published, not received.
+    assert tally.days["gpe:brussels|2026-12"].inc == {"days.01": 1}
+    assert tally.days["gpe:brussels|2026-12"].on_insert == {"entity": "gpe:brussels", "month": "2026-12"}
+    assert set(tally.days) == {"gpe:brussels|2026-12", "person:merkel|2026-12"}
     assert brussels.least == {"aliases.brussels.name": "BRUSSELS"}
     assert brussels.add == {"ids": {"gpe:brussels"}, "keys": {"brussels"}}
     assert brussels.on_insert == {"name": "Brussels", "label": "GPE", "kb": {}}
@@ -78,7 +94,7 @@ def test_an_enriched_article_counts_once_per_entity_with_its_mentions_aliases_an
 def test_a_failed_article_is_in_the_counters_only() -> None:
     tally = _of("Brussels", status="failed", source=None)
 
-    assert tally.entities == {}
+    assert tally.entities == {} and tally.days == {}
     assert tally.counters[ARTICLE_COUNTER].inc == {"total": 1, "status.failed": 1, "language.en": 1}
     assert set(tally.counters) == {ARTICLE_COUNTER, "received:2026-12-03"}
 
@@ -113,10 +129,12 @@ def test_a_changed_version_moves_counts_from_the_old_entities_to_the_new() -> No
         "articles": -1,
         "mentions": -1,
         "aliases.brussels.count": -1,
-        "days.2026-12-03": -1,
     }
     assert difference.entities["gpe:paris"].inc["articles"] == 1
-    assert difference.entities["person:merkel"].inc == {"mentions": 1, "days.2026-12-03": -1, "days.2026-12-04": 1}
+    assert difference.entities["person:merkel"].inc == {"mentions": 1}
+    assert difference.days["person:merkel|2026-12"].inc == {"days.03": -1, "days.04": 1}
+    assert difference.days["gpe:brussels|2026-12"].inc == {"days.03": -1}
+    assert difference.days["gpe:paris|2026-12"].inc == {"days.04": 1}
     assert difference.entities["person:merkel"].add == {}  # its ids and keys are stored already
     assert ARTICLE_COUNTER not in difference.counters  # the same status, language, source and labels
     assert difference.counters["received:2026-12-03"].inc == {"count": -1}
@@ -129,19 +147,20 @@ def test_a_deletion_takes_back_everything_the_article_added() -> None:
     difference = Tally().without(old)
 
     assert difference.entities["gpe:brussels"].inc["articles"] == -1
+    assert difference.days["gpe:brussels|2026-12"].inc == {"days.03": -1}
     assert difference.counters[ARTICLE_COUNTER].inc["total"] == -1
     assert all(not change.add and not change.least for change in difference.entities.values())
 
 
 def test_an_update_increments_adds_and_sets_only_on_insert() -> None:
     change = Change()
-    change.inc.update({"articles": 1, "days.2026-12-03": 1})
+    change.inc.update({"articles": 1, "mentions": 2})
     change.add = {"keys": {"paris", "ville lumiere"}}
     change.least = {"aliases.paris.name": "Paris"}
     change.on_insert = {"name": "Paris", "label": "GPE", "kb": {}}
 
     assert change.update() == {
-        "$inc": {"articles": 1, "days.2026-12-03": 1},
+        "$inc": {"articles": 1, "mentions": 2},
         "$addToSet": {"keys": {"$each": ["paris", "ville lumiere"]}},
         "$min": {"aliases.paris.name": "Paris"},
         "$setOnInsert": {"name": "Paris", "label": "GPE", "kb": {}},

@@ -65,7 +65,6 @@ class MemoryRegistry:
                 articles=record.articles,
                 mentions=0,
                 aliases={},
-                days={},
                 ids=tuple(sorted(record.ids)),
                 keys=tuple(sorted(record.keys)),
             )

@@ -28,7 +28,7 @@ from services.query.repository.stats import article_stats
 from services.query.repository.timed import TimedCollection
 from services.query.schemas import ArticleItem, EntityDetail, EntityItem, RelatedEntities, Stats, Timeline
 from services.query.scorer import RelevanceScorer
-from shared.database import ARTICLES, COUNTERS, ENTITIES, Document
+from shared.database import ARTICLES, COUNTERS, ENTITIES, ENTITY_DAYS, Document
 
 __all__ = ["ArticleFilter", "ArticleSort", "EntityFilter", "FacetValue", "Facets", "RelatedSort", "Repository"]
 
@@ -50,7 +50,9 @@ class Repository:
     ) -> None:
         self._articles = TimedCollection(db, ARTICLES, timeout_ms=timeout_ms)
         self._corpus = Corpus(
-            TimedCollection(db, ENTITIES, timeout_ms=timeout_ms), TimedCollection(db, COUNTERS, timeout_ms=timeout_ms)
+            TimedCollection(db, ENTITIES, timeout_ms=timeout_ms),
+            TimedCollection(db, COUNTERS, timeout_ms=timeout_ms),
+            TimedCollection(db, ENTITY_DAYS, timeout_ms=timeout_ms),
         )
         self._scorer = scorer or RelevanceScorer()
         self._relevance_candidates = relevance_candidates

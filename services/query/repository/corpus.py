@@ -1,4 +1,5 @@
-"""What the store maintains about the whole corpus: registry records (`entities`) and totals (`counters`).
+"""What the store maintains about the whole corpus: registry records (`entities`) with their articles per day
+(`entity_days`), and totals (`counters`).
 
 The query service only reads them. A registry record whose `articles` fell to 0 stays for the operators'
 overrides but is hidden from every read.
@@ -6,12 +7,16 @@ overrides but is hidden from every read.
 
 import asyncio
 import time
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from services.query.repository.filters import Condition
 from services.query.repository.timed import TimedCollection
 from shared.database import Document
+from shared.registry import bucket_days, bucket_id, bucket_query
 
 # Share of the articles a search word is assumed to appear in: the store counts no words, so a listing first
 # assumes the word is everywhere (its window then never holds more than it may read) and widens the window
@@ -19,6 +24,8 @@ from shared.database import Document
 WORD_SHARE = 1.0
 # Totals size the windows of every listing: reused this long, they save a database round trip per request.
 TOTALS_MAX_AGE_S = 1.0
+# Day buckets per `$in` read: SecantusDB's cost of an `$in` grows with the square of its length (as the store's).
+BUCKET_CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -70,11 +77,35 @@ def visible(record: Document | None) -> bool:
     return record is not None and record.get("articles", 0) > 0
 
 
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), BUCKET_CHUNK):
+        yield values[start : start + BUCKET_CHUNK]
+
+
 class Corpus:
-    def __init__(self, entities: TimedCollection, counters: TimedCollection) -> None:
+    def __init__(self, entities: TimedCollection, counters: TimedCollection, days: TimedCollection) -> None:
         self.entities = entities
         self.counters = counters
+        self.days = days
         self._totals: tuple[float, Totals] | None = None
+
+    async def day_counts(self, entity_id: str, first: date | None = None, last: date | None = None) -> dict[date, int]:
+        """An entity's articles per day (days without any left out), of the months `first` to `last` when given:
+        a bucket per month it was seen in, read through the index on `(entity, month)`."""
+        months = (f"{first:%Y-%m}" if first else None, f"{last:%Y-%m}" if last else None)
+        found = await self.days.find(bucket_query(entity_id, *months)).to_list()
+        return {date.fromisoformat(day): count for bucket in found for day, count in bucket_days(bucket).items()}
+
+    async def in_days(self, entity_ids: list[str], days: list[str]) -> Counter[str]:
+        """The articles of each entity in `days` (`YYYY-MM-DD`), from the buckets of the months they touch."""
+        months = sorted({day[:7] for day in days})
+        wanted = set(days)
+        ids = [bucket_id(entity_id, month) for entity_id in sorted(set(entity_ids)) for month in months]
+        reads = await asyncio.gather(*(self.days.find({"_id": {"$in": chunk}}).to_list() for chunk in _chunks(ids)))
+        counts: Counter[str] = Counter()
+        for bucket in (bucket for found in reads for bucket in found):
+            counts[bucket["entity"]] += sum(count for day, count in bucket_days(bucket).items() if day in wanted)
+        return counts
 
     async def totals(self, *, fresh: bool = False) -> Totals:
         """The totals; unless `fresh`, as read at most `TOTALS_MAX_AGE_S` ago (for sizing reads)."""

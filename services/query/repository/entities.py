@@ -33,7 +33,7 @@ RECENT_DAYS = 31
 FIRST_SHARE = 1 / 16
 _ITEM_PROJECTION = {"name": 1, "label": 1, "aliases": 1, "articles": 1}
 LAST_KEY = "\U0010ffff"
-# Registry records a ranking over days reads at most (each carries its per-day counts).
+# Registry records a ranking over days reads at most (with their day buckets of the months the days touch).
 RANGED_RECORDS = 300
 # A name prefix shorter than this may match a good share of all entities (and SecantusDB reads every match of a
 # range before it applies a limit): it is searched first by walking the ranking down, keeping the entities it
@@ -65,17 +65,13 @@ def _item(record: Document, articles: int | None = None) -> EntityItem:
     )
 
 
-def _days_projection(days: list[str] | None) -> Document:
-    """The counts of `days` alone: a record holds one per day it was seen, and SecantusDB copies whatever a
-    projection includes, so a ranking over 31 days copies 31 counts per record, not a year's."""
-    return {f"days.{day}": 1 for day in days} if days is not None else {}
-
-
-def _in_days(record: Document, days: list[str] | None) -> int:
+async def _counted(corpus: Corpus, records: list[Document], days: list[str] | None) -> list[tuple[int, str, Document]]:
+    """The records with their count: all their articles, or (with `days`) those of the days, from the buckets of
+    the months the days touch (a record holds no day counts)."""
     if days is None:
-        return int(record["articles"])
-    counts = record.get("days", {})
-    return sum(int(counts.get(day, 0)) for day in days)
+        return [(int(record["articles"]), record["_id"], record) for record in records]
+    counts = await corpus.in_days([record["_id"] for record in records], days)
+    return [(counts[record["_id"]], record["_id"], record) for record in records]
 
 
 def _page(
@@ -107,7 +103,7 @@ async def entity_page(
     prefix is matched as `SHORT_PREFIX` says.
     """
     after = after_entity(position.after) if position is not None else None
-    projection = _ITEM_PROJECTION | _days_projection(days)
+    projection = dict(_ITEM_PROJECTION)
     original_limit = read_limit
     prefixes = _prefixes(spec.prefix) if spec.prefix is not None else None
     if prefixes is not None and (days is not None or min(map(len, prefixes)) >= SHORT_PREFIX):
@@ -134,11 +130,8 @@ async def entity_page(
             label | {"articles": bounds}, projection, sort=[("articles", -1), ("_id", 1)], limit=room
         ).to_list()
         reads += len(found)
-        read |= {
-            record["_id"]: (_in_days(record, days), record["_id"], record)
-            for record in found
-            if prefixes is None or _named(record, prefixes)
-        }
+        named = [record for record in found if prefixes is None or _named(record, prefixes)]
+        read |= {row[1]: row for row in await _counted(corpus, named, days)}
         certain = [row for row in read.values() if row[0] >= floor and row[0] > 0]
         page, next_position, more = _page(certain, limit, after, days)
         if more:
@@ -206,28 +199,23 @@ async def _prefixed(
 ) -> tuple[list[EntityItem], Position | None, bool]:
     """Entities with a name or alias starting with one of `prefixes`, read through the `keys` index: every
     entity a prefix matches is read (up to `read_limit` per prefix), so this serves prefixes that match few."""
-    projection = _ITEM_PROJECTION | _days_projection(days)
     reads = await asyncio.gather(
         *(
             corpus.entities.find(
-                {"keys": {"$gte": prefix, "$lt": prefix + LAST_KEY}}, projection, limit=read_limit
+                {"keys": {"$gte": prefix, "$lt": prefix + LAST_KEY}}, _ITEM_PROJECTION, limit=read_limit
             ).to_list()
             for prefix in prefixes
         )
     )
     records = {record["_id"]: record for found in reads for record in found}
-    ranked = [
-        (_in_days(record, days), key, record)
-        for key, record in records.items()
+    kept = [
+        record
+        for record in records.values()
         if record.get("articles", 0) > 0 and (spec.label is None or record["label"] == spec.label)
     ]
+    ranked = await _counted(corpus, kept, days)
     page, next_position, _ = _page([row for row in ranked if row[0] > 0], limit, after, days)
     return page, next_position, any(len(found) >= read_limit for found in reads)
-
-
-def _day_span(record: Document) -> tuple[date, date] | None:
-    seen = sorted(day for day, count in record.get("days", {}).items() if count > 0)
-    return (date.fromisoformat(seen[0]), date.fromisoformat(seen[-1])) if seen else None
 
 
 async def entity_detail(
@@ -236,10 +224,11 @@ async def entity_detail(
     record = await corpus.record(entity_id)
     if record is None:
         return None
-    span = _day_span(record)
-    if span is None:
+    # Every bucket of the entity: a small document per month it was seen in, for its first and last day.
+    days = await corpus.day_counts(record["_id"])
+    if not days:
         return None
-    first, last = span
+    first, last = min(days), max(days)
     totals = await corpus.totals()
     listing = Listing(
         ArticleFilter(entities=(record["_id"],)),
@@ -253,7 +242,6 @@ async def entity_detail(
     recent, _ = await article_page(
         articles, corpus.counters, listing, limit=RECENT_ARTICLES, position=None, read_limit=read_limit
     )
-    days = record.get("days", {})
     names = sorted(record.get("aliases", {}).values(), key=lambda entry: (-entry["count"], entry["name"]))
     return EntityDetail(
         **_item(record).model_dump(),
@@ -263,7 +251,7 @@ async def entity_detail(
         kb=record.get("kb", {}),
         mentions=record.get("mentions", 0),
         recent_days=[
-            DayCount(day=day, articles=int(days.get(day.isoformat(), 0)))
+            DayCount(day=day, articles=days.get(day, 0))
             for day in (last - timedelta(days=back) for back in range(RECENT_DAYS - 1, -1, -1))
         ],
         recent_articles=recent,
@@ -289,23 +277,32 @@ def _next_bucket(start: date, interval: str) -> date:
 async def entity_timeline(
     corpus: Corpus, entity_id: str, interval: str, *, start: date | None, end: date | None, buckets: int
 ) -> Timeline | None:
-    """Articles per day, ISO week or month from the record's per-day counts, over at most `buckets` buckets.
+    """Articles per day, ISO week or month from the entity's day buckets, over at most `buckets` buckets.
 
     Without `end` the range ends at the entity's last day seen; without `start` it spans `buckets` buckets.
+    With `end`, only the months of the range are read.
     """
-    record = await corpus.record(entity_id, {"days": 1, "articles": 1})
-    if record is None or (span := _day_span(record)) is None:
+    record = await corpus.record(entity_id, {"articles": 1})
+    if record is None:
         return None
+    days: dict[date, int] | None = None
+    if end is None:  # the range ends at the last day seen: every bucket is read
+        days = await corpus.day_counts(record["_id"])
+        if not days:
+            return None
+        end = max(days)
     if buckets == 0:
         return Timeline(entity=record["_id"], interval=interval, items=[])
-    last = bucket_start(end or span[1], interval)
+    last = bucket_start(end, interval)
     starts = [last]
     while len(starts) < buckets and (start is None or starts[-1] > bucket_start(start, interval)):
         starts.append(bucket_start(starts[-1] - timedelta(days=1), interval))
     starts.reverse()
+    if days is None:
+        days = await corpus.day_counts(record["_id"], starts[0], _next_bucket(last, interval) - timedelta(days=1))
     counts: Counter[date] = Counter()
-    for day, count in record.get("days", {}).items():
-        counts[bucket_start(date.fromisoformat(day), interval)] += int(count)
+    for day, count in days.items():
+        counts[bucket_start(day, interval)] += count
     items = [TimelineBucket(start=first, articles=counts[first]) for first in starts]
     return Timeline(entity=record["_id"], interval=interval, items=items)
 
