@@ -63,9 +63,17 @@ def test_worker_counters_sum_to_the_articles_and_the_queue_drains(pipeline: Runn
             ingest = scrape(http, f"{pipeline.ingest_url}/metrics")
             enriched = workers.value("newsflow_worker_articles_enriched_total")
             ready = ingest.value("newsflow_queue_messages_ready", queue=topology.WORK_QUEUE)
-            if (enriched, ready) == (ARTICLES, 0) and ingest.has("newsflow_queue_messages_ready"):
+            # A worker whose broker connection dropped on a loaded machine is back after its backoff: both
+            # gauges must come back to every worker, not merely have been right once.
+            connected = workers.value("newsflow_worker_consumer_connected")
+            consumers = ingest.value("newsflow_queue_consumers", queue=topology.WORK_QUEUE)
+            if (enriched, ready, connected, consumers) == (ARTICLES, 0, WORKERS, WORKERS) and ingest.has(
+                "newsflow_queue_messages_ready"
+            ):
                 break
-            assert time.monotonic() < deadline, f"enriched={enriched}, work queue ready={ready}"
+            assert time.monotonic() < deadline, (
+                f"enriched={enriched}, work queue ready={ready}, connected={connected}, consumers={consumers}"
+            )
             time.sleep(0.5)
     # Each stage saw each article once, and every article's lag from received to stored was measured.
     for stage in STAGES:
@@ -74,9 +82,7 @@ def test_worker_counters_sum_to_the_articles_and_the_queue_drains(pipeline: Runn
     assert workers.value("newsflow_worker_end_to_end_lag_seconds_count") == ARTICLES
     assert workers.value("newsflow_worker_batch_size_sum") == ARTICLES
     assert workers.value("newsflow_worker_in_flight_messages") == 0
-    assert workers.value("newsflow_worker_consumer_connected") == WORKERS
     assert workers.value("newsflow_worker_articles_failed_total") == 0
-    assert ingest.value("newsflow_queue_consumers", queue=topology.WORK_QUEUE) == WORKERS
     assert ingest.value("newsflow_queue_messages_ready", queue=topology.DEAD_QUEUE) == 0
 
 
