@@ -36,9 +36,7 @@ from shared.entity_keys import name_key as name_key  # re-exported: the form of 
 from shared.entity_keys import record_keys
 
 ARTICLE_COUNTER = "articles"
-# Between the corpus id and the month in a bucket's `_id`; `BUCKET_END` sorts after every month.
-BUCKET_SEPARATOR = "|"
-BUCKET_END = "~"
+BUCKET_SEPARATOR = "|"  # between the corpus id and the month in a bucket's `_id`
 DATE_FIELDS = ("received", "published")
 # Of a stored article, what its contribution reads: the store reads no more of the version it replaces.
 CONTRIBUTION_FIELDS = {

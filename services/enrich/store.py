@@ -11,7 +11,7 @@ transaction writes all of it or nothing, and one that raced another is run again
 import asyncio
 import itertools
 import random
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,7 +34,6 @@ from shared.registry import CONTRIBUTION_FIELDS, RegistryRecord, Tally, contribu
 # A lost connection is not retried here: the worker hands the batch to a delay queue instead.
 RACE_RETRY_S = 30.0
 RETRY_PAUSE_S = (0.005, 0.5)  # first and largest pause
-LOOKUP_CHUNK = 50  # registry ids or keys per query
 
 
 @dataclass(frozen=True)
@@ -214,11 +213,10 @@ class ArticleStore:
             queries: list[dict[str, Any]] = []
             ids, keys = sorted(lookup.ids), sorted(lookup.keys)
             # One query per index: a `$or` is not served from indexes by every MongoDB-protocol server; and a
-            # bounded `$in`: SecantusDB's cost grows with the square of its length (1,500 keys: 8 s; in 30
-            # queries of 50: 0.35 s).
-            for chunk in _chunks(ids):
+            # bounded `$in` (`database.in_chunks`).
+            for chunk in database.in_chunks(ids):
                 queries += [{"_id": {"$in": chunk}}, {"ids": {"$in": chunk}}]
-            queries += [{"keys": {"$in": chunk}} for chunk in _chunks(keys)]
+            queries += [{"keys": {"$in": chunk}} for chunk in database.in_chunks(keys)]
             for query in queries:
                 async for record in entities.find(query, session=session):
                     registry.setdefault(record["_id"], RegistryRecord.from_mongo(record))
@@ -262,15 +260,9 @@ class ArticleStore:
 
     @staticmethod
     async def _existing(collection: AsyncCollection[Document], ids: list[str], session: AsyncClientSession) -> set[str]:
-        """Which of these records exist, read in chunks (a long `$in` is slow on SecantusDB, see `_link`)."""
+        """Which of these records exist, read in bounded `$in` chunks (`database.IN_CHUNK`)."""
         found: set[str] = set()
-        for chunk in _chunks(ids):
+        for chunk in database.in_chunks(ids):
             query = {"_id": {"$in": chunk}}
             found.update([record["_id"] async for record in collection.find(query, {"_id": 1}, session=session)])
         return found
-
-
-def _chunks(values: list[str]) -> Iterator[list[str]]:
-    """`values` in lists of at most `LOOKUP_CHUNK`, each a bounded `$in`."""
-    for start in range(0, len(values), LOOKUP_CHUNK):
-        yield values[start : start + LOOKUP_CHUNK]

@@ -18,6 +18,7 @@ from shared.rate_limit import RateLimit
 BUSY_RETRY_AFTER_S = 1
 # A read that timed out or found the database down retries later: one slow answer rarely clears in a second.
 UNAVAILABLE_RETRY_AFTER_S = 5
+RETRY_LATER = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)}
 
 
 class ExpensiveReads:

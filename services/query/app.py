@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pymongo.errors import ConnectionFailure, ExecutionTimeout
 
-from services.query.admission import UNAVAILABLE_RETRY_AFTER_S, ExpensiveReads
+from services.query.admission import RETRY_LATER, ExpensiveReads
 from services.query.cache_control import NoStore
 from services.query.cursor import CursorCodec, InvalidCursor
 from services.query.document_counts import DocumentCounts
@@ -77,9 +77,6 @@ def create_app(settings: QuerySettings) -> FastAPI:
     install_reader(app)
     app.add_middleware(RequestIds)  # outermost: every log line of the request carries its id
     return app
-
-
-RETRY_LATER = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)}
 
 
 def _install_query_error_handlers(app: FastAPI, timeout_ms: int) -> None:

@@ -8,14 +8,13 @@ overrides but is hidden from every read.
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from services.query.repository.filters import Condition
 from services.query.repository.timed import TimedCollection
-from shared.database import Document
+from shared.database import Document, in_chunks
 from shared.registry import bucket_days, bucket_id, bucket_query
 
 # Share of the articles a search word is assumed to appear in: the store counts no words, so a listing first
@@ -24,8 +23,6 @@ from shared.registry import bucket_days, bucket_id, bucket_query
 WORD_SHARE = 1.0
 # Totals size the windows of every listing: reused this long, they save a database round trip per request.
 TOTALS_MAX_AGE_S = 1.0
-# Day buckets per `$in` read: SecantusDB's cost of an `$in` grows with the square of its length (as the store's).
-BUCKET_CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -77,11 +74,6 @@ def visible(record: Document | None) -> bool:
     return record is not None and record.get("articles", 0) > 0
 
 
-def _chunks(values: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(values), BUCKET_CHUNK):
-        yield values[start : start + BUCKET_CHUNK]
-
-
 class Corpus:
     def __init__(self, entities: TimedCollection, counters: TimedCollection, days: TimedCollection) -> None:
         self.entities = entities
@@ -101,7 +93,7 @@ class Corpus:
         months = sorted({day[:7] for day in days})
         wanted = set(days)
         ids = [bucket_id(entity_id, month) for entity_id in sorted(set(entity_ids)) for month in months]
-        reads = await asyncio.gather(*(self.days.find({"_id": {"$in": chunk}}).to_list() for chunk in _chunks(ids)))
+        reads = await asyncio.gather(*(self.days.find({"_id": {"$in": chunk}}).to_list() for chunk in in_chunks(ids)))
         counts: Counter[str] = Counter()
         for bucket in (bucket for found in reads for bucket in found):
             counts[bucket["entity"]] += sum(count for day, count in bucket_days(bucket).items() if day in wanted)

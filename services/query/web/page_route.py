@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from pymongo.errors import ConnectionFailure, ExecutionTimeout
 
-from services.query.admission import UNAVAILABLE_RETRY_AFTER_S
+from services.query.admission import RETRY_LATER
 from services.query.scorer import ScoringTimeout
 from services.query.web.rendering import page
 
@@ -39,10 +39,10 @@ class PageRoute(APIRoute):
                 return _error(request, exc.status_code, str(exc.detail), exc.headers)
             except (ExecutionTimeout, ScoringTimeout) as exc:
                 log.warning("page read too slow on %s: %s", request.url.path, type(exc).__name__)
-                return _error(request, 503, SLOW, {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
+                return _error(request, 503, SLOW, RETRY_LATER)
             except ConnectionFailure as exc:
                 log.warning("database unavailable on %s: %s", request.url.path, type(exc).__name__)
-                return _error(request, 503, DOWN, {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
+                return _error(request, 503, DOWN, RETRY_LATER)
 
         return handle_page
 
