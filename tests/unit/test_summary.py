@@ -1,9 +1,13 @@
 """Sentence choice of the extractive summary, on hand-split text (no model)."""
 
+import math
 import re
 
+import numpy as np
+import pytest
+
 from services.enrich.nlp.stopwords import listed_stop_words
-from services.enrich.nlp.summary import summarise
+from services.enrich.nlp.summary import IDEAL_WORDS, SUMMARY_WORDS, length_discount, summarise
 
 STOP_WORDS = listed_stop_words("en")
 
@@ -75,3 +79,13 @@ def test_list_items_before_the_story_are_not_summary_sentences() -> None:
     pieces = [body[s.start : s.end] for s in summary.sentences]
     assert pieces[0].startswith("The regional council approved")
     assert not any("seats" in piece for piece in pieces)
+
+
+def test_the_length_discount_allows_what_the_budget_has_left_and_never_less_than_the_ideal() -> None:
+    words = np.array([20.0, 45.0, 120.0, 45.0])
+    prose = np.array([True, True, True, False])
+    fresh = length_discount(words, prose, float(SUMMARY_WORDS))
+    assert fresh[0] == fresh[1] == 1.0  # a 45-word sentence fits an unused budget
+    assert fresh[2] < 1.0 and fresh[3] == 0.2  # too long for any budget; not prose
+    spent = length_discount(words, prose, 0.0)
+    assert spent[0] == 1.0 and spent[1] == pytest.approx(math.sqrt(IDEAL_WORDS / 45))
