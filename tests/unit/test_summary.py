@@ -89,3 +89,28 @@ def test_the_length_discount_allows_what_the_budget_has_left_and_never_less_than
     assert fresh[2] < 1.0 and fresh[3] == 0.2  # too long for any budget; not prose
     spent = length_discount(words, prose, 0.0)
     assert spent[0] == 1.0 and spent[1] == pytest.approx(math.sqrt(IDEAL_WORDS / 45))
+
+
+def test_the_last_pick_prefers_a_sentence_that_fills_what_the_budget_has_left() -> None:
+    words = np.array([10.0, 45.0, 60.0, 10.0])
+    prose = np.array([True, True, True, False])
+    earlier = length_discount(words, prose, 45.0)
+    last = length_discount(words, prose, 45.0, last=True)
+    assert earlier[0] == earlier[1] == 1.0  # before the last pick, length below the allowance costs nothing
+    assert last[0] < last[1] == 1.0  # the last pick: a 10-word sentence leaves 35 words of the budget unused
+    assert last[2] == earlier[2]  # a sentence longer than what is left is only discounted as before
+    assert last[3] < earlier[3] == 0.2  # non-prose keeps its discount below a prose sentence of its length
+    assert (length_discount(words, prose, 0.0, last=True) == length_discount(words, prose, 0.0)).all()
+
+
+def test_the_last_sentence_of_a_summary_uses_the_budget_a_short_one_would_leave_empty() -> None:
+    body = (
+        "The regional council approved the harbour expansion plan on Tuesday after a long debate. "
+        "Shipping firms welcomed the decision. "
+        "Work on the new berths, a rail link to the quays and the dredging of the channel is due to begin in the "
+        "spring and to last for several years, officials said. "
+        "Critics said the cost was too high for the town."
+    )
+    summary = summarise(body, spans(body), stop_words=STOP_WORDS, count=2)
+    # Without the fill term the short second sentence wins on position; it would leave 45 of 75 words unused.
+    assert body[summary.sentences[-1].start :].startswith("Work on the new berths")
