@@ -124,9 +124,7 @@ def sentence_scores(
     return POSITION_WEIGHT * position + CENTRALITY_WEIGHT * centrality + TITLE_WEIGHT * title_overlap, similarity
 
 
-def length_discount(
-    words: Matrix, prose: npt.NDArray[np.bool_], words_left: float, *, last: bool = False
-) -> Matrix:
+def length_discount(words: Matrix, prose: npt.NDArray[np.bool_], words_left: float, *, last: bool = False) -> Matrix:
     """Each sentence's score factor for its length, given how many words of the budget are still unused.
 
     Non-prose (lists, captions, fragments) is always discounted hard. A sentence up to the allowance (IDEAL_WORDS,
