@@ -3,7 +3,7 @@
 import pytest
 
 from services.enrich.nlp.annotation import FoundEntity
-from services.enrich.nlp.teams import team_spans, with_teams
+from services.enrich.nlp.teams import team_spans, venue_spans, with_teams
 
 
 def names(text: str) -> list[str]:
@@ -66,3 +66,8 @@ def test_a_team_replaces_the_model_span_over_it_but_not_a_full_name() -> None:
         ("Kispest", "ORG"),  # one word the model took for a surname
     ]
     assert teams == {(0, 7), (11, 18), (45, 52)}
+
+
+def test_the_place_after_at_in_a_fixture_line_is_a_venue() -> None:
+    text = "BALTIMORE AT SEATTLE\nThe talks in Chicago at noon were short .\nST LOUIS AT KANSAS CITY"
+    assert [text[start:end] for start, end in venue_spans(text)] == ["SEATTLE", "KANSAS CITY"]

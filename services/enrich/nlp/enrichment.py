@@ -57,6 +57,11 @@ class PreparedArticle:
         return self.language == NER_LANGUAGE
 
     @property
+    def model_text(self) -> str:
+        """The text as the model reads it (capitalised headlines re-cased), same offsets as `layout.text`."""
+        return "".join(chunk.text for chunk in self.chunks)
+
+    @property
     def model_input(self) -> ModelInput:
         return ModelInput(self.chunks, with_entities=self.recognises_entities)
 
@@ -175,7 +180,9 @@ class Enricher:
         return Enrichment(
             language=item.language,
             language_source=item.language_source,
-            entities=canonical_entities(layout, annotation.entities) if item.recognises_entities else [],
+            entities=canonical_entities(layout, annotation.entities, model_text=item.model_text)
+            if item.recognises_entities
+            else [],
             entities_note=None
             if item.recognises_entities
             else f"named entities are only recognised in English; this article is in '{item.language}'",

@@ -4,6 +4,8 @@ The small statistical model makes known mistakes on news text: it labels role wo
 the department in "Secretary of State" as an organisation, a surname alone as a place, and keeps a short form
 ("Qin") apart from the full name ("Qin Gang"). The rules here fix those on evidence found in the same text, and
 add the other occurrences of a recognised name the model missed, conservatively: precision must not drop.
+Wire copy adds its own shapes: results lines (`teams`), datelines (`datelines`), scores and seedings run into
+names, acronyms introduced in brackets, competitors listed with their country.
 """
 
 import bisect
@@ -19,8 +21,10 @@ import pycountry
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from services.enrich.nlp.annotation import FoundEntity
+from services.enrich.nlp.casing import recased
+from services.enrich.nlp.datelines import dateline_places, with_places
 from services.enrich.nlp.layout import ArticleLayout
-from services.enrich.nlp.teams import with_teams
+from services.enrich.nlp.teams import venue_spans, with_teams
 from shared.documents import ENTITY_LABELS, Entity, EntityLabel, Mention
 
 
@@ -68,6 +72,15 @@ _COUNTRY_NAMES = _word_set(
 # Time zones the model takes for names ("9:54 a.m. ET").
 _NOT_NAMES = frozenset({"ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST", "CDT", "UTC", "GMT", "BST", "CET", "CEST"})
 _ARTICLES = frozenset({"the", "a", "an"})
+# The last word of an organisation's name, never of a person's. (Places may end so: "West Bank", "Soviet Union".)
+_ORGANISATION_HEADS = _word_set(
+    """
+    party bank corp corporation inc incorporated ltd plc llc co company group holdings union council ministry agency
+    club united fc association federation committee commission institute university airlines airways bureau fund
+    front army ag sa nv gmbh
+    """
+)
+_FIXTURE_WORDS = frozenset({"v", "vs"})  # "England v Pakistan": the word joining two names is not part of either
 # On a tied vote a place or organisation wins over a person: the small model calls institutions named after
 # people ("Saint Francis Hospital") persons more often than the reverse, and real people are usually also
 # written in full elsewhere, which settles it.
@@ -88,6 +101,11 @@ _LEADING_ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _APOSTROPHES = "'\u2019"
 _TRAILING_POSSESSIVE = re.compile(f"(?:[{_APOSTROPHES}]s|s[{_APOSTROPHES}])$")
 _LAST_WORD = re.compile(r"\S+$")
+_TRAILING_FIGURE = re.compile(r"[\d.,:/-]*\d[\d.,:/-]*")
+_BRACKET = re.compile(r"\s*[()\[\]]")
+_FIRST_WORD = re.compile(r"\S+")
+_LEADING_FIGURE = re.compile(r"[+-]?[\d.,:/-]*\d[\d.,:/-]*|[-\u2013]")  # "+4", "286", "2 -" (a seeding)
+_FIGURELESS = frozenset({"PERSON", "ORG", "GPE", "LOC"})
 _HEADLINE_DASH = " - "
 _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb()[]{}"
 # What one article can add to its stored document, so text dense with names (a megabyte of place names) stays
@@ -115,6 +133,7 @@ class _Mention:
     end: int
     label: str | None  # None for a recovered mention: it carries no evidence of its own
     team: bool = False  # named in a results or standings line (`teams`): the name is a team's wherever it appears
+    place: bool = False  # a dateline's place or a fixture's venue: this mention is the place, whatever the others are
 
 
 @dataclass
@@ -193,12 +212,31 @@ def _cleaned(text: str, found: FoundEntity) -> tuple[int, int] | None:
         end = possessive.start()
         while end > start and text[end - 1].isspace():  # "Hong Kong 's" in tokenised copy
             end -= 1
+    if (bracket := _BRACKET.search(text, start, end)) is not None:
+        end = bracket.start()  # "Oval ( London", "Nice 1 ( Debbah": a name does not run across a bracket
+    # "J. Crawley 106", "Zaglebie Lubin 2", "LISBON 1996-08-23": a score, time or date run into a person's, team's
+    # or place's name (products and events keep theirs: "Windows 95", "Euro 96").
+    if found.label in _FIGURELESS:
+        while (last := _LAST_WORD.search(text, start, end)) is not None and last.start() > start:
+            if not _TRAILING_FIGURE.fullmatch(last.group()):
+                break
+            end = last.start()
+            while end > start and text[end - 1].isspace():
+                end -= 1
     # A name ends on a capitalised word or a number: "Interfax news agency" is Interfax, "the Oval on" the Oval.
     while (last := _LAST_WORD.search(text, start, end)) is not None and last.start() > start and last.group().islower():
         end = last.start()
         while end > start and text[end - 1].isspace():
             end -= 1
     if found.label == "PERSON":
+        # "286 Hidemichi Tanaka", "+4 Costantino Rocca", "2 - Michael Chang": a total, score or seeding before a
+        # name in a results row.
+        while (first := _FIRST_WORD.match(text, start, end)) is not None and first.end() < end:
+            if not _LEADING_FIGURE.fullmatch(first.group()):
+                break
+            start = first.end()
+            while start < end and text[start].isspace():
+                start += 1
         while (word := _WORD.match(text, start, end)) is not None and _is_role_word(word.group()):
             start = word.end()
             while start < end and (text[start].isspace() or text[start] == "."):
@@ -236,6 +274,51 @@ def _drop_common_words(text: str, surfaces: dict[str, _Surface]) -> None:
             lowercase = {word for word in _WORD.findall(text) if word.islower()}
         if surface.text.lower() in lowercase:
             del surfaces[key]
+
+
+_ACRONYM_AFTER = re.compile(r"[ \t]*\([ \t]*([A-Z][A-Z&]{2,7})[ \t]*\)")
+
+
+def _initials_match(acronym: str, name: str) -> bool:
+    """ "KDP" of "Kurdistan Democratic Party", "NBH" of "National Bank of Hungary": the acronym's letters are the
+    name's capitals in order, the first one first."""
+    capitals = [ch for ch in name if ch.isupper()]
+    letters = [ch for ch in acronym if ch.isalpha()]
+    if not capitals or letters[0] != capitals[0]:
+        return False
+    position = 0
+    for letter in letters:
+        while position < len(capitals) and capitals[position] != letter:
+            position += 1
+        if position == len(capitals):
+            return False
+        position += 1
+    return True
+
+
+def _acronyms(text: str, surfaces: dict[str, _Surface]) -> list[tuple[str, str]]:
+    """ "the Kurdistan Democratic Party ( KDP )": an acronym in brackets right after a name is that name's short
+    form, wherever else the text uses it. Adds the bracketed mention if the model missed it; (acronym, name) keys."""
+    ending = {m.end: (key, m) for key, surface in surfaces.items() if len(surface.words) >= 2 for m in surface.mentions}
+    if not ending:
+        return []
+    at = {(m.start, m.end) for surface in surfaces.values() for m in surface.mentions}
+    pairs = []
+    for match in _ACRONYM_AFTER.finditer(text):
+        if (named := ending.get(match.start())) is None:
+            continue
+        key, mention = named
+        acronym = match.group(1)
+        if not _initials_match(acronym, text[mention.start : mention.end]):
+            continue
+        short = _surface_key(acronym)
+        if (match.start(1), match.end(1)) not in at:
+            added = surfaces.setdefault(short, _Surface(short))
+            added.texts[acronym] += 1
+            added.mentions.append(_Mention(match.start(1), match.end(1), None))
+        if short != key:
+            pairs.append((short, key))
+    return pairs
 
 
 class _Groups:
@@ -297,12 +380,19 @@ def _join_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
 class _Occurrences:
     """Finds a name's other occurrences on word boundaries, outside every span the model labelled."""
 
-    def __init__(self, text: str, found: Sequence[FoundEntity]) -> None:
-        self._text = text
+    def __init__(self, text: str, found: Sequence[FoundEntity], *, read_as: str | None = None) -> None:
+        # `read_as` is the text as the model read it (capitalised headlines re-cased, same offsets): "ENGLAND" in
+        # "CRICKET - ENGLAND V PAKISTAN" is found as "England", and its neighbours are judged as re-cased words.
+        self._original = text
+        self._text = text = read_as if read_as is not None else text
         self._words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         self._at: dict[str, list[int]] = {}
+        self._recased: set[int] = set()  # words of capitalised stretches, written here as `read_as` guessed them
         for index, (start, end) in enumerate(self._words):
             self._at.setdefault(text[start:end], []).append(index)
+            if (word := self._original[start:end]) != text[start:end]:
+                self._at.setdefault(word, []).append(index)
+                self._recased.add(index)
         spans = sorted((f.start, f.end) for f in found)
         self._starts = [start for start, _ in spans]
         self._ends = [end for _, end in spans]
@@ -310,6 +400,16 @@ class _Occurrences:
     def _inside_labelled(self, start: int, end: int) -> bool:
         index = bisect.bisect_left(self._starts, end) - 1
         return index >= 0 and self._ends[index] > start
+
+    def _capitalised(self, index: int) -> bool:
+        """A capitalised word as the article writes it; a re-cased word only if the article writes it so outside
+        its capitalised stretches ("SHARPSHOOTER KNUP": "Sharpshooter" is the re-casing's guess, "ADRIAN KNUP":
+        "Adrian" is written so in the story)."""
+        start, end = self._words[index]
+        word = self._text[start:end]
+        if not word[0].isupper():
+            return False
+        return index not in self._recased or any(i not in self._recased for i in self._at.get(word, ()))
 
     def _stands_alone(self, first: int, last: int, *, person: bool) -> bool:
         """Not glued to another word ("one-China") nor part of a longer capitalised name ("China Daily");
@@ -327,16 +427,22 @@ class _Occurrences:
         if first > 0:
             prev_start, prev_end = self._words[first - 1]
             previous = text[prev_start:prev_end]
-            glued = text[prev_end:start] in (" ", "\u00a0") and previous[0].isupper()
+            glued = text[prev_end:start] in (" ", "\u00a0") and self._capitalised(first - 1)
             opens_sentence = _SENTENCE_START.search(text, max(0, prev_start - 5), prev_start) is not None
-            if glued and not (opens_sentence or _is_stop_word(previous) or _is_role_word(previous)):
+            joining = previous.casefold() in _FIXTURE_WORDS
+            if glued and not (opens_sentence or joining or _is_stop_word(previous) or _is_role_word(previous)):
                 return False
             if person and previous.casefold() in _ARTICLES:
                 return False
         if last + 1 < len(self._words):
             next_start, next_end = self._words[last + 1]
             following = text[next_start:next_end]
-            if text[end:next_start] in (" ", "\u00a0") and following[0].isupper() and not _is_stop_word(following):
+            if (
+                text[end:next_start] in (" ", "\u00a0")
+                and self._capitalised(last + 1)
+                and not _is_stop_word(following)
+                and following.casefold() not in _FIXTURE_WORDS
+            ):
                 return False
         return True
 
@@ -349,7 +455,7 @@ class _Occurrences:
             if last >= len(self._words):
                 break
             start, end = self._words[first][0], self._words[last][1]
-            if self._text[start:end] != name or self._inside_labelled(start, end):
+            if name not in (self._text[start:end], self._original[start:end]) or self._inside_labelled(start, end):
                 continue
             if self._stands_alone(first, last, person=person):
                 yield start, end
@@ -379,10 +485,55 @@ def _group_label(members: Sequence[_Surface]) -> EntityLabel:
     votes: Counter[str] = Counter()
     for member in members:
         votes.update(member.votes)
-    return cast(EntityLabel, max(_TIE_ORDER, key=lambda label: (votes[label], -_TIE_ORDER.index(label))))
+    label = cast(EntityLabel, max(_TIE_ORDER, key=lambda label: (votes[label], -_TIE_ORDER.index(label))))
+    if label == "PERSON" and len(head.words) >= 2 and head.words[-1].casefold().rstrip(".") in _ORGANISATION_HEADS:
+        return "ORG"  # "Manchester United", "Ka Wah Bank", "Piper Jaffray Inc": no person's name ends so
+    return label
 
 
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+$")
+
+
+# What a person does in wire copy and a club or company does not: scores in a given minute ("( Smicer 90th )"),
+# catches or bowls a batsman ("c Cork b Croft"), or is introduced by a position or a kinship ("striker Tulio",
+# "widow Ruth"). ("Lens , who have won" shows a "who" clause is no such evidence: teams take it too.)
+_GOAL_MINUTE = re.compile(r"\s+\d{1,3}(?:st|nd|rd|th)\b")
+_DISMISSAL_BEFORE = re.compile(r"(?:^|[\s(])(?:c|b|st|lbw b|c & b)\s+$")
+_DISMISSAL_AFTER = re.compile(r"\s+b\s+[A-Z]")
+_PERSON_NOUNS = _word_set(
+    """
+    striker midfielder defender goalkeeper keeper forward winger coach manager husband wife widow son daughter
+    brother sister father mother champion veteran compatriot teammate team-mate
+    """
+)
+
+
+def _acts_as_person(text: str, start: int, end: int) -> bool:
+    if _GOAL_MINUTE.match(text, end) or _DISMISSAL_AFTER.match(text, end):
+        return True
+    window = max(0, start - 30)
+    if _DISMISSAL_BEFORE.search(text, window, start):
+        return True
+    before = _WORD_BEFORE.search(text, window, start)
+    return before is not None and before.group(1).casefold() in _PERSON_NOUNS
+
+
+_BRACKETED = re.compile(r"[ \t]*\([ \t]*([^()\n]{2,40}?)[ \t]*\)")
+
+
+def _competitor_label(text: str, members: Sequence[_Surface], label: EntityLabel) -> EntityLabel:
+    """ "Byron Black ( Zimbabwe ) beat ...", "4. Tatyana Motkova ( Russia ) 1.94": a full name followed by a
+    country in brackets is, in results and draws, a competitor; the model often calls such rows organisations.
+    (Clubs are written so too, "Levski Sofia ( Bulgaria )", but far less often than people.)"""
+    if label == "PERSON" or len(_head(members).words) < 2 or _head(members).key in _countries():
+        return label
+    if any(m.team for member in members for m in member.mentions):
+        return label
+    for member in members:
+        for mention in member.mentions:
+            if (bracket := _BRACKETED.match(text, mention.end)) is not None and slug(bracket.group(1)) in _countries():
+                return "PERSON"
+    return label
 
 
 def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel) -> EntityLabel:
@@ -395,7 +546,58 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel)
             before = _WORD_BEFORE.search(text, max(0, mention.start - 30), mention.start)
             if before is not None and _is_role_word(before.group(1)):
                 return label
+            if _acts_as_person(text, mention.start, mention.end):
+                return label
     return "ORG"
+
+
+def _clubs_named_for_their_city(clusters: list[list[_Surface]], labels: list[EntityLabel]) -> None:
+    """ "Ajax Amsterdam", "Legia Warsaw" in a story filed from Amsterdam or Warsaw: a full name that ends in the
+    dateline's city is a club or company named after it, not a person the model took it for."""
+    cities = {
+        _head(members).text.casefold()
+        for members, label in zip(clusters, labels, strict=True)
+        if label in ("GPE", "LOC")
+        and len(_head(members).words) == 1
+        and any(mention.place for member in members for mention in member.mentions)
+    }
+    if not cities:
+        return
+    for index, members in enumerate(clusters):
+        words = _head(members).words
+        if labels[index] == "PERSON" and len(words) >= 2 and words[-1].casefold() in cities:
+            labels[index] = "ORG"
+
+
+def _split_places(
+    text: str, clusters: list[list[_Surface]], labels: list[EntityLabel]
+) -> tuple[list[list[_Surface]], list[EntityLabel]]:
+    """A dateline's place or a fixture's venue goes apart from a name it shares with a team ("NEW YORK 1996-08-22"
+    and "CALIFORNIA AT NEW YORK" above "NEW YORK AT BOSTON"): there the name is the city, whatever else it stands
+    for. Returns the clusters and labels with those mentions as entities of their own, places."""
+    split_clusters: list[list[_Surface]] = []
+    split_labels: list[EntityLabel] = []
+    for members, label in zip(clusters, labels, strict=True):
+        if label in ("GPE", "LOC", "FAC") or not any(m.place for member in members for m in member.mentions):
+            split_clusters.append(members)
+            split_labels.append(label)
+            continue
+        rest, places = [], []
+        for member in members:
+            if kept := [m for m in member.mentions if not m.place]:
+                rest.append(_surface_of(text, member.key, kept))
+            if taken := [m for m in member.mentions if m.place]:
+                places.append(_surface_of(text, member.key, taken))
+        if rest:
+            split_clusters.append(rest)
+            split_labels.append(label)
+        split_clusters.append(places)
+        split_labels.append("GPE")
+    return split_clusters, split_labels
+
+
+def _surface_of(text: str, key: str, mentions: list[_Mention]) -> _Surface:
+    return _Surface(key, texts=Counter(text[m.start : m.end] for m in mentions), mentions=mentions)
 
 
 def _salience_weight(layout: ArticleLayout, mention: Mention) -> float:
@@ -426,10 +628,14 @@ def _aliases(name: str, members: Sequence[_Surface], mentions: Sequence[Mention]
     return aliases
 
 
-def canonical_entities(layout: ArticleLayout, found: Sequence[FoundEntity]) -> list[Entity]:
-    """One entity per referent, most salient first; `found` are the model's spans in `layout.text`."""
+def canonical_entities(
+    layout: ArticleLayout, found: Sequence[FoundEntity], *, model_text: str | None = None
+) -> list[Entity]:
+    """One entity per referent, most salient first; `found` are the model's spans in `layout.text`, found in
+    `model_text` (the text as the model read it, `casing.recased(layout.text)` unless given)."""
     text = layout.text
     found, teams = with_teams(text, found)
+    found, places = with_places(text, found, [*dateline_places(text), *venue_spans(text)])
     surfaces: dict[str, _Surface] = {}
     for span in found:
         if span.label not in ENTITY_LABELS or (cleaned := _cleaned(text, span)) is None:
@@ -439,23 +645,32 @@ def canonical_entities(layout: ArticleLayout, found: Sequence[FoundEntity]) -> l
             continue
         surface = surfaces.setdefault(key, _Surface(key))
         surface.texts[text[start:end]] += 1
-        surface.mentions.append(_Mention(start, end, span.label, team=(span.start, span.end) in teams))
+        spot = (span.start, span.end)
+        surface.mentions.append(_Mention(start, end, span.label, team=spot in teams, place=spot in places))
 
+    acronyms = _acronyms(text, surfaces)
     _drop_common_words(text, surfaces)
     groups = _Groups(surfaces)
+    for short, full in acronyms:
+        if short in surfaces and full in surfaces:
+            groups.join(short, full)
     _join_short_forms(surfaces, groups)
 
     clusters = sorted(
         ([surfaces[key] for key in keys] for keys in groups.members().values()),
         key=lambda members: -sum(len(member.mentions) for member in members),
     )
-    labels = [_lone_name_label(text, members, _group_label(members)) for members in clusters]
+    labels = [
+        _lone_name_label(text, members, _competitor_label(text, members, _group_label(members))) for members in clusters
+    ]
+    _clubs_named_for_their_city(clusters, labels)
+    clusters, labels = _split_places(text, clusters, labels)
     surnames = Counter(
         _head(members).words[-1]
         for members, label in zip(clusters, labels, strict=True)
         if label == "PERSON" and len(_head(members).words) >= 2
     )
-    occurrences = _Occurrences(text, found)
+    occurrences = _Occurrences(text, found, read_as=recased(text) if model_text is None else model_text)
     recovered = bytearray(len(text))  # a recovered occurrence belongs to one entity only
     drafts: list[tuple[float, list[_Surface], EntityLabel, list[Mention]]] = []
     for members, label in zip(clusters, labels, strict=True):

@@ -20,6 +20,7 @@ _INNINGS = re.compile(r"\d{1,3}(?:-\d{1,2})?")  # a cricket total, "133-5" with 
 _FIGURE = re.compile(r"(?:\d+(?:[./-]\d+)*|\.\d+|-)")  # 73, .537, 5-2, 1/2, and "-" for none
 _FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs."})  # "Birmingham v Barnsley": only a fixture writes these
 _AT = "at"  # "CHICAGO AT TORONTO": a fixture when it is the whole line
+_AT_LINE = re.compile(r"^[^\n]*?[ \t](?:at|AT|At)[ \t][^\n]*", re.MULTILINE)  # the lines worth reading for a venue
 MAX_NAME_WORDS = 4
 MIN_FIGURES = 4  # a standings row; a line of two or three numbers may be a weather report or an address
 _RANK = re.compile(r"\d{1,3}\.")  # "7." opening a row of a ranked list
@@ -165,6 +166,15 @@ def team_spans(text: str) -> Iterable[tuple[int, int]]:
                     found.extend(_fixture(part, whole_line=False))
                 cursor = separator.end() if separator else stop
         yield from found
+
+
+def venue_spans(text: str) -> Iterable[tuple[int, int]]:
+    """ "BALTIMORE AT SEATTLE": where a fixture line says the visitors play, a place (the home team is not named)."""
+    for line in _AT_LINE.finditer(text):
+        tokens = _tokens(text, line.start(), line.end())
+        end_a = _name(tokens, 0)
+        if 0 < end_a < len(tokens) and tokens[end_a][2].casefold() == _AT and _fixture(tokens, whole_line=True):
+            yield _span(tokens, end_a + 1, len(tokens))
 
 
 def with_teams(text: str, found: Sequence[FoundEntity]) -> tuple[list[FoundEntity], set[tuple[int, int]]]:
