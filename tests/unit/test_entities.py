@@ -285,11 +285,31 @@ def test_a_name_in_a_capitalised_headline_is_recovered_as_the_article_writes_it(
         ("Lens 1 ( Smicer 52nd ) Metz 0", "Smicer"),  # a goal in a given minute
         ("Aamir Sohail c Cork b Croft 46", "Croft"),  # bowled a batsman
         ("Botafogo striker Tulio was left out .", "Tulio"),  # a playing position
+        ("Bowling : Lewis 12-1-76-0 , Mullally 22-6-56-2", "Lewis"),  # bowling figures
+        ("The 20-year-old Rubin is out of the Open .", "Rubin"),  # an age
     ],
 )
 def test_a_lone_word_that_acts_as_a_person_stays_a_person(blank: Language, body: str, name: str) -> None:
     found = by_name(entities(blank, body, [(name, "PERSON", 0)]))
     assert found[name].label == "PERSON"
+
+
+def test_an_age_before_a_club_and_a_position_is_the_player_s(blank: Language) -> None:
+    body = "He picked 20-year-old Norwich striker Keith O'Neill ."
+    found = by_name(entities(blank, body, [("Norwich", "PERSON", 0), ("Keith O'Neill", "PERSON", 0)]))
+    assert found["Norwich"].label == "ORG"
+
+
+def test_an_initial_and_a_surname_is_a_person(blank: Language) -> None:
+    body = "Somerset 298-6 ( M. Lathwell 85 , R. Harden 65 ) . N. Ireland won ."
+    found = by_name(
+        entities(blank, body, [("M. Lathwell", "ORG", 0), ("R. Harden", "PERSON", 0), ("N. Ireland", "GPE", 0)])
+    )
+    assert {name: entity.label for name, entity in found.items()} == {
+        "M. Lathwell": "PERSON",
+        "R. Harden": "PERSON",
+        "N. Ireland": "GPE",
+    }
 
 
 def test_figures_and_brackets_are_not_part_of_a_name(blank: Language) -> None:

@@ -496,8 +496,11 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+$")
 
 # What a person does in wire copy and a club or company does not: scores in a given minute ("( Smicer 90th )"),
 # catches or bowls a batsman ("c Cork b Croft"), or is introduced by a position or a kinship ("striker Tulio",
-# "widow Ruth"). ("Lens , who have won" shows a "who" clause is no such evidence: teams take it too.)
+# "widow Ruth"), is given an age ("the 20-year-old Rubin") or bowling figures ("Croft 29-6-64-1": overs, maidens,
+# runs, wickets). ("Lens , who have won" shows a "who" clause is no such evidence: teams take it too.)
 _GOAL_MINUTE = re.compile(r"\s+\d{1,3}(?:st|nd|rd|th)\b")
+_BOWLING_FIGURES = re.compile(r"\s+\d{1,3}(?:\.\d)?-\d{1,3}-\d{1,3}-\d{1,2}\b")
+_AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
 _DISMISSAL_BEFORE = re.compile(r"(?:^|[\s(])(?:c|b|st|lbw b|c & b)\s+$")
 _DISMISSAL_AFTER = re.compile(r"\s+b\s+[A-Z]")
 _PERSON_NOUNS = _word_set(
@@ -509,11 +512,15 @@ _PERSON_NOUNS = _word_set(
 
 
 def _acts_as_person(text: str, start: int, end: int) -> bool:
-    if _GOAL_MINUTE.match(text, end) or _DISMISSAL_AFTER.match(text, end):
+    if _GOAL_MINUTE.match(text, end) or _DISMISSAL_AFTER.match(text, end) or _BOWLING_FIGURES.match(text, end):
         return True
     window = max(0, start - 30)
     if _DISMISSAL_BEFORE.search(text, window, start):
         return True
+    if _AGE_BEFORE.search(text, window, start):
+        # "20-year-old Norwich striker Keith O'Neill": the name then only says whom the person plays for
+        after = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+        return after is None or after.group().casefold() not in _PERSON_NOUNS
     before = _WORD_BEFORE.search(text, window, start)
     return before is not None and before.group(1).casefold() in _PERSON_NOUNS
 
@@ -533,6 +540,18 @@ def _competitor_label(text: str, members: Sequence[_Surface], label: EntityLabel
         for mention in member.mentions:
             if (bracket := _BRACKETED.match(text, mention.end)) is not None and slug(bracket.group(1)) in _countries():
                 return "PERSON"
+    return label
+
+
+# "M. Lathwell", "R. Illingworth": one initial and a surname is how scorecards and results write a person.
+_INITIAL_AND_NAME = re.compile(r"[A-Z]\. [A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?")
+
+
+def _initialled_label(members: Sequence[_Surface], label: EntityLabel) -> EntityLabel:
+    """A name written as an initial and a surname is a person, not the organisation the model often calls it in
+    a scorecard row; organisations are not written so (a place sometimes is, "N. Ireland", so only ORG changes)."""
+    if label == "ORG" and _INITIAL_AND_NAME.fullmatch(_head(members).text):
+        return "PERSON"
     return label
 
 
@@ -660,9 +679,10 @@ def canonical_entities(
         ([surfaces[key] for key in keys] for keys in groups.members().values()),
         key=lambda members: -sum(len(member.mentions) for member in members),
     )
-    labels = [
-        _lone_name_label(text, members, _competitor_label(text, members, _group_label(members))) for members in clusters
-    ]
+    labels = []
+    for members in clusters:
+        label = _competitor_label(text, members, _group_label(members))
+        labels.append(_initialled_label(members, _lone_name_label(text, members, label)))
     _clubs_named_for_their_city(clusters, labels)
     clusters, labels = _split_places(text, clusters, labels)
     surnames = Counter(
