@@ -13,7 +13,7 @@ from rouge_score import rouge_scorer
 from services.enrich.nlp.annotation import annotate
 from services.enrich.nlp.enrichment import ArticleText, Enricher, UnprocessableArticle
 from services.enrich.nlp.stopwords import listed_stop_words
-from services.enrich.nlp.summary import CANDIDATE_SENTENCES, top_by_lexrank
+from services.enrich.nlp.summary import CANDIDATE_SENTENCES, SUMMARY_WORDS, top_by_lexrank
 from shared.documents import Enrichment
 
 # Our labels in the four CoNLL-2003 classes.
@@ -30,7 +30,8 @@ CONLL_LABELS = {
     "LAW": "MISC",
     "LANGUAGE": "MISC",
 }
-SUMMARY_BUDGET_WORDS = 75  # summaries (ours and the reference) are cut to this many words before scoring
+# Summaries (ours and the reference) are cut to the budget our summariser fills before scoring.
+SUMMARY_BUDGET_WORDS = SUMMARY_WORDS
 LEAD_SENTENCES = 3
 _ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 
