@@ -1,7 +1,9 @@
 """What the model found in a text, as plain offsets, so no spaCy Doc has to outlive its memory zone."""
 
+import bisect
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -16,6 +18,28 @@ class FoundEntity:
     start: int
     end: int
     label: str
+
+
+def overlap_test(spans: Iterable[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """Whether (start, end) overlaps any of `spans`, in O(log n) a question: a results table or a page of
+    datelines has tens of thousands of spans, and so does the model's output over it."""
+    ordered = sorted(spans)
+    starts = [start for start, _ in ordered]
+    reach = list(itertools.accumulate((end for _, end in ordered), max))  # the furthest end among the first i
+
+    def overlaps(start: int, end: int) -> bool:
+        before = bisect.bisect_left(starts, end)  # the spans that start before `end`
+        return before > 0 and reach[before - 1] > start
+
+    return overlaps
+
+
+def replaced(found: Sequence[FoundEntity], spans: Iterable[tuple[int, int]], label: str) -> list[FoundEntity]:
+    """`found` in text order with `spans` labelled `label`: a model span overlapping one of them gives way to it."""
+    ordered = sorted(spans)
+    overlaps = overlap_test(ordered)
+    kept = [f for f in found if not overlaps(f.start, f.end)]
+    return sorted([*kept, *(FoundEntity(s, e, label) for s, e in ordered)], key=lambda f: (f.start, f.end))
 
 
 @dataclass(frozen=True)

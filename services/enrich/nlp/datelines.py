@@ -9,7 +9,7 @@ dateline is still the city. The shape of the line settles it: its names are plac
 import re
 from collections.abc import Sequence
 
-from services.enrich.nlp.annotation import FoundEntity
+from services.enrich.nlp.annotation import FoundEntity, replaced
 
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 _NAME = r"[^\W\d_][\w.'\u2019-]*(?:[ \u00a0][^\W\d_][\w.'\u2019-]*){0,3}"  # up to four capitalised words
@@ -47,6 +47,4 @@ def with_places(
     them, and those places."""
     if not places:
         return list(found), set()
-    kept = [f for f in found if not any(s < f.end and f.start < e for s, e in places)]
-    spans = sorted([*kept, *(FoundEntity(s, e, "GPE") for s, e in places)], key=lambda f: (f.start, f.end))
-    return spans, set(places)
+    return replaced(found, places, "GPE"), set(places)

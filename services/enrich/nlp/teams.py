@@ -11,7 +11,7 @@ A country stays a place (the entity rules label countries so): national sides ar
 import re
 from collections.abc import Iterable, Sequence
 
-from services.enrich.nlp.annotation import FoundEntity
+from services.enrich.nlp.annotation import FoundEntity, overlap_test, replaced
 
 _LINE = re.compile(r"[^\n]+")
 _TOKEN = re.compile(r"\S+")
@@ -188,7 +188,6 @@ def with_teams(text: str, found: Sequence[FoundEntity]) -> tuple[list[FoundEntit
     if not teams:
         return list(found), set()
     people = [(f.start, f.end) for f in found if f.label == "PERSON" and " " in text[f.start : f.end].strip()]
-    teams = [(s, e) for s, e in teams if not any(ps < e and s < pe for ps, pe in people)]
-    kept = [f for f in found if not any(s < f.end and f.start < e for s, e in teams)]
-    spans = sorted([*kept, *(FoundEntity(s, e, "ORG") for s, e in teams)], key=lambda f: (f.start, f.end))
-    return spans, set(teams)
+    on_person = overlap_test(people)
+    teams = [(s, e) for s, e in teams if not on_person(s, e)]
+    return replaced(found, teams, "ORG"), set(teams)
