@@ -25,6 +25,14 @@ def sign_in(browser: WebDriver, stack: Stack, key: str) -> None:
     field.clear()
     field.send_keys(key)
     browser.find_element(By.CSS_SELECTOR, "form.key button[type=submit]").click()
+    # A click does not wait for the page it submits to: wait until the form's page is replaced (by the page
+    # asked for, or the key page again with its message) and the new one has loaded.
+    WebDriverWait(browser, WAIT_S).until(expected_conditions.staleness_of(field))
+    WebDriverWait(browser, WAIT_S).until(loaded)
+
+
+def loaded(driver: WebDriver) -> bool:
+    return bool(driver.execute_script("return document.readyState") == "complete")
 
 
 def sign_out(browser: WebDriver) -> None:
