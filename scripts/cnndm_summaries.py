@@ -88,38 +88,61 @@ def long_size(sentences: int) -> int:
     return max(ORACLE_SENTENCES, math.ceil(LONG_SHARE * sentences))
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def references(articles: Sequence[str], highlights: Sequence[str], kind: str) -> list[str]:
+    """Each article's reference of `kind`: its oracle or long extract against the highlights, or the highlights."""
+    if kind not in ("oracle", "long"):
+        return list(highlights)
+    nlp = Annotator.load().nlp
+    extracts = []
+    with nlp.memory_zone():
+        for article, doc, highlight in zip(articles, nlp.pipe(articles, disable=["ner"]), highlights, strict=True):
+            sentences = [article[start:end] for start, end in annotate(doc).sentences]
+            if kind == "long":
+                picked = oracle(sentences, highlight, long_size(len(sentences)), recall=True)
+            else:
+                picked = oracle(sentences, highlight)
+            extracts.append(" ".join(sentences[index] for index in picked))
+    return extracts
+
+
+def write_set(
+    out: Path,
+    category: str,
+    numbers: Sequence[int],
+    articles: Sequence[str],
+    summaries: Sequence[str],
+    titles: Sequence[str] | None = None,
+) -> None:
+    """`OUT/News Articles/<category>/<n>.txt` (title, or an empty line, then the article) and
+    `OUT/Summaries/<category>/<n>.txt`, the layout `newsflow eval summary` reads."""
+    (out / "News Articles" / category).mkdir(parents=True, exist_ok=True)
+    (out / "Summaries" / category).mkdir(parents=True, exist_ok=True)
+    heads = titles if titles is not None else [""] * len(articles)
+    for number, title, article, summary in zip(numbers, heads, articles, summaries, strict=True):
+        (out / "News Articles" / category / f"{number}.txt").write_text(f"{title}\n{article}\n", encoding="utf-8")
+        (out / "Summaries" / category / f"{number}.txt").write_text(f"{summary}\n", encoding="utf-8")
+
+
+def arguments(description: str, argv: Sequence[str] | None) -> argparse.Namespace:
+    """CSV, OUT, the rows to take and the kind of reference (shared with the sibling set builders)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("csv", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--first", type=int, default=0)
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--reference", choices=("oracle", "long", "highlights"), default="oracle")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = arguments(__doc__.split("\n\n")[0], argv)
     csv.field_size_limit(sys.maxsize)
     with args.csv.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))[args.first : args.first + args.count]
     numbers = range(args.first, args.first + len(rows))
     articles = [" ".join(row["article"].split()) for row in rows]  # one paragraph, as stored
     highlights = [" ".join(row["highlights"].split()) for row in rows]
-    if args.reference in ("oracle", "long"):
-        nlp = Annotator.load().nlp
-        references = []
-        with nlp.memory_zone():
-            for article, doc, highlight in zip(articles, nlp.pipe(articles, disable=["ner"]), highlights, strict=True):
-                sentences = [article[start:end] for start, end in annotate(doc).sentences]
-                if args.reference == "long":
-                    picked = oracle(sentences, highlight, long_size(len(sentences)), recall=True)
-                else:
-                    picked = oracle(sentences, highlight)
-                references.append(" ".join(sentences[index] for index in picked))
-    else:
-        references = highlights
-    (args.out / "News Articles" / CATEGORY).mkdir(parents=True, exist_ok=True)
-    (args.out / "Summaries" / CATEGORY).mkdir(parents=True, exist_ok=True)
-    for number, article, reference in zip(numbers, articles, references, strict=True):
-        (args.out / "News Articles" / CATEGORY / f"{number}.txt").write_text(f"\n{article}\n", encoding="utf-8")
-        (args.out / "Summaries" / CATEGORY / f"{number}.txt").write_text(f"{reference}\n", encoding="utf-8")
+    write_set(args.out, CATEGORY, numbers, articles, references(articles, highlights, args.reference))
     print(f"wrote {len(rows)} articles and {args.reference} references to {args.out}")
 
 
