@@ -80,13 +80,17 @@ _ORGANISATION_HEADS = _word_set(
     front army ag sa nv gmbh
     """
 )
-# The last word of a competition's or a war's name: "Davis Cup", "U.S. Open", "American League", "EASTERN DIVISION",
-# "1,000 Lakes Rally". The model calls most of them organisations; news names no club or company so.
+# The last word of a competition's or a war's name: "Davis Cup", "U.S. Open", "Gulf War". The model calls most of
+# them organisations; news names no club or company so.
 _EVENT_HEADS = _word_set(
     """
-    cup open prix championship championships classic series league division rally trophy tour masters war
+    cup open prix championship championships classic series trophy tour masters war
     """
 )
+# In sports copy (an article with results lines) these end a competition's name too: "American League", "EASTERN
+# DIVISION", "1,000 Lakes Rally". Elsewhere they end an organisation's as often: "Arab League", "Infantry
+# Division", "Democratic Rally".
+_SPORTS_EVENT_HEADS = _word_set("league division rally")
 # "-- Sydney Newsroom 61-2 9373-1800", "U.S. Municipal Desk": the desk a wire story's contact line gives is an
 # organisation; the model reads its first word as the place.
 _NEWS_DESK = re.compile(r"\b(?:[A-Z][\w.&'-]*[ \t]+){1,3}(?:Newsroom|Desk)\b")
@@ -525,7 +529,7 @@ def _head(members: Sequence[_Surface]) -> _Surface:
     return max(members, key=lambda s: (len(s.words), len(s.text), sum(s.texts.values())))
 
 
-def _group_label(members: Sequence[_Surface]) -> EntityLabel:
+def _group_label(members: Sequence[_Surface], *, sports: bool) -> EntityLabel:
     head = _head(members)
     if len(members) > 1 and len(head.words) >= 2 and head.is_person():
         return "PERSON"  # a short form joined a person's full name, whatever the model called the short form
@@ -534,7 +538,9 @@ def _group_label(members: Sequence[_Surface]) -> EntityLabel:
             return _KNOWN_NAMES[int(member.key.removeprefix("known:"))][1]
     if head.key in _countries():
         return "GPE"
-    if len(head.words) >= 2 and head.words[-1].casefold() in _EVENT_HEADS:
+    if len(head.words) >= 2 and (
+        (last := head.words[-1].casefold()) in _EVENT_HEADS or (sports and last in _SPORTS_EVENT_HEADS)
+    ):
         return "EVENT"
     if any(mention.team for member in members for mention in member.mentions):
         return "ORG"
@@ -620,15 +626,21 @@ def _initialled_label(members: Sequence[_Surface], label: EntityLabel) -> Entity
     return label
 
 
-# Before a lone name, words that make it a place rather than the club or company it otherwise is ("in" does not:
-# "a stake in Zenith").
-_PLACE_WORDS_BEFORE = frozenset({"of", "capital"})
+# Before a lone name, words that make it a place rather than the club or company it otherwise is: "the state of
+# Guerrero", "the Chechen capital Grozny", "east of Longyear". A bare "of" or "in" does not ("shares of Jones", "the
+# regime of Saddam", "a stake in Zenith").
+_PLACE_BEFORE = re.compile(
+    r"\b(?:capital|(?:state|province|city|town|region|republic|island|village|district|county|port|territory|outskirts"
+    r"|(?:north|south)?(?:east|west)|north|south)[ \t]+of)"
+    r"[ \t]+$",
+    re.IGNORECASE,
+)
 
 
 def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel) -> EntityLabel:
     """A person the text never names in full nor gives a title is, in news, far more often a club, company or team
     the model took for a surname ("Barrick", "Fiorentina", "Wigan"): news introduces people by their full name.
-    Written after "of" or "capital" ("the state of Guerrero", "the Chechen capital Grozny") it is a place."""
+    Written after a place word ("the state of Guerrero", "the Chechen capital Grozny") it is a place."""
     if label != "PERSON" or len(_head(members).words) != 1:
         return label
     place = False
@@ -639,7 +651,7 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel)
                 return label
             if _acts_as_person(text, mention.start, mention.end):
                 return label
-            place = place or (before is not None and before.group(1) in _PLACE_WORDS_BEFORE)
+            place = place or _PLACE_BEFORE.search(text, max(0, mention.start - 30), mention.start) is not None
     return "GPE" if place else "ORG"
 
 
@@ -722,7 +734,11 @@ def _aliases(name: str, members: Sequence[_Surface], mentions: Sequence[Mention]
 
 # The heads of _EVENT_HEADS a competition is searched by, capitalised ("Tour" and "War" only relabel what the
 # model found: "Gulf War" it finds, and a recovered "England Tour" would be a team's tour).
-_EVENT_HEAD = re.compile(r"[ \t](?:Cup|Open|Prix|Championships?|Classic|Series|League|Division|Rally|Trophy|Masters)\b")
+_SEARCHED_HEADS = sorted(word.capitalize() for word in _EVENT_HEADS - {"tour", "war"})
+_EVENT_HEAD = re.compile(rf"[ \t](?:{'|'.join(_SEARCHED_HEADS)})\b")
+_SPORTS_EVENT_HEAD = re.compile(
+    rf"[ \t](?:{'|'.join(_SEARCHED_HEADS + sorted(word.capitalize() for word in _SPORTS_EVENT_HEADS))})\b"
+)
 _NAME_WORD_BEFORE = re.compile(r"([A-Z][\w.'&-]*)[ \t]+$")
 # After the head, a name that goes on ("U.S. Open Tennis Championships", "National League for Democracy", "World
 # Series of Golf") is another name: left to the model.
@@ -755,11 +771,11 @@ def _with_first_names(text: str, found: Sequence[FoundEntity]) -> list[FoundEnti
     return result
 
 
-def _event_spans(text: str) -> Iterable[tuple[int, int]]:
+def _event_spans(text: str, *, sports: bool) -> Iterable[tuple[int, int]]:
     """ "U.S. Open", "National League", "Eastern Division": up to three capitalised words, none a stop word, before
     the capitalised last word of a competition's name. The model labels the first words alone (the
     "U.S.", a nationality) or nothing. `text` is read as the model read it, so a headline's capitals are re-cased."""
-    for head in _EVENT_HEAD.finditer(text):
+    for head in (_SPORTS_EVENT_HEAD if sports else _EVENT_HEAD).finditer(text):
         if _NAME_GOES_ON.match(text, head.end()):
             continue
         start = head.start() + 1
@@ -789,7 +805,7 @@ def canonical_entities(
         if initialled := [(start, end) for start, end in initialled if not covered(start, end)]:
             found = replaced(found, initialled, "PERSON")
     read_as = recased(text) if model_text is None else model_text
-    if events := list(_event_spans(read_as)):
+    if events := list(_event_spans(read_as, sports=bool(teams))):
         taken = overlap_test([*teams, *places])
         if events := [(start, end) for start, end in events if not taken(start, end)]:
             found = replaced(found, events, "EVENT")
@@ -820,7 +836,7 @@ def canonical_entities(
     )
     labels = []
     for members in clusters:
-        label = _competitor_label(text, members, _group_label(members))
+        label = _competitor_label(text, members, _group_label(members, sports=bool(teams)))
         labels.append(_initialled_label(members, _lone_name_label(text, members, label)))
     _clubs_named_for_their_city(clusters, labels)
     clusters, labels = _split_places(text, clusters, labels)
