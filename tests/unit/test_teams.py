@@ -71,3 +71,13 @@ def test_a_team_replaces_the_model_span_over_it_but_not_a_full_name() -> None:
 def test_the_place_after_at_in_a_fixture_line_is_a_venue() -> None:
     text = "BALTIMORE AT SEATTLE\nThe talks in Chicago at noon were short .\nST LOUIS AT KANSAS CITY"
     assert [text[start:end] for start, end in venue_spans(text)] == ["SEATTLE", "KANSAS CITY"]
+
+
+def test_a_full_name_in_a_club_s_results_line_is_the_club() -> None:
+    text = "Fortuna Duesseldorf 3 1 0 2 1 7 3\nM. Dowman 107 , W. Noon 57 , D. Cox 95\nBilly Mayfair 66 71 70 70"
+    found = [FoundEntity(0, 19, "PERSON"), FoundEntity(34, 43, "PERSON"), FoundEntity(73, 86, "PERSON")]
+    spans, _ = with_teams(text, found)
+    labelled = {text[f.start : f.end]: f.label for f in spans}
+    assert labelled["Fortuna Duesseldorf"] == "ORG"
+    # a scorecard's initial or a golfer's rounds: the model's person stands
+    assert (labelled["M. Dowman"], labelled["Billy Mayfair"]) == ("PERSON", "PERSON")

@@ -12,7 +12,7 @@ import bisect
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import cast
@@ -20,7 +20,7 @@ from typing import cast
 import pycountry
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from services.enrich.nlp.annotation import FoundEntity
+from services.enrich.nlp.annotation import FoundEntity, overlap_test, replaced
 from services.enrich.nlp.casing import recased
 from services.enrich.nlp.datelines import dateline_places, with_places
 from services.enrich.nlp.layout import ArticleLayout
@@ -80,6 +80,21 @@ _ORGANISATION_HEADS = _word_set(
     front army ag sa nv gmbh
     """
 )
+# The last word of a competition's or a war's name: "Davis Cup", "U.S. Open", "Gulf War". The model calls most of
+# them organisations; news names no club or company so.
+_EVENT_HEADS = _word_set(
+    """
+    cup open prix championship championships classic series trophy tour masters war
+    """
+)
+# In sports copy (an article with results lines) these end a competition's name too: "American League", "EASTERN
+# DIVISION", "1,000 Lakes Rally". Elsewhere they end an organisation's as often: "Arab League", "Infantry
+# Division", "Democratic Rally".
+_SPORTS_EVENT_HEADS = _word_set("league division rally")
+# "-- Sydney Newsroom 61-2 9373-1800", "U.S. Municipal Desk": the desk a wire story's contact line gives is an
+# organisation; the model reads its first word as the place.
+_NEWS_DESK = re.compile(r"\b(?:[A-Z][\w.&'-]*[ \t]+){1,3}(?:Newsroom|Desk)\b")
+_SAINT = frozenset({"st", "saint"})  # the first word of a name after a saint: a club, a town, a church
 _FIXTURE_WORDS = frozenset({"v", "vs"})  # "England v Pakistan": the word joining two names is not part of either
 # On a tied vote a place or organisation wins over a person: the small model calls institutions named after
 # people ("Saint Francis Hospital") persons more often than the reverse, and real people are usually also
@@ -199,6 +214,10 @@ def _is_hyphenated_modifier(text: str, start: int) -> bool:
     return not word[0].isupper() or word.casefold() in _PREFIXES
 
 
+def _is_punctuation(token: str) -> bool:
+    return not any(ch.isalnum() for ch in token)
+
+
 def _cleaned(text: str, found: FoundEntity) -> tuple[int, int] | None:
     """The span of a model entity worth keeping, trimmed of articles, quotes, possessives and titles."""
     start, end = found.start, found.end
@@ -206,6 +225,20 @@ def _cleaned(text: str, found: FoundEntity) -> tuple[int, int] | None:
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in _QUOTES):
         end -= 1
+    # "-- John Gilardi" (a wire story's byline), "* Securities and Exchange Commission", "Trent Bridge :": a
+    # token of punctuation alone at either edge is no part of a name.
+    while start < end and not text[start].isalnum() and (first := _FIRST_WORD.match(text, start, end)) is not None:
+        if first.end() == end or not _is_punctuation(first.group()):
+            break
+        start = first.end()
+        while start < end and text[start].isspace():
+            start += 1
+    while end > start and not text[end - 1].isalnum() and (last := _LAST_WORD.search(text, start, end)) is not None:
+        if last.start() == start or not _is_punctuation(last.group()):
+            break
+        end = last.start()
+        while end > start and text[end - 1].isspace():
+            end -= 1
     if (article := _LEADING_ARTICLE.match(text, start, end)) is not None:
         start = article.end()
     if (possessive := _TRAILING_POSSESSIVE.search(text, start, end)) is not None and end - start > 3:
@@ -273,6 +306,31 @@ def _drop_common_words(text: str, surfaces: dict[str, _Surface]) -> None:
         if lowercase is None:
             lowercase = {word for word in _WORD.findall(text) if word.islower()}
         if surface.text.lower() in lowercase:
+            del surfaces[key]
+
+
+_LINE_REST = re.compile(r"[^\n]*")
+MAX_FIELD_TOKENS = 6
+
+
+def _is_field_label(text: str, mention: _Mention) -> bool:
+    """ "Attendance : 5,000", "Men 's 400 metres": a word opening a short line, followed by a colon or a possessive,
+    and whose rest has no name ("Ferencvaros : Lipcsei , ..." is a team's line-up) and no row of figures."""
+    if text[mention.end : mention.end + 2] not in (" :", " '") or mention.team or mention.place:
+        return False
+    if not _opens_sentence(text, mention.start):
+        return False
+    rest = _LINE_REST.match(text, mention.end)
+    tokens = rest.group().split() if rest is not None else []
+    if not tokens or tokens[0] not in (":", "'s") or len(tokens) > MAX_FIELD_TOKENS:
+        return False
+    return not any(token[0].isupper() for token in tokens)
+
+
+def _drop_field_labels(text: str, surfaces: dict[str, _Surface]) -> None:
+    """A single word that only ever opens a results line as its field's label is no name."""
+    for key, surface in list(surfaces.items()):
+        if len(surface.words) == 1 and all(_is_field_label(text, m) for m in surface.mentions):
             del surfaces[key]
 
 
@@ -471,7 +529,7 @@ def _head(members: Sequence[_Surface]) -> _Surface:
     return max(members, key=lambda s: (len(s.words), len(s.text), sum(s.texts.values())))
 
 
-def _group_label(members: Sequence[_Surface]) -> EntityLabel:
+def _group_label(members: Sequence[_Surface], *, sports: bool) -> EntityLabel:
     head = _head(members)
     if len(members) > 1 and len(head.words) >= 2 and head.is_person():
         return "PERSON"  # a short form joined a person's full name, whatever the model called the short form
@@ -480,6 +538,10 @@ def _group_label(members: Sequence[_Surface]) -> EntityLabel:
             return _KNOWN_NAMES[int(member.key.removeprefix("known:"))][1]
     if head.key in _countries():
         return "GPE"
+    if len(head.words) >= 2 and (
+        (last := head.words[-1].casefold()) in _EVENT_HEADS or (sports and last in _SPORTS_EVENT_HEADS)
+    ):
+        return "EVENT"
     if any(mention.team for member in members for mention in member.mentions):
         return "ORG"
     votes: Counter[str] = Counter()
@@ -488,6 +550,8 @@ def _group_label(members: Sequence[_Surface]) -> EntityLabel:
     label = cast(EntityLabel, max(_TIE_ORDER, key=lambda label: (votes[label], -_TIE_ORDER.index(label))))
     if label == "PERSON" and len(head.words) >= 2 and head.words[-1].casefold().rstrip(".") in _ORGANISATION_HEADS:
         return "ORG"  # "Manchester United", "Ka Wah Bank", "Piper Jaffray Inc": no person's name ends so
+    if label == "PERSON" and len(head.words) >= 2 and head.words[0].casefold().rstrip(".") in _SAINT:
+        return "ORG"  # "St Pauli", "St Helens": named after a saint, a club or a town's institution, not a person
     return label
 
 
@@ -502,6 +566,11 @@ _GOAL_MINUTE = re.compile(r"\s+\d{1,3}(?:st|nd|rd|th)\b")
 _BOWLING_FIGURES = re.compile(r"\s+\d{1,3}(?:\.\d)?-\d{1,3}-\d{1,3}-\d{1,2}\b")
 _AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
 _DISMISSAL_BEFORE = re.compile(r"(?:^|[\s(])(?:c|b|st|lbw b|c & b)\s+$")
+# "Oncins , who had beaten him", "Meri garnered 49 votes ... his": a gendered pronoun soon after the name, in the
+# same sentence ("it", "its", "they" or "their" first: the pronoun is about a club or company).
+_PRONOUN_AFTER = re.compile(
+    r"(?:[ \t]+(?!(?:it|its|they|their|them)\b)[^\s.!?;]+){0,4}?[ \t]+(?:he|she|his|her|him|himself|herself)\b"
+)
 _DISMISSAL_AFTER = re.compile(r"\s+b\s+[A-Z]")
 _PERSON_NOUNS = _word_set(
     """
@@ -516,6 +585,8 @@ def _acts_as_person(text: str, start: int, end: int) -> bool:
         return True
     window = max(0, start - 30)
     if _DISMISSAL_BEFORE.search(text, window, start):
+        return True
+    if _PRONOUN_AFTER.match(text, end):
         return True
     if _AGE_BEFORE.search(text, window, start):
         # "20-year-old Norwich striker Keith O'Neill": the name then only says whom the person plays for
@@ -555,11 +626,24 @@ def _initialled_label(members: Sequence[_Surface], label: EntityLabel) -> Entity
     return label
 
 
+# Before a lone name, words that make it a place rather than the club or company it otherwise is: "the state of
+# Guerrero", "the Chechen capital Grozny", "east of Longyear". A bare "of" or "in" does not ("shares of Jones", "the
+# regime of Saddam", "a stake in Zenith").
+_PLACE_BEFORE = re.compile(
+    r"\b(?:capital|(?:state|province|city|town|region|republic|island|village|district|county|port|territory|outskirts"
+    r"|(?:north|south)?(?:east|west)|north|south)[ \t]+of)"
+    r"[ \t]+$",
+    re.IGNORECASE,
+)
+
+
 def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel) -> EntityLabel:
     """A person the text never names in full nor gives a title is, in news, far more often a club, company or team
-    the model took for a surname ("Barrick", "Fiorentina", "Wigan"): news introduces people by their full name."""
+    the model took for a surname ("Barrick", "Fiorentina", "Wigan"): news introduces people by their full name.
+    Written after a place word ("the state of Guerrero", "the Chechen capital Grozny") it is a place."""
     if label != "PERSON" or len(_head(members).words) != 1:
         return label
+    place = False
     for member in members:
         for mention in member.mentions:
             before = _WORD_BEFORE.search(text, max(0, mention.start - 30), mention.start)
@@ -567,7 +651,8 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel)
                 return label
             if _acts_as_person(text, mention.start, mention.end):
                 return label
-    return "ORG"
+            place = place or _PLACE_BEFORE.search(text, max(0, mention.start - 30), mention.start) is not None
+    return "GPE" if place else "ORG"
 
 
 def _clubs_named_for_their_city(clusters: list[list[_Surface]], labels: list[EntityLabel]) -> None:
@@ -647,6 +732,63 @@ def _aliases(name: str, members: Sequence[_Surface], mentions: Sequence[Mention]
     return aliases
 
 
+# The heads of _EVENT_HEADS a competition is searched by, capitalised ("Tour" and "War" only relabel what the
+# model found: "Gulf War" it finds, and a recovered "England Tour" would be a team's tour).
+_SEARCHED_HEADS = sorted(word.capitalize() for word in _EVENT_HEADS - {"tour", "war"})
+_EVENT_HEAD = re.compile(rf"[ \t](?:{'|'.join(_SEARCHED_HEADS)})\b")
+_SPORTS_EVENT_HEAD = re.compile(
+    rf"[ \t](?:{'|'.join(_SEARCHED_HEADS + sorted(word.capitalize() for word in _SPORTS_EVENT_HEADS))})\b"
+)
+_NAME_WORD_BEFORE = re.compile(r"([A-Z][\w.'&-]*)[ \t]+$")
+# After the head, a name that goes on ("U.S. Open Tennis Championships", "National League for Democracy", "World
+# Series of Golf") is another name: left to the model.
+_NAME_GOES_ON = re.compile(r"[ \t]+(?:(?:of|for|de)[ \t]+)?[A-Z]")
+MAX_EVENT_WORDS = 3  # before the head: "European Super League"
+
+
+# "To bat : R. Croft , D. Cork , A. Mullally": an initial and a surname the model left out, in a scorecard's list,
+# is a person (not "U.S. Army": no letter or dot before the initial).
+_INITIALLED = re.compile(r"(?<![\w.])[A-Z]\. [A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?(?![\w-])")
+
+
+_CAPITALISED_BEFORE = re.compile(r"(?<![\w.'-])([A-Z][a-z]+)[ \t]$")
+
+
+def _with_first_names(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
+    """ "c Saeed Anwar b Waqar Younis": in a cricket dismissal, a capitalised word between the bowler's or
+    fielder's mark and the name the model found, outside every span and no stop or role word, is the first name
+    the model left out. (Elsewhere such a word is as often a place or a club run into the name.)"""
+    covered: Callable[[int, int], bool] | None = None
+    result = []
+    for span in found:
+        if span.label == "PERSON" and (before := _CAPITALISED_BEFORE.search(text, max(0, span.start - 30), span.start)):
+            word = before.group(1)
+            if _DISMISSAL_BEFORE.search(text, max(0, before.start() - 10), before.start()):
+                covered = covered or overlap_test((f.start, f.end) for f in found)
+                if not covered(before.start(), before.end(1)) and not _is_stop_word(word) and not _is_role_word(word):
+                    span = FoundEntity(before.start(), span.end, span.label)
+        result.append(span)
+    return result
+
+
+def _event_spans(text: str, *, sports: bool) -> Iterable[tuple[int, int]]:
+    """ "U.S. Open", "National League", "Eastern Division": up to three capitalised words, none a stop word, before
+    the capitalised last word of a competition's name. The model labels the first words alone (the
+    "U.S.", a nationality) or nothing. `text` is read as the model read it, so a headline's capitals are re-cased."""
+    for head in (_SPORTS_EVENT_HEAD if sports else _EVENT_HEAD).finditer(text):
+        if _NAME_GOES_ON.match(text, head.end()):
+            continue
+        start = head.start() + 1
+        words = 0
+        while words < MAX_EVENT_WORDS and (before := _NAME_WORD_BEFORE.search(text, max(0, start - 40), start)):
+            if _is_stop_word(before.group(1)) or _is_role_word(before.group(1)):
+                break
+            start = before.start()
+            words += 1
+        if words:
+            yield start, head.end()
+
+
 def canonical_entities(
     layout: ArticleLayout, found: Sequence[FoundEntity], *, model_text: str | None = None
 ) -> list[Entity]:
@@ -655,6 +797,18 @@ def canonical_entities(
     text = layout.text
     found, teams = with_teams(text, found)
     found, places = with_places(text, found, [*dateline_places(text), *venue_spans(text)])
+    if desks := [(m.start(), m.end()) for m in _NEWS_DESK.finditer(text)]:
+        found = replaced(found, desks, "ORG")
+    found = _with_first_names(text, found)
+    if initialled := [(m.start(), m.end()) for m in _INITIALLED.finditer(text)]:
+        covered = overlap_test((f.start, f.end) for f in found)
+        if initialled := [(start, end) for start, end in initialled if not covered(start, end)]:
+            found = replaced(found, initialled, "PERSON")
+    read_as = recased(text) if model_text is None else model_text
+    if events := list(_event_spans(read_as, sports=bool(teams))):
+        taken = overlap_test([*teams, *places])
+        if events := [(start, end) for start, end in events if not taken(start, end)]:
+            found = replaced(found, events, "EVENT")
     surfaces: dict[str, _Surface] = {}
     for span in found:
         if span.label not in ENTITY_LABELS or (cleaned := _cleaned(text, span)) is None:
@@ -669,6 +823,7 @@ def canonical_entities(
 
     acronyms = _acronyms(text, surfaces)
     _drop_common_words(text, surfaces)
+    _drop_field_labels(text, surfaces)
     groups = _Groups(surfaces)
     for short, full in acronyms:
         if short in surfaces and full in surfaces:
@@ -681,7 +836,7 @@ def canonical_entities(
     )
     labels = []
     for members in clusters:
-        label = _competitor_label(text, members, _group_label(members))
+        label = _competitor_label(text, members, _group_label(members, sports=bool(teams)))
         labels.append(_initialled_label(members, _lone_name_label(text, members, label)))
     _clubs_named_for_their_city(clusters, labels)
     clusters, labels = _split_places(text, clusters, labels)
@@ -690,7 +845,7 @@ def canonical_entities(
         for members, label in zip(clusters, labels, strict=True)
         if label == "PERSON" and len(_head(members).words) >= 2
     )
-    occurrences = _Occurrences(text, found, read_as=recased(text) if model_text is None else model_text)
+    occurrences = _Occurrences(text, found, read_as=read_as)
     recovered = bytearray(len(text))  # a recovered occurrence belongs to one entity only
     drafts: list[tuple[float, list[_Surface], EntityLabel, list[Mention]]] = []
     for members, label in zip(clusters, labels, strict=True):

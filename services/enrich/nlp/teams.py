@@ -8,6 +8,7 @@ won, lost, points); totals after names in a scoreboard; the make or team after a
 A country stays a place (the entity rules label countries so): national sides are written as their country.
 """
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -177,17 +178,32 @@ def venue_spans(text: str) -> Iterable[tuple[int, int]]:
             yield _span(tokens, end_a + 1, len(tokens))
 
 
+_INITIAL = re.compile(r"[A-Z]\.")
+_ROUND = re.compile(r"[6-8]\d")  # a golfer's round: 60 to 89 strokes (two in a row: "St Helens 66 Warrington 14")
+
+
+def _reads_as_player(text: str, start: int, end: int) -> bool:
+    """Where the model saw a full name, whether the line shows a player rather than a club: a scorecard's initial
+    ("M. Dowman 107") or a golfer's round ("Billy Mayfair 66 71 70 70"). Otherwise the model's person is a club
+    it took for a name ("Fortuna Duesseldorf 3 1 0 2 1 7 3", "Sokol Tychy 5 Lech Poznan 3"): clubs outnumber
+    such players in results lines by nine to one in wire copy."""
+    if _INITIAL.match(text, start):
+        return True
+    rounds = [token.group() for token in itertools.islice(_TOKEN.finditer(text, end), 2)]
+    return len(rounds) == 2 and all(_ROUND.fullmatch(figure) for figure in rounds)
+
+
 def with_teams(text: str, found: Sequence[FoundEntity]) -> tuple[list[FoundEntity], set[tuple[int, int]]]:
     """The model's spans with every team of a results or standings line labelled an organisation, and those teams.
 
     A model span overlapping a team gives way to it ("Chicago 11 TORONTO" read as one place, "Tyrrell" as a
-    surname), unless the model saw a person's full name there (a golfer's row of round scores has the shape of a
-    standings row).
+    surname), unless the model saw a person's full name there and the line reads as a player's (an initial, a
+    golfer's round: a golfer's row of round scores has the shape of a standings row).
     """
     teams = sorted(set(team_spans(text)))
     if not teams:
         return list(found), set()
     people = [(f.start, f.end) for f in found if f.label == "PERSON" and " " in text[f.start : f.end].strip()]
     on_person = overlap_test(people)
-    teams = [(s, e) for s, e in teams if not on_person(s, e)]
+    teams = [(s, e) for s, e in teams if not (on_person(s, e) and _reads_as_player(text, s, e))]
     return replaced(found, teams, "ORG"), set(teams)
