@@ -747,8 +747,8 @@ MAX_EVENT_WORDS = 3  # before the head: "European Super League"
 
 
 # "To bat : R. Croft , D. Cork , A. Mullally": an initial and a surname the model left out, in a scorecard's list,
-# is a person (not "U.S. Army": no letter or dot before the initial).
-_INITIALLED = re.compile(r"(?<![\w.])[A-Z]\. [A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?(?![\w-])")
+# is a person (not "U.S. Army": no letter or dot before the initial): `_INITIAL_AND_NAME`, standing alone.
+_INITIALLED = re.compile(rf"(?<![\w.]){_INITIAL_AND_NAME.pattern}(?![\w-])")
 
 
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w.'-])([A-Z][a-z]+)[ \t]$")
@@ -796,6 +796,7 @@ def canonical_entities(
     `model_text` (the text as the model read it, `casing.recased(layout.text)` unless given)."""
     text = layout.text
     found, teams = with_teams(text, found)
+    sports = bool(teams)  # an article with results lines: sports copy
     found, places = with_places(text, found, [*dateline_places(text), *venue_spans(text)])
     if desks := [(m.start(), m.end()) for m in _NEWS_DESK.finditer(text)]:
         found = replaced(found, desks, "ORG")
@@ -805,7 +806,7 @@ def canonical_entities(
         if initialled := [(start, end) for start, end in initialled if not covered(start, end)]:
             found = replaced(found, initialled, "PERSON")
     read_as = recased(text) if model_text is None else model_text
-    if events := list(_event_spans(read_as, sports=bool(teams))):
+    if events := list(_event_spans(read_as, sports=sports)):
         taken = overlap_test([*teams, *places])
         if events := [(start, end) for start, end in events if not taken(start, end)]:
             found = replaced(found, events, "EVENT")
@@ -836,7 +837,7 @@ def canonical_entities(
     )
     labels = []
     for members in clusters:
-        label = _competitor_label(text, members, _group_label(members, sports=bool(teams)))
+        label = _competitor_label(text, members, _group_label(members, sports=sports))
         labels.append(_initialled_label(members, _lone_name_label(text, members, label)))
     _clubs_named_for_their_city(clusters, labels)
     clusters, labels = _split_places(text, clusters, labels)
