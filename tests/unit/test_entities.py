@@ -287,6 +287,9 @@ def test_a_name_in_a_capitalised_headline_is_recovered_as_the_article_writes_it(
         ("Botafogo striker Tulio was left out .", "Tulio"),  # a playing position
         ("Bowling : Lewis 12-1-76-0 , Mullally 22-6-56-2", "Lewis"),  # bowling figures
         ("The 20-year-old Rubin is out of the Open .", "Rubin"),  # an age
+        ("The Bush administration opposed the bill .", "Bush"),  # a government named after its head
+        ("The Reagan-Bush administration cut the staff .", "Reagan"),
+        ("Talks between the envoys of Soviet leader Gorbachev ended .", "Gorbachev"),  # a calling
     ],
 )
 def test_a_lone_word_that_acts_as_a_person_stays_a_person(blank: Language, body: str, name: str) -> None:

@@ -559,9 +559,10 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+$")
 
 
 # What a person does in wire copy and a club or company does not: scores in a given minute ("( Smicer 90th )"),
-# catches or bowls a batsman ("c Cork b Croft"), or is introduced by a position or a kinship ("striker Tulio",
-# "widow Ruth"), is given an age ("the 20-year-old Rubin") or bowling figures ("Croft 29-6-64-1": overs, maidens,
-# runs, wickets). ("Lens , who have won" shows a "who" clause is no such evidence: teams take it too.)
+# catches or bowls a batsman ("c Cork b Croft"), or is introduced by a position, a kinship or a calling ("striker
+# Tulio", "widow Ruth", "Soviet leader Gorbachev"), is given an age ("the 20-year-old Rubin") or bowling figures
+# ("Croft 29-6-64-1": overs, maidens, runs, wickets), or gives a government its name ("the Bush administration").
+# ("Lens , who have won" shows a "who" clause is no such evidence: teams take it too.)
 _GOAL_MINUTE = re.compile(r"\s+\d{1,3}(?:st|nd|rd|th)\b")
 _BOWLING_FIGURES = re.compile(r"\s+\d{1,3}(?:\.\d)?-\d{1,3}-\d{1,3}-\d{1,2}\b")
 _AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
@@ -572,16 +573,21 @@ _PRONOUN_AFTER = re.compile(
     r"(?:[ \t]+(?!(?:it|its|they|their|them)\b)[^\s.!?;]+){0,4}?[ \t]+(?:he|she|his|her|him|himself|herself)\b"
 )
 _DISMISSAL_AFTER = re.compile(r"\s+b\s+[A-Z]")
+# "the Bush administration", "the Reagan White House": a government named after the person who leads it.
+_GOVERNMENT_AFTER = re.compile(r"(?:\s*-\s*[A-Z][^\W\d_]+)?\s+(?:administration|presidency|White House|cabinet)\b")
 _PERSON_NOUNS = _word_set(
     """
     striker midfielder defender goalkeeper keeper forward winger coach manager husband wife widow son daughter
     brother sister father mother champion veteran compatriot teammate team-mate
+    leader dictator confidant financier founder tycoon economist analyst author novelist actor actress singer
     """
 )
 
 
 def _acts_as_person(text: str, start: int, end: int) -> bool:
     if _GOAL_MINUTE.match(text, end) or _DISMISSAL_AFTER.match(text, end) or _BOWLING_FIGURES.match(text, end):
+        return True
+    if _GOVERNMENT_AFTER.match(text, end):
         return True
     window = max(0, start - 30)
     if _DISMISSAL_BEFORE.search(text, window, start):
