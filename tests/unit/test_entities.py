@@ -397,6 +397,15 @@ def test_a_competition_s_name_is_an_event(blank: Language) -> None:
     assert "U.S." not in labels
 
 
+def test_an_incident_or_a_festival_is_an_event(blank: Language) -> None:
+    body = "The Southern Anhui Incident is remembered . Critics met at the Cannes Film Festival ."
+    found = entities(blank, body, [("Southern Anhui Incident", "ORG", 0), ("Cannes Film Festival", "ORG", 0)])
+    assert {(e.name, e.label) for e in found} == {
+        ("Southern Anhui Incident", "EVENT"),
+        ("Cannes Film Festival", "EVENT"),
+    }
+
+
 def test_a_competition_s_name_is_found_where_the_model_missed_it(blank: Language) -> None:
     body = (
         "EASTERN DIVISION\nNational League\nChicago 11 Toronto 2\nHe leads the National League for Democracy .\n"

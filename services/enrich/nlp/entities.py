@@ -80,11 +80,13 @@ _ORGANISATION_HEADS = _word_set(
     front army ag sa nv gmbh
     """
 )
-# The last word of a competition's or a war's name: "Davis Cup", "U.S. Open", "Gulf War". The model calls most of
-# them organisations; news names no club or company so.
+# The last word of the name of a competition, a war or another event: "Davis Cup", "U.S. Open", "Gulf War",
+# "Southern Anhui Incident", "Cannes Film Festival". The model calls most of them organisations; news names no club
+# or company so.
 _EVENT_HEADS = _word_set(
     """
-    cup open prix championship championships classic series trophy tour masters war
+    cup open prix championship championships classic series trophy tour masters games olympics festival
+    war incident massacre disaster uprising
     """
 )
 # In sports copy (an article with results lines) these end a competition's name too: "American League", "EASTERN
