@@ -289,6 +289,7 @@ def test_a_name_in_a_capitalised_headline_is_recovered_as_the_article_writes_it(
         ("The 20-year-old Rubin is out of the Open .", "Rubin"),  # an age
         ("The Bush administration opposed the bill .", "Bush"),  # a government named after its head
         ("The Reagan-Bush administration cut the staff .", "Reagan"),
+        ("It was lent to the short-lived Kerensky government .", "Kerensky"),
         ("Talks between the envoys of Soviet leader Gorbachev ended .", "Gorbachev"),  # a calling
     ],
 )

@@ -575,8 +575,11 @@ _PRONOUN_AFTER = re.compile(
     r"(?:[ \t]+(?!(?:it|its|they|their|them)\b)[^\s.!?;]+){0,4}?[ \t]+(?:he|she|his|her|him|himself|herself)\b"
 )
 _DISMISSAL_AFTER = re.compile(r"\s+b\s+[A-Z]")
-# "the Bush administration", "the Reagan White House": a government named after the person who leads it.
-_GOVERNMENT_AFTER = re.compile(r"(?:\s*-\s*[A-Z][^\W\d_]+)?\s+(?:administration|presidency|White House|cabinet)\b")
+# "the Bush administration", "the Reagan White House", "the Kerensky government", "the Reagan-Bush years": a
+# government or a time named after the person who led it.
+_GOVERNMENT_AFTER = re.compile(
+    r"(?:\s*-\s*[A-Z][^\W\d_]+)?\s+(?:administration|presidency|White House|cabinet|government|regime|era|years)\b"
+)
 _PERSON_NOUNS = _word_set(
     """
     striker midfielder defender goalkeeper keeper forward winger coach manager husband wife widow son daughter
