@@ -187,6 +187,12 @@ def test_a_lone_word_the_model_calls_a_person_is_an_organisation(blank: Language
     assert {(e.name, e.label) for e in found} == {("Barrick", "ORG"), ("Smith", "PERSON"), ("Morse", "PERSON")}
 
 
+def test_a_common_given_name_alone_stays_a_person_outside_sports_copy(blank: Language) -> None:
+    body = "Michelle , a junior bond trader , lost the money . Barrick said it would buy the mine ."
+    found = entities(blank, body, [("Michelle", "PERSON", 0), ("Barrick", "PERSON", 0)])
+    assert {(e.name, e.label) for e in found} == {("Michelle", "PERSON"), ("Barrick", "ORG")}
+
+
 def test_spans_are_cut_as_a_reader_draws_names(blank: Language) -> None:
     body = "The Interfax news agency said Hong Kong 's port is busy. CRICKET - ENGLAND WIN\nthe congress met."
     found = entities(
@@ -290,6 +296,7 @@ def test_a_name_in_a_capitalised_headline_is_recovered_as_the_article_writes_it(
         ("The Bush administration opposed the bill .", "Bush"),  # a government named after its head
         ("The Reagan-Bush administration cut the staff .", "Reagan"),
         ("It was lent to the short-lived Kerensky government .", "Kerensky"),
+        ("It is a victory for the Gore campaign .", "Gore"),
         ("Talks between the envoys of Soviet leader Gorbachev ended .", "Gorbachev"),  # a calling
     ],
 )

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from pathlib import Path
 from typing import cast
 
 import pycountry
@@ -69,6 +70,8 @@ _COUNTRY_NAMES = _word_set(
     wales northern-ireland czech-republic north-korea south-korea yugoslavia kosovo palestine holland
     """
 )
+# The 1990 US census's given names (public domain), for lone names that are people's first names.
+_GIVEN_NAMES = Path(__file__).with_name("given_names.txt")
 # Time zones the model takes for names ("9:54 a.m. ET").
 _NOT_NAMES = frozenset({"ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST", "CDT", "UTC", "GMT", "BST", "CET", "CEST"})
 _ARTICLES = frozenset({"the", "a", "an"})
@@ -575,10 +578,11 @@ _PRONOUN_AFTER = re.compile(
     r"(?:[ \t]+(?!(?:it|its|they|their|them)\b)[^\s.!?;]+){0,4}?[ \t]+(?:he|she|his|her|him|himself|herself)\b"
 )
 _DISMISSAL_AFTER = re.compile(r"\s+b\s+[A-Z]")
-# "the Bush administration", "the Reagan White House", "the Kerensky government", "the Reagan-Bush years": a
-# government or a time named after the person who led it.
+# "the Bush administration", "the Reagan White House", "the Kerensky government", "the Reagan-Bush years", "the
+# Gore campaign": a government, a time or a campaign named after the person who led it.
 _GOVERNMENT_AFTER = re.compile(
-    r"(?:\s*-\s*[A-Z][^\W\d_]+)?\s+(?:administration|presidency|White House|cabinet|government|regime|era|years)\b"
+    r"(?:\s*-\s*[A-Z][^\W\d_]+)?\s+"
+    r"(?:administration|presidency|White House|cabinet|government|regime|era|years|campaign)\b"
 )
 _PERSON_NOUNS = _word_set(
     """
@@ -648,11 +652,22 @@ _PLACE_BEFORE = re.compile(
 )
 
 
-def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel) -> EntityLabel:
+@cache
+def _given_names() -> frozenset[str]:
+    """Given names common in the US census (`given_names.txt`), folded."""
+    lines = _GIVEN_NAMES.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
+
+
+def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel, *, sports: bool) -> EntityLabel:
     """A person the text never names in full nor gives a title is, in news, far more often a club, company or team
     the model took for a surname ("Barrick", "Fiorentina", "Wigan"): news introduces people by their full name.
-    Written after a place word ("the state of Guerrero", "the Chechen capital Grozny") it is a place."""
+    Written after a place word ("the state of Guerrero", "the Chechen capital Grozny") it is a place. Outside
+    sports copy, a common given name alone is a person after all ("Michelle , a junior bond trader"): features,
+    profiles and broadcast news call people by their first name; clubs named so play only in sports copy."""
     if label != "PERSON" or len(_head(members).words) != 1:
+        return label
+    if not sports and _head(members).text.casefold() in _given_names():
         return label
     place = False
     for member in members:
@@ -849,7 +864,7 @@ def canonical_entities(
     labels = []
     for members in clusters:
         label = _competitor_label(text, members, _group_label(members, sports=sports))
-        labels.append(_initialled_label(members, _lone_name_label(text, members, label)))
+        labels.append(_initialled_label(members, _lone_name_label(text, members, label, sports=sports)))
     _clubs_named_for_their_city(clusters, labels)
     clusters, labels = _split_places(text, clusters, labels)
     surnames = Counter(
