@@ -5,9 +5,9 @@
 DIR holds CoNLL-2012 `*.gold_conll` files (OntoNotes 5.0 as the CoNLL-2012 shared task formatted it; docs/enrichment.md
 names the copy and the split). Each document part becomes one CoNLL-2003 document in OUT: the token, its part of speech,
 a placeholder chunk and an IOB2 tag of OntoNotes' name types mapped to PER/ORG/LOC/MISC as `CONLL_LABELS` maps ours
-(numbers, dates and amounts are not names, so they are `O`). The held-out set is newswire scored the same way, while
-CoNLL-2003's own conventions differ (it keeps "the" inside some names; OntoNotes never does), so this data checks
-that rules learnt on CoNLL-2003 hold for OntoNotes-style annotation.
+(numbers, dates and amounts are not names, so they are `O`). The held-out set is newswire with OntoNotes' types
+mapped the same way, so this data checks that rules learnt on CoNLL-2003's sports-heavy wire copy hold there.
+OntoNotes draws a leading "the" and a trailing possessive into names; `_as_a_reader_draws` leaves both out.
 """
 
 import re
