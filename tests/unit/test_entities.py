@@ -217,7 +217,7 @@ def test_a_country_is_a_place_whatever_the_model_says(blank: Language) -> None:
 def test_a_common_word_opening_a_line_is_not_a_name(blank: Language) -> None:
     body = "Tillstrom ( Sweden ) vs qualifier\nQualifier vs. Andrei Olhovskiy"
     found = entities(blank, body, [("Qualifier", "PERSON", 0), ("Andrei Olhovskiy", "PERSON", 0)])
-    assert [e.name for e in found] == ["Andrei Olhovskiy"]
+    assert [e.name for e in found if e.label != "GPE"] == ["Andrei Olhovskiy"]
 
 
 def test_a_recovered_occurrence_belongs_to_one_entity(blank: Language) -> None:
@@ -343,6 +343,7 @@ def test_figures_and_brackets_are_not_part_of_a_name(blank: Language) -> None:
     assert sorted(e.name for e in found) == [
         "Hidemichi Tanaka",
         "J. Crawley",
+        "Japan",  # the model missed it; a country is found all the same
         "Michael Chang",
         "Oval",
         "Waqar Younis",
@@ -373,7 +374,12 @@ def test_a_name_ending_in_an_organisation_word_is_not_a_person(blank: Language) 
 def test_a_full_name_with_a_country_in_brackets_is_a_competitor(blank: Language) -> None:
     body = "Byron Black ( Zimbabwe ) beat Levski ( Bulgaria ) 6-3 ."
     found = entities(blank, body, [("Byron Black", "ORG", 0), ("Levski", "ORG", 0)])
-    assert {(e.name, e.label) for e in found} == {("Byron Black", "PERSON"), ("Levski", "ORG")}
+    assert {(e.name, e.label) for e in found} == {
+        ("Byron Black", "PERSON"),
+        ("Levski", "ORG"),
+        ("Zimbabwe", "GPE"),
+        ("Bulgaria", "GPE"),
+    }
 
 
 def test_a_full_name_ending_in_the_dateline_city_is_a_club(blank: Language) -> None:
@@ -403,6 +409,17 @@ def test_a_competition_s_name_is_an_event(blank: Language) -> None:
     assert labels["Davis Cup"] == "EVENT"  # the model's organisation, by the name's last word
     assert labels["U.S. Open"] == "EVENT"  # the model saw only the country
     assert "U.S." not in labels
+
+
+def test_a_country_the_model_missed_is_a_place_unless_part_of_a_longer_name(blank: Language) -> None:
+    body = "2. Vasily Kaptyukh ( Belarus ) 66.24\nChad Smith of Georgia Tech flew in from Malta ."
+    found = entities(blank, body, [("Vasily Kaptyukh", "PERSON", 0), ("Chad Smith", "PERSON", 0)])
+    assert {(e.name, e.label) for e in found} == {
+        ("Vasily Kaptyukh", "PERSON"),
+        ("Belarus", "GPE"),
+        ("Chad Smith", "PERSON"),
+        ("Malta", "GPE"),
+    }
 
 
 def test_an_incident_or_a_festival_is_an_event(blank: Language) -> None:

@@ -197,6 +197,31 @@ def _countries() -> frozenset[str]:
     return frozenset(slug(name) for name in names) | _COUNTRY_NAMES
 
 
+@cache
+def _country_pattern() -> re.Pattern[str]:
+    """Countries' names as news writes them, a name on word boundaries, the longest first ("South Korea")."""
+    names = {c.name for c in pycountry.countries if "," not in c.name and "(" not in c.name}
+    names |= {c.common_name for c in pycountry.countries if hasattr(c, "common_name")}
+    names |= {" ".join(w.capitalize() for w in key.split("-")) for key in _COUNTRY_NAMES}
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.'-])(?:{alternatives})(?![\w'-])(?! [A-Z])")
+
+
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.'-]*[ \t]$")
+
+
+def _country_spans(text: str, found: Sequence[FoundEntity]) -> list[tuple[int, int]]:
+    """Countries the model missed ("Vasily Kaptyukh ( Belarus ) 66.24", "Scorers : Romania - Contra"), where no
+    capitalised word runs on before or after them, which would make them part of a longer name ("Chad Smith",
+    "Georgia Tech", "Mihai Romania")."""
+    covered = overlap_test((f.start, f.end) for f in found)
+    return [
+        (m.start(), m.end())
+        for m in _country_pattern().finditer(text)
+        if not covered(m.start(), m.end()) and not _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start())
+    ]
+
+
 def _is_role_word(word: str) -> bool:
     return word.rstrip(".").casefold() in ROLE_WORDS
 
@@ -827,6 +852,8 @@ def canonical_entities(
     if desks := [(m.start(), m.end()) for m in _NEWS_DESK.finditer(text)]:
         found = replaced(found, desks, "ORG")
     found = _with_first_names(text, found)
+    if countries := _country_spans(text, found):
+        found = replaced(found, countries, "GPE")
     if initialled := [(m.start(), m.end()) for m in _INITIALLED.finditer(text)]:
         covered = overlap_test((f.start, f.end) for f in found)
         if initialled := [(start, end) for start, end in initialled if not covered(start, end)]:
