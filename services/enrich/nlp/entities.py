@@ -12,7 +12,7 @@ import bisect
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -185,29 +185,31 @@ class _Surface:
         return votes["PERSON"] > 0 and votes["PERSON"] == max(votes.values())
 
 
+def _iso_country_names(*attributes: str) -> Iterator[str]:
+    """The ISO 3166 names of every country that has them: `name`, `common_name`, `official_name`."""
+    for country in pycountry.countries:
+        yield from (name for attribute in attributes if (name := getattr(country, attribute, None)))
+
+
 @cache
 def _countries() -> frozenset[str]:
     """Slugs of country names: a country is a place whatever the model says ("Karol Kucera ( Slovakia )")."""
-    names = (
-        name
-        for country in pycountry.countries
-        for name in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None))
-        if name
-    )
+    names = _iso_country_names("name", "common_name", "official_name")
     return frozenset(slug(name) for name in names) | _COUNTRY_NAMES
 
 
 @cache
 def _country_pattern() -> re.Pattern[str]:
-    """Countries' names as news writes them, a name on word boundaries, the longest first ("South Korea")."""
-    names = {c.name for c in pycountry.countries if "," not in c.name and "(" not in c.name}
-    names |= {c.common_name for c in pycountry.countries if hasattr(c, "common_name")}
+    """Countries' names as news writes them, a name on word boundaries, the longest first ("South Korea"); not
+    ISO's inverted or bracketed forms ("Bolivia, Plurinational State of") nor its official ones."""
+    names = {name for name in _iso_country_names("name", "common_name") if "," not in name and "(" not in name}
     names |= {" ".join(w.capitalize() for w in key.split("-")) for key in _COUNTRY_NAMES}
     alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<![\w.'-])(?:{alternatives})(?![\w'-])(?! [A-Z])")
 
 
-_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.'-]*[ \t]$")
+# A capitalised word just before a name: a first name the model left out, or a longer name the span is part of.
+_CAPITALISED_BEFORE = re.compile(r"(?<![\w.'-])([A-Z][a-z]+)[ \t]$")
 
 
 def _country_spans(text: str, found: Sequence[FoundEntity]) -> list[tuple[int, int]]:
@@ -690,9 +692,12 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
     Written after a place word ("the state of Guerrero", "the Chechen capital Grozny") it is a place. Outside
     sports copy, a common given name alone is a person after all ("Michelle , a junior bond trader"): features,
     profiles and broadcast news call people by their first name; clubs named so play only in sports copy."""
-    if label != "PERSON" or len(_head(members).words) != 1:
+    if label != "PERSON":
         return label
-    if not sports and _head(members).text.casefold() in _given_names():
+    head = _head(members)
+    if len(head.words) != 1:
+        return label
+    if not sports and head.text.casefold() in _given_names():
         return label
     place = False
     for member in members:
@@ -800,9 +805,6 @@ MAX_EVENT_WORDS = 3  # before the head: "European Super League"
 # "To bat : R. Croft , D. Cork , A. Mullally": an initial and a surname the model left out, in a scorecard's list,
 # is a person (not "U.S. Army": no letter or dot before the initial): `_INITIAL_AND_NAME`, standing alone.
 _INITIALLED = re.compile(rf"(?<![\w.]){_INITIAL_AND_NAME.pattern}(?![\w-])")
-
-
-_CAPITALISED_BEFORE = re.compile(r"(?<![\w.'-])([A-Z][a-z]+)[ \t]$")
 
 
 def _with_first_names(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
