@@ -5,9 +5,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
 from devstack.keys import READ_KEY
@@ -24,20 +25,28 @@ def sign_in(browser: WebDriver, stack: Stack, key: str) -> None:
     field = browser.find_element(By.ID, "key")
     field.clear()
     field.send_keys(key)
-    browser.find_element(By.CSS_SELECTOR, "form.key button[type=submit]").click()
-    # A click does not wait for the page it submits to: wait until the form's page is replaced (by the page
-    # asked for, or the key page again with its message) and the new one has loaded.
-    WebDriverWait(browser, WAIT_S).until(expected_conditions.staleness_of(field))
-    WebDriverWait(browser, WAIT_S).until(loaded)
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "form.key button[type=submit]"))
 
 
-def loaded(driver: WebDriver) -> bool:
-    return bool(driver.execute_script("return document.readyState") == "complete")
+def follow(browser: WebDriver, element: WebElement) -> None:
+    """Click a link or a form's button and wait until the page it leads to has loaded."""
+    # A click does not wait for the page it leads to: mark the window, click, then wait for a loaded page
+    # without the mark. Waiting for an element of the old page to go stale raced Chromium: mid-navigation it
+    # can answer that the node belongs to no document, an error selenium's staleness_of does not expect.
+    browser.execute_script("window.newsflowPageBefore = true")
+    element.click()
+    WebDriverWait(browser, WAIT_S, ignored_exceptions=(WebDriverException,)).until(next_page_loaded)
+
+
+def next_page_loaded(driver: WebDriver) -> bool:
+    """Whether the window holds a fully loaded page other than the marked one."""
+    script = "return document.readyState === 'complete' && window.newsflowPageBefore === undefined"
+    return bool(driver.execute_script(script))
 
 
 def sign_out(browser: WebDriver) -> None:
-    browser.find_element(By.CSS_SELECTOR, "form.sign-out button").click()
-    WebDriverWait(browser, WAIT_S).until(expected_conditions.url_contains("/key"))
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "form.sign-out button"))
+    assert urlsplit(browser.current_url).path == "/key"
 
 
 def result_links(browser: WebDriver) -> list[str]:
@@ -87,24 +96,24 @@ def test_sign_in_then_search_and_narrow_by_a_facet(browser: WebDriver, stack: St
     browser.get(f"{stack.url}/")
     words = browser.find_element(By.ID, "q")
     words.send_keys("Kuleba")
-    browser.find_element(By.CSS_SELECTOR, "form.search button[type=submit]").click()
-    WebDriverWait(browser, WAIT_S).until(expected_conditions.url_contains("q=Kuleba"))
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "form.search button[type=submit]"))
+    assert "q=Kuleba" in browser.current_url
     assert f"{stack.url}/articles/{stack.seed_id}" in result_links(browser)
 
     browser.get(f"{stack.url}/")
     note = browser.find_element(By.CSS_SELECTOR, ".facets .note").text
     assert "Counted over" in note
     source = browser.find_element(By.XPATH, "//section[@aria-labelledby='facet-source']//a[text()='Wikinews']")
-    source.click()
-    WebDriverWait(browser, WAIT_S).until(expected_conditions.url_contains("source=Wikinews"))
+    follow(browser, source)
+    assert "source=Wikinews" in browser.current_url
     sources = {element.text for element in browser.find_elements(By.CSS_SELECTOR, "#results .source")}
     assert sources == {"Wikinews"}
     assert f"{stack.url}/articles/{stack.seed_id}" not in result_links(browser)
     chip = browser.find_element(By.CSS_SELECTOR, ".active a.removable")
     assert chip.get_attribute("aria-label") == "Remove source: Wikinews"
     screenshot(browser, "search")
-    chip.click()
-    WebDriverWait(browser, WAIT_S).until(lambda driver: "source=" not in driver.current_url)
+    follow(browser, chip)
+    assert "source=" not in browser.current_url
 
 
 def test_the_sample_article_marks_every_must_entity_at_its_offsets(
@@ -134,15 +143,15 @@ def test_the_sample_article_marks_every_must_entity_at_its_offsets(
     assert document["pipeline"]["model"] in provenance and document["pipeline"]["worker"] in provenance
     screenshot(browser, "article")
 
-    browser.find_element(By.LINK_TEXT, "JSON").click()  # the API, with the key from the cookie
-    WebDriverWait(browser, WAIT_S).until(expected_conditions.url_contains("/v1/articles/"))
+    follow(browser, browser.find_element(By.LINK_TEXT, "JSON"))  # the API, with the key from the cookie
+    assert "/v1/articles/" in browser.current_url
     assert f'"id":"{stack.seed_id}"' in browser.find_element(By.TAG_NAME, "body").text.replace(" ", "")
 
 
 def test_an_entity_mark_leads_to_its_page_and_its_chart(browser: WebDriver, stack: Stack) -> None:
     browser.get(f"{stack.url}/articles/{stack.seed_id}")
-    browser.find_element(By.XPATH, "//div[@class='article-body']//mark/a[text()='Qin Gang']").click()
-    WebDriverWait(browser, WAIT_S).until(expected_conditions.url_contains("/entities/"))
+    follow(browser, browser.find_element(By.XPATH, "//div[@class='article-body']//mark/a[text()='Qin Gang']"))
+    assert "/entities/" in browser.current_url
     assert browser.find_element(By.TAG_NAME, "h1").text == "Qin Gang"
     chart = browser.find_element(By.CSS_SELECTOR, "svg.timeline[role=img]")
     assert "Qin Gang" in (chart.find_element(By.TAG_NAME, "title").get_attribute("textContent") or "")
@@ -155,8 +164,8 @@ def test_an_entity_mark_leads_to_its_page_and_its_chart(browser: WebDriver, stac
     assert f"{stack.url}/articles/{stack.seed_id}" in recent
     related = browser.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=related-count] tbody th a")
     assert "China" in {link.text for link in related}
-    browser.find_element(By.LINK_TEXT, "China").click()  # an entity of many articles, for the screenshot
-    WebDriverWait(browser, WAIT_S).until(expected_conditions.url_contains("/entities/gpe:"))
+    follow(browser, browser.find_element(By.LINK_TEXT, "China"))  # an entity of many articles, for the screenshot
+    assert "/entities/gpe:" in browser.current_url
     assert browser.find_element(By.TAG_NAME, "h1").text == "China"
     screenshot(browser, "entity")
 
