@@ -522,3 +522,24 @@ def test_a_bowler_s_first_name_the_model_left_out_joins_the_name(blank: Language
     names = {e.name for e in found}
     assert "Waqar Younis" in names
     assert "Bristol Younis" not in names  # no dismissal before it: the word may be a place run into the name
+
+
+def test_a_hyphen_set_apart_in_tokenised_text_stays_inside_a_name(blank: Language) -> None:
+    tokenised = "Shares of Coca - Cola Co. rose in long - term trading , and a state - owned bank sold ."
+    found = by_name(entities(blank, tokenised, [("Coca - Cola Co.", "ORG", 0)]))
+    assert found["Coca - Cola Co."].label == "ORG"
+    # Where hyphens are joined, a spaced one is a dash between a headline's topic and its subject.
+    written = "CRICKET - ENGLAND WIN\nA long-term plan and a state-owned bank ."
+    assert entities(blank, written, [("CRICKET - ENGLAND", "ORG", 0)]) == []
+
+
+def test_a_lone_name_in_apposition_to_a_position_is_a_person(blank: Language) -> None:
+    body = (
+        "Chairing the ceremony was Bilyasainyaur , chairman of the committee .\n"
+        "Sony , Mr. Kaye says , will fight . Sony , a maker of radios , grew . Sony , the market leader , gained ."
+    )
+    labelled = [("Bilyasainyaur", "ORG", 0), ("Sony", "ORG", 0), ("Sony", "ORG", 1), ("Sony", "ORG", 2)]
+    found = by_name(entities(blank, body, labelled))
+    assert found["Bilyasainyaur"].label == "PERSON"
+    # "Mr." begins another name and "maker" is no position; one apposition in three does not overrule the model.
+    assert found["Sony"].label == "ORG"

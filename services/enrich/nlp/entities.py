@@ -127,6 +127,9 @@ _FIRST_WORD = re.compile(r"\S+")
 _LEADING_FIGURE = re.compile(r"[+-]?[\d.,:/-]*\d[\d.,:/-]*|[-\u2013]")  # "+4", "286", "2 -" (a seeding)
 _FIGURELESS = frozenset({"PERSON", "ORG", "GPE", "LOC"})
 _HEADLINE_DASH = " - "
+# Tokenised text (corpora, treebanks) sets hyphens apart: "long - term", "Coca - Cola".
+_SPACED_HYPHEN = re.compile(r"[a-z] - [a-z]")
+_JOINED_HYPHEN = re.compile(r"[a-z]-[a-z]")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb()[]{}"
 # What one article can add to its stored document, so text dense with names (a megabyte of place names) stays
 # far below MongoDB's 16 MB document limit: an entity keeps its first mentions (its `count` stays the true
@@ -250,7 +253,12 @@ def _is_punctuation(token: str) -> bool:
     return not any(ch.isalnum() for ch in token)
 
 
-def _cleaned(text: str, found: FoundEntity) -> tuple[int, int] | None:
+def _hyphens_spaced(text: str) -> bool:
+    """Whether the text's hyphens are mostly set apart as tokens ("long - term"), not joined ("long-term")."""
+    return len(_SPACED_HYPHEN.findall(text)) > len(_JOINED_HYPHEN.findall(text))
+
+
+def _cleaned(text: str, found: FoundEntity, *, hyphens_apart: bool = False) -> tuple[int, int] | None:
     """The span of a model entity worth keeping, trimmed of articles, quotes, possessives and titles."""
     start, end = found.start, found.end
     while start < end and (text[start].isspace() or text[start] in _QUOTES):
@@ -309,8 +317,8 @@ def _cleaned(text: str, found: FoundEntity) -> tuple[int, int] | None:
     span = text[start:end]
     if not any(ch.isupper() for ch in span) or "\n" in span or span in _NOT_NAMES:
         return None  # a name has a capital ("congress", "3 2 1 0" are not names)
-    if _HEADLINE_DASH in span:
-        return None  # "CRICKET - ENGLAND": a headline's topic and its subject run together
+    if _HEADLINE_DASH in span and not hyphens_apart:
+        return None  # "CRICKET - ENGLAND": a headline's topic and its subject run together (not "Coca - Cola")
     if all(_is_role_word(word) for word in _WORD.findall(span)):
         return None
     if span in _DEPARTMENTS and _TITLE_BEFORE.search(text, max(0, start - 40), start):
@@ -618,12 +626,25 @@ _PERSON_NOUNS = _word_set(
     leader dictator confidant financier founder tycoon economist analyst author novelist actor actress singer
     """
 )
+# "Bilyasainyaur , chairman of the Representation Committee", "Merrill McLoughlin , a senior writer ,": a position
+# in apposition, not followed by the name of whoever holds it ("Barrick , chairman Peter Munk said").
+_POSITION_AFTER = re.compile(
+    r"[ \t]*,[ \t]+(?:(?:a|an|the|its|their)[ \t]+)?(?:[\w'-]+[ \t]+){0,3}?([^\W\d_]+)"
+    r"(?=[ \t]*[,;]|[ \t]+\.|\.(?!\w|[ \t]+[A-Z])|[ \t]+(?:of|at|for|and|who|in|with)\b)"
+)
+
+
+def _holds_position(text: str, end: int) -> bool:
+    position = _POSITION_AFTER.match(text, end)
+    return position is not None and (_is_role_word(position.group(1)) or position.group(1).casefold() in _PERSON_NOUNS)
 
 
 def _acts_as_person(text: str, start: int, end: int) -> bool:
     if _GOAL_MINUTE.match(text, end) or _DISMISSAL_AFTER.match(text, end) or _BOWLING_FIGURES.match(text, end):
         return True
     if _GOVERNMENT_AFTER.match(text, end):
+        return True
+    if _holds_position(text, end):
         return True
     window = max(0, start - 30)
     if _DISMISSAL_BEFORE.search(text, window, start):
@@ -691,11 +712,15 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
     the model took for a surname ("Barrick", "Fiorentina", "Wigan"): news introduces people by their full name.
     Written after a place word ("the state of Guerrero", "the Chechen capital Grozny") it is a place. Outside
     sports copy, a common given name alone is a person after all ("Michelle , a junior bond trader"): features,
-    profiles and broadcast news call people by their first name; clubs named so play only in sports copy."""
-    if label != "PERSON":
-        return label
+    profiles and broadcast news call people by their first name; clubs named so play only in sports copy. A lone
+    name the model calls an organisation is a person where most of its mentions stand in apposition to a position
+    ("Bilyasainyaur , chairman of the committee")."""
     head = _head(members)
-    if len(head.words) != 1:
+    if label == "ORG" and len(head.words) == 1 and not head.text.isupper():
+        # The model's word against one apposition: it takes most of the name's mentions to overrule it.
+        held = [_holds_position(text, mention.end) for member in members for mention in member.mentions]
+        return "PERSON" if 2 * sum(held) >= len(held) else label
+    if label != "PERSON" or len(head.words) != 1:
         return label
     if not sports and head.text.casefold() in _given_names():
         return label
@@ -866,8 +891,9 @@ def canonical_entities(
         if events := [(start, end) for start, end in events if not taken(start, end)]:
             found = replaced(found, events, "EVENT")
     surfaces: dict[str, _Surface] = {}
+    hyphens_apart = _hyphens_spaced(text)
     for span in found:
-        if span.label not in ENTITY_LABELS or (cleaned := _cleaned(text, span)) is None:
+        if span.label not in ENTITY_LABELS or (cleaned := _cleaned(text, span, hyphens_apart=hyphens_apart)) is None:
             continue
         start, end = cleaned
         if not (key := _surface_key(text[start:end])):
