@@ -543,3 +543,6 @@ def test_a_lone_name_in_apposition_to_a_position_is_a_person(blank: Language) ->
     assert found["Bilyasainyaur"].label == "PERSON"
     # "Mr." begins another name and "maker" is no position; one apposition in three does not overrule the model.
     assert found["Sony"].label == "ORG"
+    body = "Google, the market leader, grew. Guajira, and the Venezuelan State of Zulia, met."
+    found = by_name(entities(blank, body, [("Google", "ORG", 0), ("Guajira", "ORG", 0)]))
+    assert (found["Google"].label, found["Guajira"].label) == ("ORG", "ORG")

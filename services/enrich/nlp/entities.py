@@ -626,17 +626,29 @@ _PERSON_NOUNS = _word_set(
     leader dictator confidant financier founder tycoon economist analyst author novelist actor actress singer
     """
 )
-# "Bilyasainyaur , chairman of the Representation Committee", "Merrill McLoughlin , a senior writer ,": a position
-# in apposition, not followed by the name of whoever holds it ("Barrick , chairman Peter Munk said").
+# "Bilyasainyaur , chairman of the Representation Committee", "Merrill McLoughlin , a senior writer ,", "Atatürk,
+# the founder of the Turkish state": a position in apposition, not followed by the name of whoever holds it
+# ("Barrick , chairman Peter Munk said"), nor after a conjunction ("Guajira, and the Venezuelan State of Zulia").
+# A company can be "the market leader" or "the champion", so those do not count here.
 _POSITION_AFTER = re.compile(
-    r"[ \t]*,[ \t]+(?:(?:a|an|the|its|their)[ \t]+)?(?:[\w'-]+[ \t]+){0,3}?([^\W\d_]+)"
+    r"[ \t]*,[ \t]+(?:(?:a|an|the|its|their)[ \t]+)?(?:(?!(?:and|or|but)\b)[\w'-]+[ \t]+){0,3}?([^\W\d_]+)"
     r"(?=[ \t]*[,;]|[ \t]+\.|\.(?!\w|[ \t]+[A-Z])|[ \t]+(?:of|at|for|and|who|in|with)\b)"
 )
+_POSITIONS = (
+    _word_set(
+        """
+        ambassador archbishop attorney bishop chairman chairwoman chancellor commander commissioner congressman
+        congresswoman councillor councilor director envoy governor judge mayor minister premier president professor
+        representative secretary senator spokesman spokesperson spokeswoman writer editor columnist trader unionist
+        """
+    )
+    | _PERSON_NOUNS
+) - {"leader", "champion"}
 
 
 def _holds_position(text: str, end: int) -> bool:
     position = _POSITION_AFTER.match(text, end)
-    return position is not None and (_is_role_word(position.group(1)) or position.group(1).casefold() in _PERSON_NOUNS)
+    return position is not None and position.group(1).casefold() in _POSITIONS
 
 
 def _acts_as_person(text: str, start: int, end: int) -> bool:
