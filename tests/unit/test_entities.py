@@ -209,9 +209,16 @@ def test_spans_are_cut_as_a_reader_draws_names(blank: Language) -> None:
 
 
 def test_a_country_is_a_place_whatever_the_model_says(blank: Language) -> None:
-    body = "Karol Kucera ( Slovakia ) beat Hicham Arazi ( Morocco )."
-    found = entities(blank, body, [("Slovakia", "ORG", 0), ("Morocco", "PERSON", 0)])
-    assert {(e.name, e.label) for e in found} == {("Slovakia", "GPE"), ("Morocco", "GPE")}
+    body = "Karol Kucera ( Slovakia ) beat Hicham Arazi ( Morocco ). Emre Can ( Turkey ) beat Lim ( Burma )."
+    labelled = [("Slovakia", "ORG", 0), ("Morocco", "PERSON", 0), ("Turkey", "ORG", 0), ("Burma", "PERSON", 0)]
+    found = entities(blank, body, labelled)
+    # ISO 3166 now says Türkiye and Myanmar; news still writes Turkey and Burma.
+    assert {(e.name, e.label) for e in found} >= {
+        ("Slovakia", "GPE"),
+        ("Morocco", "GPE"),
+        ("Turkey", "GPE"),
+        ("Burma", "GPE"),
+    }
 
 
 def test_a_common_word_opening_a_line_is_not_a_name(blank: Language) -> None:

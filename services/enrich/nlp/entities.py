@@ -67,7 +67,8 @@ _KNOWN_NAMES: tuple[tuple[str, EntityLabel, tuple[str, ...]], ...] = (
 _COUNTRY_NAMES = _word_set(
     """
     russia vietnam syria venezuela tanzania moldova laos brunei macedonia britain great-britain england scotland
-    wales northern-ireland czech-republic north-korea south-korea yugoslavia kosovo palestine holland
+    wales northern-ireland czech-republic north-korea south-korea yugoslavia kosovo palestine holland turkey burma
+    ivory-coast cape-verde east-timor vatican swaziland micronesia bosnia zaire macau
     """
 )
 # The 1990 US census's given names (public domain), for lone names that are people's first names.
