@@ -259,7 +259,7 @@ def _hyphens_spaced(text: str) -> bool:
     return len(_SPACED_HYPHEN.findall(text)) > len(_JOINED_HYPHEN.findall(text))
 
 
-def _cleaned(text: str, found: FoundEntity, *, hyphens_apart: bool = False) -> tuple[int, int] | None:
+def _cleaned(text: str, found: FoundEntity, *, hyphens_apart: bool) -> tuple[int, int] | None:
     """The span of a model entity worth keeping, trimmed of articles, quotes, possessives and titles."""
     start, end = found.start, found.end
     while start < end and (text[start].isspace() or text[start] in _QUOTES):
@@ -630,7 +630,8 @@ _PERSON_NOUNS = _word_set(
 # "Bilyasainyaur , chairman of the Representation Committee", "Merrill McLoughlin , a senior writer ,", "Atatürk,
 # the founder of the Turkish state": a position in apposition, not followed by the name of whoever holds it
 # ("Barrick , chairman Peter Munk said"), nor after a conjunction ("Guajira, and the Venezuelan State of Zulia").
-# A company can be "the market leader" or "the champion", so those do not count here.
+# A company can be "the market leader" or "the champion", so those do not count here; nor do the role words that
+# are only honorifics or parts of a title ("Mr", "Sir", "State", "General", "Vice"), which ROLE_WORDS also holds.
 _POSITION_AFTER = re.compile(
     r"[ \t]*,[ \t]+(?:(?:a|an|the|its|their)[ \t]+)?(?:(?!(?:and|or|but)\b)[\w'-]+[ \t]+){0,3}?([^\W\d_]+)"
     r"(?=[ \t]*[,;]|[ \t]+\.|\.(?!\w|[ \t]+[A-Z])|[ \t]+(?:of|at|for|and|who|in|with)\b)"
