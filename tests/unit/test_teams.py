@@ -32,6 +32,13 @@ def names(text: str) -> list[str]:
             ["Worcestershire", "Derbyshire"],
         ),
         ("Leicestershire 22 points , Somerset 4 .", ["Leicestershire", "Somerset"]),
+        ("Queen of the South 2 Dumbarton 1", ["Queen of the South", "Dumbarton"]),
+        ("Currie 45 Heriot 's F.P. 5", ["Currie", "Heriot 's F.P."]),
+        ("Rad 1 Buducnost ( P ) 0", ["Rad", "Buducnost"]),  # a qualifier between a team and its score
+        ("Bordeaux 0 Auxerre 0 .", ["Bordeaux", "Auxerre"]),
+        ("In Bergen : Brann ( Norway ) 2 Shelbourne ( Ireland ) 1 ( 1-1 )", ["Brann", "Shelbourne"]),
+        ("At Northampton : Sussex 368-7 ( N. Lenham 145 , V. Drakes 59 not", ["Sussex"]),
+        ("At Colchester : Essex beat Gloucestershire by an innings and", ["Essex", "Gloucestershire"]),
     ],
 )
 def test_the_shape_of_a_sports_line_names_its_teams(line: str, teams: list[str]) -> None:
@@ -49,6 +56,8 @@ def test_the_shape_of_a_sports_line_names_its_teams(line: str, teams: list[str])
         "Nottinghamshire 214 ( P. Johnson 84 ; M. McCague 4-55 )",  # one innings alone is not a scoreboard
         "1. Johan Capiot ( Belgium ) 4:05:22",  # a ranked competitor with no team
         "3. Jans Koerts ( Netherlands ) said he was tired .",
+        "In Washington : Clinton 52 percent , Dole 38 percent",  # after a venue, not a county's innings
+        "At Worcester : Match drawn .",
     ],
 )
 def test_prose_and_other_number_lines_name_no_team(line: str) -> None:
@@ -71,6 +80,12 @@ def test_a_team_replaces_the_model_span_over_it_but_not_a_full_name() -> None:
 def test_the_place_after_at_in_a_fixture_line_is_a_venue() -> None:
     text = "BALTIMORE AT SEATTLE\nThe talks in Chicago at noon were short .\nST LOUIS AT KANSAS CITY"
     assert [text[start:end] for start, end in venue_spans(text)] == ["SEATTLE", "KANSAS CITY"]
+
+
+def test_the_place_opening_a_results_line_is_a_venue() -> None:
+    text = "At Worcester : Match drawn .\nIn Bergen : Brann ( Norway ) 2 Shelbourne ( Ireland ) 1\nIssuer : Acme ."
+    assert [text[start:end] for start, end in venue_spans(text)] == ["Worcester", "Bergen"]
+    assert [text[start:end] for start, end in venue_spans("In a statement : prices rose .")] == []
 
 
 def test_a_full_name_in_a_club_s_results_line_is_the_club() -> None:

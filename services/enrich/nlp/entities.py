@@ -23,8 +23,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from services.enrich.nlp.annotation import FoundEntity, overlap_test, replaced
 from services.enrich.nlp.casing import recased
+from services.enrich.nlp.competitors import competitor_spans, player_spans, roster_spans
 from services.enrich.nlp.datelines import dateline_places, with_places
 from services.enrich.nlp.layout import ArticleLayout
+from services.enrich.nlp.scorecards import batsmen_spans
 from services.enrich.nlp.teams import venue_spans, with_teams
 from shared.documents import ENTITY_LABELS, Entity, EntityLabel, Mention
 
@@ -69,6 +71,23 @@ _COUNTRY_NAMES = _word_set(
     russia vietnam syria venezuela tanzania moldova laos brunei macedonia britain great-britain england scotland
     wales northern-ireland czech-republic north-korea south-korea yugoslavia kosovo palestine holland turkey burma
     ivory-coast cape-verde east-timor vatican swaziland micronesia bosnia zaire macau
+    """
+)
+# Words for a country's people that its name does not begin ("Frenchman", "Briton"); the rest are the country's
+# name, or its first letters, and an ending ("Australian", "Kenyan", "Japanese"): `_is_national`.
+_NATIONALS = _word_set(
+    """
+    frenchman frenchwoman spaniard briton dutchman dutchwoman englishman englishwoman scot scotsman welshman
+    irishman swede dane finn pole turk greek swiss czech thai croat serb slovak slovene norwegian
+    """
+)
+_NATIONAL_SUFFIX = re.compile(r"(?:ian|an|ese|ish|i|ine)$")
+_CONTINENTS = frozenset({"america", "europe", "africa"})
+# The last word of a place's or a building's name, never of a person's: "Sunshine Coast", "Sultan Ahmed Mosque".
+_PLACE_HEADS = _word_set(
+    """
+    coast island islands river valley mountains bay sea ocean lake peninsula desert park mosque church cathedral
+    temple airport bridge square street road avenue hospital school college stadium
     """
 )
 # The 1990 US census's given names (public domain), for lone names that are people's first names.
@@ -200,6 +219,28 @@ def _countries() -> frozenset[str]:
     """Slugs of country names: a country is a place whatever the model says ("Karol Kucera ( Slovakia )")."""
     names = _iso_country_names("name", "common_name", "official_name")
     return frozenset(slug(name) for name in names) | _COUNTRY_NAMES
+
+
+def _is_country(name: str) -> bool:
+    """A country's name, or one of its abbreviations ("U.S.", "UAE")."""
+    key = slug(name)
+    return key in _countries() or (key in _KNOWN_BY_SLUG and _KNOWN_NAMES[_KNOWN_BY_SLUG[key]][1] == "GPE")
+
+
+@cache
+def _is_national(word: str) -> bool:
+    """ "Frenchman", "Australian", "Kenyan": a word for someone of a country, or that country's adjective."""
+    folded = word.casefold()
+    if folded in _NATIONALS:
+        return True
+    stem = _NATIONAL_SUFFIX.sub("", folded)
+    return len(stem) >= 4 and stem != folded and any(place.startswith(stem) for place in _country_slugs())
+
+
+@cache
+def _country_slugs() -> frozenset[str]:
+    """Countries' everyday names (not official ones: "Sultanate of Oman" makes no "Sultan" a nationality)."""
+    return frozenset(slug(name) for name in _iso_country_names("name", "common_name")) | _COUNTRY_NAMES | _CONTINENTS
 
 
 @cache
@@ -613,7 +654,8 @@ _DISMISSAL_BEFORE = re.compile(r"(?:^|[\s(])(?:c|b|st|lbw b|c & b)\s+$")
 _PRONOUN_AFTER = re.compile(
     r"(?:[ \t]+(?!(?:it|its|they|their|them)\b)[^\s.!?;]+){0,4}?[ \t]+(?:he|she|his|her|him|himself|herself)\b"
 )
-_DISMISSAL_AFTER = re.compile(r"\s+b\s+[A-Z]")
+_AGE_AFTER = re.compile(r"[ \t]*,[ \t]+\d{2}[ \t]*,")
+_DISMISSAL_AFTER = re.compile(r"\s+(?:(?:c|st)\s+[A-Z][^\n]*?\s)?(?:lbw\s+)?b\s+[A-Z]|\s+(?:not|run)\s+out\b")
 # "the Bush administration", "the Reagan White House", "the Kerensky government", "the Reagan-Bush years", "the
 # Gore campaign": a government, a time or a campaign named after the person who led it.
 _GOVERNMENT_AFTER = re.compile(
@@ -648,23 +690,41 @@ _POSITIONS = (
 ) - {"leader", "champion"}
 
 
+_CALLINGS = _PERSON_NOUNS | _POSITIONS
+_QUALIFIED_NOUNS = _CALLINGS | {"correspondent", "reporter", "official"}  # "a veteran White House correspondent"
+
+
 def _holds_position(text: str, end: int) -> bool:
     position = _POSITION_AFTER.match(text, end)
     return position is not None and position.group(1).casefold() in _POSITIONS
 
 
-def _acts_as_person(text: str, start: int, end: int) -> bool:
+def _plays_as_person(text: str, start: int, end: int) -> bool:
+    """What only a person does: scores in a minute, bats, bowls or fields, holds a position, is given an age, is
+    introduced by a position or a calling ("coach Artur Jorge"; not where the name only qualifies the next noun,
+    "a veteran PaineWebber Inc. trader", nor across a sentence's end: "a Woolworths spokesperson. Costco's")."""
     if _GOAL_MINUTE.match(text, end) or _DISMISSAL_AFTER.match(text, end) or _BOWLING_FIGURES.match(text, end):
         return True
-    if _GOVERNMENT_AFTER.match(text, end):
-        return True
-    if _holds_position(text, end):
+    if _holds_position(text, end) or _AGE_AFTER.match(text, end):
         return True
     window = max(0, start - 30)
     if _DISMISSAL_BEFORE.search(text, window, start):
         return True
-    if _PRONOUN_AFTER.match(text, end):
+    before = _WORD_BEFORE.search(text, window, start)
+    if before is None or "." in before.group() or before.group(1).casefold() not in _CALLINGS:
+        return False
+    after = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+    return after is None or after.group().casefold() not in _QUALIFIED_NOUNS
+
+
+def _acts_as_person(text: str, start: int, end: int) -> bool:
+    """`_plays_as_person`, or what a club or company does too but a person more often: a pronoun after it, a
+    government or a campaign named after it, an age or a calling before it."""
+    if _plays_as_person(text, start, end):
         return True
+    if _GOVERNMENT_AFTER.match(text, end) or _PRONOUN_AFTER.match(text, end):
+        return True
+    window = max(0, start - 30)
     if _AGE_BEFORE.search(text, window, start):
         # "20-year-old Norwich striker Keith O'Neill": the name then only says whom the person plays for
         after = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
@@ -726,14 +786,23 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
     the model took for a surname ("Barrick", "Fiorentina", "Wigan"): news introduces people by their full name.
     Written after a place word ("the state of Guerrero", "the Chechen capital Grozny") it is a place. Outside
     sports copy, a common given name alone is a person after all ("Michelle , a junior bond trader"): features,
-    profiles and broadcast news call people by their first name; clubs named so play only in sports copy. A lone
-    name the model calls an organisation is a person where most of its mentions stand in apposition to a position
-    ("Bilyasainyaur , chairman of the committee")."""
+    profiles and broadcast news call people by their first name; clubs named so play only in sports copy. A name
+    of up to three capitalised words the model calls an organisation is a person where most of its mentions show
+    one (`_plays_as_person`: "Bilyasainyaur , chairman of the committee", "Croft 29-6-64-1", "Meri , 67 ,"); a
+    name of two or three words needs two such mentions or a common given name first ("world champion Atlanta
+    Braves" is a team)."""
     head = _head(members)
-    if label == "ORG" and len(head.words) == 1 and not head.text.isupper():
-        # The model's word against one apposition: it takes most of the name's mentions to overrule it.
-        held = [_holds_position(text, mention.end) for member in members for mention in member.mentions]
-        return "PERSON" if 2 * sum(held) >= len(held) else label
+    if (
+        label == "ORG"
+        and len(head.words) <= 3
+        and not head.text.isupper()
+        and all(word[0].isupper() for word in head.words)
+        and head.words[-1].casefold().rstrip(".") not in _ORGANISATION_HEADS
+    ):
+        # The model's word against one mention: it takes most of the name's mentions to overrule it.
+        held = [_plays_as_person(text, mention.start, mention.end) for member in members for mention in member.mentions]
+        enough = len(head.words) == 1 or sum(held) >= 2 or head.words[0].casefold() in _given_names()
+        return "PERSON" if enough and 2 * sum(held) >= len(held) else label
     if label != "PERSON" or len(head.words) != 1:
         return label
     if not sports and head.text.casefold() in _given_names():
@@ -846,6 +915,35 @@ MAX_EVENT_WORDS = 3  # before the head: "European Super League"
 _INITIALLED = re.compile(rf"(?<![\w.]){_INITIAL_AND_NAME.pattern}(?![\w-])")
 
 
+def _nationals_apart(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
+    """ "Frenchman Cedric Pioline", "American Dennis Mitchell": a nationality the model ran into a person's full
+    name is a name of its own (NORP), and the rest the person's, whatever the model called the whole."""
+    result = []
+    for span in found:
+        words = list(_FIRST_WORD.finditer(text, span.start, span.end))
+        if (
+            span.label in ("PERSON", "ORG")
+            and 3 <= len(words) <= 4
+            and all(word.group()[0].isupper() for word in words)
+            and words[1].group().casefold() in _given_names()
+            and words[-1].group().casefold().rstrip(".") not in _ORGANISATION_HEADS | _PLACE_HEADS
+            and _is_national(words[0].group())
+        ):
+            result.append(FoundEntity(words[0].start(), words[0].end(), "NORP"))
+            result.append(FoundEntity(words[1].start(), span.end, "PERSON"))
+        else:
+            result.append(span)
+    return result
+
+
+def _reads_more(found: Sequence[FoundEntity], start: int, end: int) -> bool:
+    """Whether a model span covers all of (start, end) or runs past either end of it."""
+    return any(
+        f.start < end and start < f.end and (f.start < start or f.end > end or f.end - f.start == end - start)
+        for f in found
+    )
+
+
 def _with_first_names(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
     """ "c Saeed Anwar b Waqar Younis": in a cricket dismissal, a capitalised word between the bowler's or
     fielder's mark and the name the model found, outside every span and no stop or role word, is the first name
@@ -890,14 +988,26 @@ def canonical_entities(
     found, teams = with_teams(text, found)
     sports = bool(teams)  # an article with results lines: sports copy
     found, places = with_places(text, found, [*dateline_places(text), *venue_spans(text)])
+    if batsmen := list(batsmen_spans(text)):
+        found = replaced(found, batsmen, "PERSON")
+    competitors = [
+        *competitor_spans(text, _is_country),
+        *player_spans(text),
+        *roster_spans(text, _is_country),
+    ]
+    on_team = overlap_test(teams)  # "Nyva Vinnytsya ( Ukraine ) 1 Tallinna Sadam ( Estonia ) 0": clubs
+    if competitors := [(start, end) for start, end in competitors if not on_team(start, end)]:
+        found = replaced(found, competitors, "PERSON")
     if desks := [(m.start(), m.end()) for m in _NEWS_DESK.finditer(text)]:
         found = replaced(found, desks, "ORG")
-    found = _with_first_names(text, found)
+    found = _nationals_apart(text, _with_first_names(text, found))
     if countries := _country_spans(text, found):
         found = replaced(found, countries, "GPE")
     if initialled := [(m.start(), m.end()) for m in _INITIALLED.finditer(text)]:
-        covered = overlap_test((f.start, f.end) for f in found)
-        if initialled := [(start, end) for start, end in initialled if not covered(start, end)]:
+        # Where the model saw only part of the name ("D." as a party, "Kaluwitharana" alone), the name replaces
+        # it; where it read the whole ("S. Korea") or more ("J. Gillespie st Kaluwitharana"), its reading stands.
+        initialled = [(start, end) for start, end in initialled if not _reads_more(found, start, end)]
+        if initialled:
             found = replaced(found, initialled, "PERSON")
     read_as = recased(text) if model_text is None else model_text
     if events := list(_event_spans(read_as, sports=sports)):

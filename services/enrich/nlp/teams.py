@@ -23,7 +23,11 @@ _FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs."})  # "Birmingham v Barnsley":
 _AT = "at"  # "CHICAGO AT TORONTO": a fixture when it is the whole line
 _AT_LINE = re.compile(r"^[^\n]*?[ \t](?:at|AT|At)[ \t][^\n]*", re.MULTILINE)  # the lines worth reading for a venue
 MAX_NAME_WORDS = 4
+_NAME_JOINERS = frozenset({"of", "the", "'s", "de"})
 MIN_FIGURES = 4  # a standings row; a line of two or three numbers may be a weather report or an address
+_VENUE_OPENERS = frozenset({"At", "In"})
+_AFTER_INNINGS = frozenset({"(", "and", "declared", "all", "in", "v", ",", "."})  # not "52 percent"
+_VENUE_LINE = re.compile(r"^(?:At|In)[ \t][^\n]*?[ \t]:[^\n]*", re.MULTILINE)
 _RANK = re.compile(r"\d{1,3}\.")  # "7." opening a row of a ranked list
 _SEPARATORS = re.compile(r"\s[,:;]\s|[,:;]\s")
 
@@ -37,13 +41,29 @@ def _is_name_word(word: str) -> bool:
 
 def _name(tokens: Sequence[Token], first: int) -> int:
     """Index after the capitalised words starting at `first` (at most MAX_NAME_WORDS); `first` if none.
-    A fixture's joining word ends the name: "BALTIMORE AT SEATTLE"."""
+    A fixture's joining word ends the name: "BALTIMORE AT SEATTLE". Small words join capitalised ones inside a
+    name ("Queen of the South", "Heriot 's F.P.")."""
     last = first
-    while last < len(tokens) and last - first < MAX_NAME_WORDS and _is_name_word(tokens[last][2]):
+    while last < len(tokens) and last - first < MAX_NAME_WORDS:
+        if not _is_name_word(tokens[last][2]):
+            inner = last
+            while inner < len(tokens) and tokens[inner][2] in _NAME_JOINERS:
+                inner += 1
+            if last == first or inner == last or inner >= len(tokens) or not _is_name_word(tokens[inner][2]):
+                break
+            last = inner
+            continue
         if last > first and tokens[last][2].casefold() in _FIXTURE_WORDS | {_AT}:
             break
         last += 1
     return last
+
+
+def _after_qualifier(tokens: Sequence[Token], index: int) -> int:
+    """Index after a short bracketed qualifier at `index` ("Buducnost ( P ) 0", "Mladost ( BJ ) 2"), if any."""
+    if index + 2 < len(tokens) and tokens[index][2] == "(" and tokens[index + 2][2] == ")":
+        return index + 3
+    return index
 
 
 def _span(tokens: Sequence[Token], first: int, last: int) -> tuple[int, int]:
@@ -52,15 +72,19 @@ def _span(tokens: Sequence[Token], first: int, last: int) -> tuple[int, int]:
 
 def _result(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     """ "Port Vale 2 Oxford 0", "MILWAUKEE 5 Minnesota 4 ( in 12 )": name, score, name, score, then only brackets."""
+    if tokens and tokens[-1][2] == ".":
+        tokens = tokens[:-1]  # "Bordeaux 0 Auxerre 0 ."
     end_a = _name(tokens, 0)
-    if end_a == 0 or end_a >= len(tokens) or not _SCORE.fullmatch(tokens[end_a][2]):
+    score_a = _after_qualifier(tokens, end_a)
+    if end_a == 0 or score_a >= len(tokens) or not _SCORE.fullmatch(tokens[score_a][2]):
         return []
-    end_b = _name(tokens, end_a + 1)
-    if end_b == end_a + 1 or end_b >= len(tokens) or not _SCORE.fullmatch(tokens[end_b][2]):
+    end_b = _name(tokens, score_a + 1)
+    score_b = _after_qualifier(tokens, end_b)
+    if end_b == score_a + 1 or score_b >= len(tokens) or not _SCORE.fullmatch(tokens[score_b][2]):
         return []
-    if end_b + 1 < len(tokens) and not tokens[end_b + 1][2].startswith("("):
+    if score_b + 1 < len(tokens) and not tokens[score_b + 1][2].startswith("("):
         return []
-    return [_span(tokens, 0, end_a), _span(tokens, end_a + 1, end_b)]
+    return [_span(tokens, 0, end_a), _span(tokens, score_a + 1, end_b)]
 
 
 def _fixture(tokens: Sequence[Token], *, whole_line: bool) -> list[tuple[int, int]]:
@@ -142,6 +166,28 @@ def _scoreboard(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     return teams if len(teams) >= 2 else []
 
 
+def _venue_end(tokens: Sequence[Token]) -> int:
+    """ "At Worcester : Warwickshire 310 ( A. Giles 83 ...", "In Bergen : Brann ( Norway ) 2 Shelbourne ( Ireland )
+    1": the index of the colon after a line's opening venue; 0 if the line opens with none."""
+    if len(tokens) < 3 or tokens[0][2] not in _VENUE_OPENERS:
+        return 0
+    end = _name(tokens, 1)
+    return end if 1 < end < len(tokens) and tokens[end][2] == ":" else 0
+
+
+def _innings(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """After a venue, a county's innings or its win: "Sussex 368-7 ( N. Lenham 145 ...", "Essex beat
+    Gloucestershire by an innings"."""
+    end = _name(tokens, 0)
+    if end == 0 or end >= len(tokens):
+        return []
+    if _INNINGS.fullmatch(tokens[end][2]) and (end + 1 == len(tokens) or tokens[end + 1][2] in _AFTER_INNINGS):
+        return [_span(tokens, 0, end)]
+    if tokens[end][2] == "beat" and (other := _name(tokens, end + 1)) > end + 1:
+        return [_span(tokens, 0, end), _span(tokens, end + 1, other)]
+    return []
+
+
 def _tokens(text: str, start: int, end: int) -> list[Token]:
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
 
@@ -150,6 +196,8 @@ def team_spans(text: str) -> Iterable[tuple[int, int]]:
     """Where `text` names a team in a results, fixtures or standings line."""
     for line in _LINE.finditer(text):
         tokens = _tokens(text, line.start(), line.end())
+        if venue := _venue_end(tokens):
+            tokens = tokens[venue + 1 :]
         if not tokens:
             continue
         found = (
@@ -158,6 +206,7 @@ def team_spans(text: str) -> Iterable[tuple[int, int]]:
             or _entrant(tokens)
             or _fixture(tokens, whole_line=True)
             or _scoreboard(tokens)
+            or (_innings(tokens) if venue else [])
         )
         if not found:  # "Postponed : Birmingham v Barnsley , Manchester City v Charlton"
             cursor = line.start()
@@ -170,7 +219,12 @@ def team_spans(text: str) -> Iterable[tuple[int, int]]:
 
 
 def venue_spans(text: str) -> Iterable[tuple[int, int]]:
-    """ "BALTIMORE AT SEATTLE": where a fixture line says the visitors play, a place (the home team is not named)."""
+    """ "BALTIMORE AT SEATTLE": where a fixture line says the visitors play, a place (the home team is not named);
+    "At Worcester : Match drawn", "In Bergen : Brann ( Norway ) 2 ...": where a results line says it was played."""
+    for line in _VENUE_LINE.finditer(text):
+        tokens = _tokens(text, line.start(), line.end())
+        if venue := _venue_end(tokens):
+            yield _span(tokens, 1, venue)
     for line in _AT_LINE.finditer(text):
         tokens = _tokens(text, line.start(), line.end())
         end_a = _name(tokens, 0)

@@ -1,0 +1,95 @@
+"""Cricket batting scorecards: "Aamir Sohail c Cork b Croft 46", "M. Atherton lbw b Mushtaq Ahmed 1".
+
+A batting line names the batsman, how he was out and by whom (the fielder who caught him, the keeper who stumped
+him, the bowler), then his runs. Every name on such a line is a person, but the model, reading a line of bare
+names without a sentence around them, calls many of them places ("Chandana", "Cork") or misses them ("Mullally",
+"Inzamam-ul-Haq"). The line's shape settles it.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+
+from services.enrich.nlp.competitors import SURNAME_PARTICLES
+
+_LINE = re.compile(r"[^\n]+")
+_TOKEN = re.compile(r"\S+")
+_RUNS = re.compile(r"\d{1,3}\*?")
+# A word of a name: capitalised ("Croft", "Inzamam-ul-Haq", "O'Gorman"), an initial or initials run into a name
+# ("M.", "A.de"); the small words that start or join a surname ("de Silva", "van Troost") only before one.
+_NAME_WORD = re.compile(r"(?:[A-Z]\.)*[A-Z][\w'.-]*|[A-Z]\.[a-z]+")
+MAX_NAME_WORDS = 4
+
+Token = tuple[int, int, str]
+
+
+def _name(tokens: Sequence[Token], first: int) -> int:
+    """Index after the name starting at `first` (at most MAX_NAME_WORDS words); `first` if none starts there."""
+    last = first
+    while last < len(tokens) and last - first < MAX_NAME_WORDS:
+        word = tokens[last][2]
+        particle = word in SURNAME_PARTICLES and last + 1 < len(tokens) and _NAME_WORD.fullmatch(tokens[last + 1][2])
+        if not (particle or _NAME_WORD.fullmatch(word)):
+            break
+        last += 1
+    return last
+
+
+def _dismissal(tokens: Sequence[Token], at: int) -> tuple[int, list[tuple[int, int]]] | None:
+    """Where the dismissal starting at `at` ends, and the names it gives; None if none starts there."""
+    words = [token[2] for token in tokens]
+
+    def named(first: int) -> int:
+        end = _name(tokens, first)
+        if end == first:
+            raise ValueError
+        names.append((tokens[first][0], tokens[end - 1][1]))
+        return end
+
+    names: list[tuple[int, int]] = []
+    rest = words[at : at + 3]
+    try:
+        if rest[:2] in (["not", "out"], ["retired", "hurt"]):
+            return at + 2, names
+        if rest[:2] == ["run", "out"]:
+            end = at + 2
+            if end < len(words) and words[end] == "(":  # "run out ( Thorpe )"
+                end = named(end + 1)
+                if end >= len(words) or words[end] != ")":
+                    return None
+                end += 1
+            return end, names
+        if rest == ["c", "&", "b"]:
+            return named(at + 3), names
+        if rest[:2] == ["lbw", "b"]:
+            return named(at + 2), names
+        if rest[:1] == ["b"]:
+            return named(at + 1), names
+        if rest[:1] in (["c"], ["st"]):
+            end = named(at + 1)
+            if end >= len(words) or words[end] != "b":
+                return None
+            return named(end + 1), names
+    except ValueError:
+        return None
+    return None
+
+
+def _batting(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """The names on a batting line: the batsman, then those his dismissal names; then his runs (and perhaps
+    balls, fours and sixes), nothing else."""
+    end = _name(tokens, 0)
+    if end == 0 or (dismissal := _dismissal(tokens, end)) is None:
+        return []
+    after, names = dismissal
+    figures = [token[2] for token in tokens[after:]]
+    if not figures or not all(_RUNS.fullmatch(figure) for figure in figures):
+        return []
+    return [(tokens[0][0], tokens[end - 1][1]), *names]
+
+
+def batsmen_spans(text: str) -> Iterable[tuple[int, int]]:
+    """Where `text` names a batsman, fielder or bowler on a batting scorecard's line."""
+    for line in _LINE.finditer(text):
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, line.start(), line.end())]
+        if len(tokens) >= 3:
+            yield from _batting(tokens)

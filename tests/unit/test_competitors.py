@@ -1,0 +1,89 @@
+"""People in individual sports' results, team sheets, leaderboards and match reports, by the row's shape."""
+
+from collections.abc import Iterable
+
+import pytest
+
+from services.enrich.nlp.competitors import competitor_spans, player_spans, roster_spans
+
+COUNTRIES = {"Spain", "Japan", "Argentina", "Germany", "U.S.", "Malaysia", "Austria", "Czech Republic"}
+
+
+def is_country(name: str) -> bool:
+    return name in COUNTRIES
+
+
+def spans(found: Iterable[tuple[int, int]], text: str) -> list[str]:
+    return [text[start:end] for start, end in found]
+
+
+@pytest.mark.parametrize(
+    ("line", "people"),
+    [
+        ("7. Abel Anton ( Spain ) 28:18.44", ["Abel Anton"]),
+        (
+            "4 - Kimiko Date ( Japan ) beat 5 - Gabriela Sabatini ( Argentina ) 6-2 7-5",
+            ["Kimiko Date", "Gabriela Sabatini"],
+        ),
+        ("Monica Seles ( U.S. ) beat Jana Novotna ( Czech Republic ) 6-0 6-1", ["Monica Seles", "Jana Novotna"]),
+        ("3. Andreas Kappes - Carsten Wolf ( Germany ) 23", ["Andreas Kappes", "Carsten Wolf"]),
+        ("1 - Yap Kim Hock / Cheah Soon Kit ( Malaysia ) beat", ["Yap Kim Hock", "Cheah Soon Kit"]),
+        ("4. Maarten den Bakker ( Germany ) TVM all same time", ["Maarten den Bakker"]),
+    ],
+)
+def test_a_ranked_or_seeded_competitor_with_a_country_is_a_person(line: str, people: list[str]) -> None:
+    text = f"Results .\n{line}\n"
+    assert spans(competitor_spans(text, is_country), text) == people
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "3 - Anto Drobnjak ( Bastia ) , Xavier Gravelaine ( Marseille ) .",  # a club in the bracket: scorers
+        "Toyota Motor Corp ( Japan ) said on Friday it would raise prices .",  # no rank, no draw: a company
+        "The Bundesbank ( Germany ) left rates unchanged .",
+    ],
+)
+def test_a_name_and_a_bracket_alone_is_no_competitor(line: str) -> None:
+    assert spans(competitor_spans(line, is_country), line) == []
+
+
+def test_a_team_sheet_names_its_players_by_shirt_number() -> None:
+    text = (
+        "France - 1 - Bernard Lama ; 2 - Lilian Thuram ( 14 - Sabri Lamouchi 87th ) , 5 - Laurent Blanc , "
+        "8 - Marcel Desailly .\n"
+        "South Africa - 15 - Joost van der Westhuizen , 14 - Justin Swart\n"  # two: not yet a team sheet
+        "The score was 1 - 0 at half-time , 2 - 1 at the end .\n"
+    )
+    assert spans(player_spans(text), text) == [
+        "Bernard Lama",
+        "Lilian Thuram",
+        "Sabri Lamouchi",
+        "Laurent Blanc",
+        "Marcel Desailly",
+    ]
+
+
+def test_a_leaderboard_names_its_golfers_by_their_rounds() -> None:
+    text = "284 D.A. Weibring 73 69 74 68 , Tim Herron ( U.S. ) 70 67 75 72 , Mark\nThe 73 members voted 69 to 4 ."
+    assert spans(player_spans(text), text) == ["D.A. Weibring", "Tim Herron"]
+
+
+def test_scorers_and_squads_are_people() -> None:
+    text = (
+        "Scorers : Petr Gunda ( 1st and 26th ) , Lumir Mistr ( 19th ) .\n"
+        "South Africa - Tries : Hannes Strydom , Ruben Kruger .\n"
+        "Austria : Michael Konsel , Markus Schopp , Peter Schoettel .\n"
+        "Japan : exports rose 4 percent , imports fell .\n"  # a country heading prose, not a squad
+        "Spain : Madrid , Barcelona .\n"  # two names under a country: too few for a squad
+        "Issuer : Colorado Health Fac .\n"  # not a label of people
+    )
+    assert spans(roster_spans(text, lambda name: name in {"Austria", "Japan", "Spain"}), text) == [
+        "Petr Gunda",
+        "Lumir Mistr",
+        "Hannes Strydom",
+        "Ruben Kruger",
+        "Michael Konsel",
+        "Markus Schopp",
+        "Peter Schoettel",
+    ]
