@@ -49,7 +49,9 @@ def _name(tokens: Sequence[Token], first: int) -> int:
             inner = last
             while inner < len(tokens) and tokens[inner][2] in _NAME_JOINERS:
                 inner += 1
-            if last == first or inner == last or inner >= len(tokens) or not _is_name_word(tokens[inner][2]):
+            if last == first or inner == last or inner - first >= MAX_NAME_WORDS:
+                break  # a name does not open or end on a small word ("Aa Bb Cc of" is no name)
+            if inner >= len(tokens) or not _is_name_word(tokens[inner][2]):
                 break
             last = inner
             continue
