@@ -626,3 +626,22 @@ def test_names_in_results_tables_are_people_whatever_the_model_said(blank: Langu
         "Bertrand Crasson",
         "Dirk Medved",
     }
+
+
+def test_a_nationality_alone_is_a_nationality_and_a_country_no_nationality(blank: Language) -> None:
+    body = "Slovak officials met . The Briton won . Jordan Michael Jones spoke in English , according to The Scotsman ."
+    labelled = [
+        ("Slovak", "ORG", 0),
+        ("Briton", "PERSON", 0),
+        ("Jordan Michael Jones", "PERSON", 0),
+        ("English", "LANGUAGE", 0),
+        ("Scotsman", "ORG", 0),
+    ]
+    found = {(e.name, e.label) for e in entities(blank, body, labelled)}
+    assert found == {
+        ("Slovak", "NORP"),
+        ("Briton", "NORP"),
+        ("Jordan Michael Jones", "PERSON"),  # "Jordan" is a country, not a word for its people: no split
+        ("English", "LANGUAGE"),  # the language the model said it was
+        ("Scotsman", "ORG"),  # "The" inside a sentence: a newspaper's title
+    }

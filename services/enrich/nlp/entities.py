@@ -234,7 +234,9 @@ def _is_national(word: str) -> bool:
     if folded in _NATIONALS:
         return True
     stem = _NATIONAL_SUFFIX.sub("", folded)
-    return len(stem) >= 4 and stem != folded and any(place.startswith(stem) for place in _country_slugs())
+    if len(stem) < 4 or stem == folded or slug(word) in _country_slugs():
+        return False  # "Pakistan", "Ukraine" end as adjectives do, but are the countries
+    return any(place.startswith(stem) for place in _country_slugs())
 
 
 @cache
@@ -781,6 +783,12 @@ def _given_names() -> frozenset[str]:
     return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
 
 
+def _after_title_article(text: str, start: int) -> bool:
+    """Whether a capitalised "The" inside a sentence comes right before `start`: "According to The Scotsman"."""
+    before = start - len("The ")
+    return before > 0 and text[before:start] == "The " and not _opens_sentence(text, before)
+
+
 def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel, *, sports: bool) -> EntityLabel:
     """A person the text never names in full nor gives a title is, in news, far more often a club, company or team
     the model took for a surname ("Barrick", "Fiorentina", "Wigan"): news introduces people by their full name.
@@ -792,6 +800,12 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
     name of two or three words needs two such mentions or a common given name first ("world champion Atlanta
     Braves" is a team)."""
     head = _head(members)
+    if label not in ("NORP", "LANGUAGE") and len(head.words) == 1 and _is_national(head.text):
+        # "the Briton", "Slovak officials": a nationality, whatever else the model took it for; but "According to
+        # The Scotsman" names a newspaper, and "English" the language the model said it was.
+        mentions = [mention for member in members for mention in member.mentions]
+        if not any(mention.team or _after_title_article(text, mention.start) for mention in mentions):
+            return "NORP"
     if (
         label == "ORG"
         and len(head.words) <= 3
