@@ -645,3 +645,10 @@ def test_a_nationality_alone_is_a_nationality_and_a_country_no_nationality(blank
         ("English", "LANGUAGE"),  # the language the model said it was
         ("Scotsman", "ORG"),  # "The" inside a sentence: a newspaper's title
     }
+
+
+def test_a_surname_that_is_a_title_is_found_where_the_model_took_it_for_one(blank: Language) -> None:
+    body = 'Captain Billie Jean King spoke . " We will win , " said King . King Sihanouk of Cambodia was there .'
+    labelled = [("Billie Jean King", "PERSON", 0), ("King", "PERSON", 1), ("Sihanouk", "PERSON", 0)]
+    found = by_name(entities(blank, body, labelled))
+    assert [m.text for m in found["Billie Jean King"].mentions] == ["Billie Jean King", "King"]  # not "King Sihanouk"

@@ -275,6 +275,11 @@ def _is_role_word(word: str) -> bool:
     return word.rstrip(".").casefold() in ROLE_WORDS
 
 
+def _only_role_words(span: str) -> bool:
+    words = _WORD.findall(span)
+    return bool(words) and all(_is_role_word(word) for word in words)
+
+
 def _is_stop_word(word: str) -> bool:
     return word.casefold() in STOP_WORDS
 
@@ -363,7 +368,7 @@ def _cleaned(text: str, found: FoundEntity, *, hyphens_apart: bool) -> tuple[int
         return None  # a name has a capital ("congress", "3 2 1 0" are not names)
     if _HEADLINE_DASH in span and not hyphens_apart:
         return None  # "CRICKET - ENGLAND": a headline's topic and its subject run together (not "Coca - Cola")
-    if all(_is_role_word(word) for word in _WORD.findall(span)):
+    if _only_role_words(span):
         return None
     if span in _DEPARTMENTS and _TITLE_BEFORE.search(text, max(0, start - 40), start):
         return None
@@ -1065,7 +1070,10 @@ def canonical_entities(
         for members, label in zip(clusters, labels, strict=True)
         if label == "PERSON" and len(_head(members).words) >= 2
     )
-    occurrences = _Occurrences(text, found, read_as=read_as)
+    # A span of role words alone was no name ("King" read as a person), so it does not keep a surname that is one
+    # from being found there: "Billie Jean King ... said King".
+    named = [f for f in found if not _only_role_words(text[f.start : f.end])]
+    occurrences = _Occurrences(text, named, read_as=read_as)
     recovered = bytearray(len(text))  # a recovered occurrence belongs to one entity only
     drafts: list[tuple[float, list[_Surface], EntityLabel, list[Mention]]] = []
     for members, label in zip(clusters, labels, strict=True):
