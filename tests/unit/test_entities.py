@@ -476,6 +476,9 @@ def test_a_word_labelling_a_results_field_is_no_name(blank: Language) -> None:
     )
     # "Chelsea" opens a line-up; "Smith" is written once more, not opening a line: neither labels a field.
     assert {e.name for e in found} == {"Chelsea", "Smith"}
+    body = "Scorer : Sergei Rebrov ( 79th minute )\nExtras ( lb-3 nb-6 w-7 ) 16"
+    found = entities(blank, body, [("Scorer", "ORG", 0), ("Sergei Rebrov", "PERSON", 0), ("Extras", "ORG", 0)])
+    assert {e.name for e in found} == {"Sergei Rebrov"}  # a match report's label, a scorecard's row
 
 
 def test_punctuation_at_the_edge_of_a_span_is_not_part_of_the_name(blank: Language) -> None:

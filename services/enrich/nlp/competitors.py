@@ -77,7 +77,7 @@ def player_spans(text: str) -> Iterable[tuple[int, int]]:
 # "Scorers : Petr Gunda ( 1st and 26th ) , Lumir Mistr ( 19th )", "South Africa - Tries : Hannes Strydom , Ruben
 # Kruger", "Did not bat : P. Reiffel , D. Flemming", "Austria : Michael Konsel , Markus Schopp , ...": a line that
 # lists people under a label a match report uses, or under a country's name (a squad: MIN_SQUAD names or more).
-_ROSTER_LABELS = frozenset(
+ROSTER_LABELS = frozenset(
     {
         *("squad", "scorer", "scorers", "to-bat", "did-not-bat", "tries", "try", "conversion", "conversions"),
         *("penalty", "penalties", "penalty-goals", "drop-goal", "drop-goals", "sent-off", "booked"),
@@ -95,7 +95,7 @@ def roster_spans(text: str, is_country: Callable[[str], bool]) -> Iterable[tuple
     for line in _ROSTER.finditer(text):
         head = line.group("head")
         label = head.rpartition(" - ")[2].casefold().replace(" ", "-")
-        squad = label not in _ROSTER_LABELS
+        squad = label not in ROSTER_LABELS
         if squad and not is_country(head):
             continue
         rest = _BRACKETS.sub(lambda m: " " * len(m.group()), line.group("rest"))  # keeps offsets

@@ -23,7 +23,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from services.enrich.nlp.annotation import FoundEntity, overlap_test, replaced
 from services.enrich.nlp.casing import recased
-from services.enrich.nlp.competitors import competitor_spans, player_spans, roster_spans
+from services.enrich.nlp.competitors import ROSTER_LABELS, competitor_spans, player_spans, roster_spans
 from services.enrich.nlp.datelines import dateline_places, with_places
 from services.enrich.nlp.layout import ArticleLayout
 from services.enrich.nlp.scorecards import batsmen_spans
@@ -399,16 +399,21 @@ def _drop_common_words(text: str, surfaces: dict[str, _Surface]) -> None:
 
 
 _LINE_REST = re.compile(r"[^\n]*")
+_EXTRAS = re.compile(r"[ \t]*\([ \t]*(?:b|lb|w|nb)-\d")
 MAX_FIELD_TOKENS = 6
 
 
 def _is_field_label(text: str, mention: _Mention) -> bool:
     """ "Attendance : 5,000", "Men 's 400 metres": a word opening a short line, followed by a colon or a possessive,
     and whose rest has no name ("Ferencvaros : Lipcsei , ..." is a team's line-up) and no row of figures."""
-    if text[mention.end : mention.end + 2] not in (" :", " '") or mention.team or mention.place:
+    if not _opens_sentence(text, mention.start) or mention.team or mention.place:
         return False
-    if not _opens_sentence(text, mention.start):
+    if _EXTRAS.match(text, mention.end):
+        return True  # "Extras ( lb-3 nb-6 w-7 ) 16": a scorecard's row of runs no batsman scored
+    if text[mention.end : mention.end + 2] not in (" :", " '"):
         return False
+    if text[mention.start : mention.end].casefold() in ROSTER_LABELS:
+        return True  # "Scorer : Sergei Rebrov ( 79th minute )": the names follow the label
     rest = _LINE_REST.match(text, mention.end)
     tokens = rest.group().split() if rest is not None else []
     if not tokens or tokens[0] not in (":", "'s") or len(tokens) > MAX_FIELD_TOKENS:
