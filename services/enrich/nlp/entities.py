@@ -9,6 +9,7 @@ names, acronyms introduced in brackets, competitors listed with their country.
 """
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -960,12 +961,21 @@ def _nationals_apart(text: str, found: Sequence[FoundEntity]) -> list[FoundEntit
     return result
 
 
-def _reads_more(found: Sequence[FoundEntity], start: int, end: int) -> bool:
-    """Whether a model span covers all of (start, end) or runs past either end of it."""
-    return any(
-        f.start < end and start < f.end and (f.start < start or f.end > end or f.end - f.start == end - start)
-        for f in found
-    )
+def _reading_more(found: Sequence[FoundEntity]) -> Callable[[int, int], bool]:
+    """Whether a model span covers all of (start, end) or runs past either end of it, in O(log n) and the spans
+    starting inside (a page of scorecards has tens of thousands of initials and spans)."""
+    spans = sorted((f.start, f.end) for f in found)
+    starts = [span_start for span_start, _ in spans]
+    reach = list(itertools.accumulate((span_end for _, span_end in spans), max))
+
+    def reads_more(start: int, end: int) -> bool:
+        first = bisect.bisect_left(starts, start)
+        if first > 0 and reach[first - 1] > start:
+            return True  # a span from before the name runs into it
+        inside = (spans[i] for i in range(first, bisect.bisect_left(starts, end)))
+        return any(span_end > end or (span_start, span_end) == (start, end) for span_start, span_end in inside)
+
+    return reads_more
 
 
 def _with_first_names(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
@@ -1030,7 +1040,8 @@ def canonical_entities(
     if initialled := [(m.start(), m.end()) for m in _INITIALLED.finditer(text)]:
         # Where the model saw only part of the name ("D." as a party, "Kaluwitharana" alone), the name replaces
         # it; where it read the whole ("S. Korea") or more ("J. Gillespie st Kaluwitharana"), its reading stands.
-        initialled = [(start, end) for start, end in initialled if not _reads_more(found, start, end)]
+        reads_more = _reading_more(found)
+        initialled = [(start, end) for start, end in initialled if not reads_more(start, end)]
         if initialled:
             found = replaced(found, initialled, "PERSON")
     read_as = recased(text) if model_text is None else model_text
