@@ -87,3 +87,12 @@ def test_scorers_and_squads_are_people() -> None:
         "Markus Schopp",
         "Peter Schoettel",
     ]
+
+
+def test_a_goal_s_scorer_is_named_by_the_minute() -> None:
+    text = (
+        "Volendam 1 ( Jongsma 85th ) PSV Eindhoven 3 ( Marcelo 19th , 47th , Nilis 60th )\n"
+        "Fiorentina - Gabriel Batistuta ( 11th , 83rd )\n"
+        "The talks resumed ( April 21st ) and ended , On March 3rd , without a deal .\n"  # dates
+    )
+    assert spans(player_spans(text), text) == ["Jongsma", "Marcelo", "Nilis", "Gabriel Batistuta"]

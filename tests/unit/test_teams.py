@@ -35,6 +35,7 @@ def names(text: str) -> list[str]:
         ("Queen of the South 2 Dumbarton 1", ["Queen of the South", "Dumbarton"]),
         ("Currie 45 Heriot 's F.P. 5", ["Currie", "Heriot 's F.P."]),
         ("Rad 1 Buducnost ( P ) 0", ["Rad", "Buducnost"]),  # a qualifier between a team and its score
+        ("Volendam 1 ( Jongsma 85th ) PSV Eindhoven 3 ( Marcelo 19th ,", ["Volendam", "PSV Eindhoven"]),
         ("Bordeaux 0 Auxerre 0 .", ["Bordeaux", "Auxerre"]),
         ("In Bergen : Brann ( Norway ) 2 Shelbourne ( Ireland ) 1 ( 1-1 )", ["Brann", "Shelbourne"]),
         ("At Northampton : Sussex 368-7 ( N. Lenham 145 , V. Drakes 59 not", ["Sussex"]),

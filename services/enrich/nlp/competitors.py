@@ -50,6 +50,18 @@ _PLAYER = re.compile(
 )
 _LINE = re.compile(r"[^\n]+")
 MIN_PLAYERS = 3
+# A scorer and the minutes of his goals, in a result's brackets or after his team: "Volendam 1 ( Jongsma 85th )",
+# "( Marcelo 19th , 47th , Nilis 60th )", "Fiorentina - Gabriel Batistuta ( 11th , 83rd )".
+_MINUTE = r"\d{1,3}(?:st|nd|rd|th)\b"
+_SCORER = re.compile(rf"(?:[(,;][ \t]*|[ \t]-[ \t]+)(?P<name>{_NAME_OR_SURNAME})(?=[ \t]+(?:\([ \t]*)?{_MINUTE})")
+# "( April 21st", "On March 3rd": a date has the shape of a scorer's minute.
+_CALENDAR = frozenset(
+    {
+        *("january", "february", "march", "april", "may", "june", "july", "august", "september", "october"),
+        *("november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov"),
+        *("dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "on", "in", "by"),
+    }
+)
 
 
 def competitor_spans(text: str, is_country: Callable[[str], bool]) -> Iterable[tuple[int, int]]:
@@ -65,13 +77,18 @@ def competitor_spans(text: str, is_country: Callable[[str], bool]) -> Iterable[t
 
 
 def player_spans(text: str) -> Iterable[tuple[int, int]]:
-    """Where `text` names a player on a team sheet's line or a golfer in a leaderboard's row."""
+    """Where `text` names a player on a team sheet's line, a golfer in a leaderboard's row or a goal's scorer
+    (each once: a substitute on a team sheet is written with the minute he came on, "( 14 - Sabri Lamouchi 87th )")."""
+    players: dict[tuple[int, int], None] = {}
     for line in _LINE.finditer(text):
-        players = [match.span("name") for match in _PLAYER.finditer(text, line.start(), line.end())]
-        if len(players) >= MIN_PLAYERS:
-            yield from players
-    for match in _GOLFER.finditer(text):
-        yield match.span("name")
+        sheet = [match.span("name") for match in _PLAYER.finditer(text, line.start(), line.end())]
+        if len(sheet) >= MIN_PLAYERS:
+            players.update(dict.fromkeys(sheet))
+    players.update(dict.fromkeys(match.span("name") for match in _GOLFER.finditer(text)))
+    for match in _SCORER.finditer(text):
+        if not any(word.rstrip(".").casefold() in _CALENDAR for word in match.group("name").split()):
+            players[match.span("name")] = None
+    return list(players)
 
 
 # "Scorers : Petr Gunda ( 1st and 26th ) , Lumir Mistr ( 19th )", "South Africa - Tries : Hannes Strydom , Ruben

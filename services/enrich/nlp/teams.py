@@ -68,6 +68,18 @@ def _after_qualifier(tokens: Sequence[Token], index: int) -> int:
     return index
 
 
+def _after_brackets(tokens: Sequence[Token], index: int) -> int:
+    """Index after a bracketed group at `index` (its scorers, say), if one opens there and closes on the line."""
+    if index >= len(tokens) or tokens[index][2] != "(":
+        return index
+    for end in range(index + 1, len(tokens)):
+        if tokens[end][2] == ")":
+            return end + 1
+        if tokens[end][2] == "(":
+            break
+    return index
+
+
 def _span(tokens: Sequence[Token], first: int, last: int) -> tuple[int, int]:
     return tokens[first][0], tokens[last - 1][1]
 
@@ -80,13 +92,14 @@ def _result(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     score_a = _after_qualifier(tokens, end_a)
     if end_a == 0 or score_a >= len(tokens) or not _SCORE.fullmatch(tokens[score_a][2]):
         return []
-    end_b = _name(tokens, score_a + 1)
+    after_a = _after_brackets(tokens, score_a + 1)  # "Volendam 1 ( Jongsma 85th ) PSV Eindhoven 3"
+    end_b = _name(tokens, after_a)
     score_b = _after_qualifier(tokens, end_b)
-    if end_b == score_a + 1 or score_b >= len(tokens) or not _SCORE.fullmatch(tokens[score_b][2]):
+    if end_b == after_a or score_b >= len(tokens) or not _SCORE.fullmatch(tokens[score_b][2]):
         return []
     if score_b + 1 < len(tokens) and not tokens[score_b + 1][2].startswith("("):
         return []
-    return [_span(tokens, 0, end_a), _span(tokens, score_a + 1, end_b)]
+    return [_span(tokens, 0, end_a), _span(tokens, after_a, end_b)]
 
 
 def _fixture(tokens: Sequence[Token], *, whole_line: bool) -> list[tuple[int, int]]:
