@@ -45,9 +45,7 @@ _GOLFER = re.compile(
 )
 # A shirt number and a name, at the start of an item of a team sheet (after a separator, a bracket or the team's
 # " - "); a line of MIN_PLAYERS or more is a team sheet.
-_PLAYER = re.compile(
-    rf"(?:^|[,;(]|[ \t]-)[ \t]*\d{{1,2}}[ \t]*-[ \t]*(?P<name>{_WORD}(?: (?:{_PARTICLE} ){{0,2}}{_WORD}){{0,3}})"
-)
+_PLAYER = re.compile(rf"(?:^|[,;(]|[ \t]-)[ \t]*\d{{1,2}}[ \t]*-[ \t]*(?P<name>{_NAME_OR_SURNAME})")
 _LINE = re.compile(r"[^\n]+")
 MIN_PLAYERS = 3
 # A scorer and the minutes of his goals, in a result's brackets or after his team: "Volendam 1 ( Jongsma 85th )",

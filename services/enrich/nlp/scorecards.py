@@ -10,16 +10,14 @@ import re
 from collections.abc import Iterable, Sequence
 
 from services.enrich.nlp.competitors import SURNAME_PARTICLES
+from services.enrich.nlp.teams import Token, tokenised
 
 _LINE = re.compile(r"[^\n]+")
-_TOKEN = re.compile(r"\S+")
 _RUNS = re.compile(r"\d{1,3}\*?")
 # A word of a name: capitalised ("Croft", "Inzamam-ul-Haq", "O'Gorman"), an initial or initials run into a name
 # ("M.", "A.de"); the small words that start or join a surname ("de Silva", "van Troost") only before one.
 _NAME_WORD = re.compile(r"(?:[A-Z]\.)*[A-Z][\w'.-]*|[A-Z]\.[a-z]+")
 MAX_NAME_WORDS = 4
-
-Token = tuple[int, int, str]
 
 
 def _name(tokens: Sequence[Token], first: int) -> int:
@@ -90,6 +88,6 @@ def _batting(tokens: Sequence[Token]) -> list[tuple[int, int]]:
 def batsmen_spans(text: str) -> Iterable[tuple[int, int]]:
     """Where `text` names a batsman, fielder or bowler on a batting scorecard's line."""
     for line in _LINE.finditer(text):
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, line.start(), line.end())]
+        tokens = tokenised(text, line.start(), line.end())
         if len(tokens) >= 3:
             yield from _batting(tokens)

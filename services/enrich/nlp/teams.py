@@ -203,14 +203,15 @@ def _innings(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     return []
 
 
-def _tokens(text: str, start: int, end: int) -> list[Token]:
+def tokenised(text: str, start: int, end: int) -> list[Token]:
+    """The whitespace-separated tokens of text[start:end], with their offsets: how every sports line is read."""
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
 
 
 def team_spans(text: str) -> Iterable[tuple[int, int]]:
     """Where `text` names a team in a results, fixtures or standings line."""
     for line in _LINE.finditer(text):
-        tokens = _tokens(text, line.start(), line.end())
+        tokens = tokenised(text, line.start(), line.end())
         if venue := _venue_end(tokens):
             tokens = tokens[venue + 1 :]
         if not tokens:
@@ -227,7 +228,7 @@ def team_spans(text: str) -> Iterable[tuple[int, int]]:
             cursor = line.start()
             for separator in [*_SEPARATORS.finditer(text, line.start(), line.end()), None]:
                 stop = separator.start() if separator else line.end()
-                if part := _tokens(text, cursor, stop):
+                if part := tokenised(text, cursor, stop):
                     found.extend(_fixture(part, whole_line=False))
                 cursor = separator.end() if separator else stop
         yield from found
@@ -237,11 +238,11 @@ def venue_spans(text: str) -> Iterable[tuple[int, int]]:
     """ "BALTIMORE AT SEATTLE": where a fixture line says the visitors play, a place (the home team is not named);
     "At Worcester : Match drawn", "In Bergen : Brann ( Norway ) 2 ...": where a results line says it was played."""
     for line in _VENUE_LINE.finditer(text):
-        tokens = _tokens(text, line.start(), line.end())
+        tokens = tokenised(text, line.start(), line.end())
         if venue := _venue_end(tokens):
             yield _span(tokens, 1, venue)
     for line in _AT_LINE.finditer(text):
-        tokens = _tokens(text, line.start(), line.end())
+        tokens = tokenised(text, line.start(), line.end())
         end_a = _name(tokens, 0)
         if 0 < end_a < len(tokens) and tokens[end_a][2].casefold() == _AT and _fixture(tokens, whole_line=True):
             yield _span(tokens, end_a + 1, len(tokens))
