@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.enrich.nlp.scorecards import batsmen_spans
+from services.enrich.nlp.scorecards import batsmen_spans, bowlers_spans
 
 
 def names(text: str) -> list[str]:
@@ -41,3 +41,13 @@ def test_a_batting_line_names_batsman_fielder_and_bowler(line: str, people: list
 )
 def test_other_lines_name_no_batsman(line: str) -> None:
     assert names(line) == []
+
+
+def test_a_bowler_is_named_before_his_figures_even_where_they_wrap() -> None:
+    text = (
+        "Bowling : Wasim Akram 15.4-1-67-3 , Waqar Younis\n18-3-55-1 , de Silva 3-0-10-0 ,\n"
+        "Mushtaq Ahmed 37-10-78-6\nThe score on 1996-08-22 was 6-2 6-1 .\nSmith scored 10-1 , Jones 4-1-1"
+    )
+    found = [text[start:end] for start, end in bowlers_spans(text)]
+    # dates, set scores and odds are no bowling figures
+    assert found == ["Wasim Akram", "Waqar Younis", "de Silva", "Mushtaq Ahmed"]

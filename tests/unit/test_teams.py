@@ -97,3 +97,13 @@ def test_a_full_name_in_a_club_s_results_line_is_the_club() -> None:
     assert labelled["Fortuna Duesseldorf"] == "ORG"
     # a scorecard's initial or a golfer's rounds: the model's person stands
     assert (labelled["M. Dowman"], labelled["Billy Mayfair"]) == ("PERSON", "PERSON")
+
+
+def test_a_full_name_in_a_row_of_averages_is_a_player() -> None:
+    text = "Graham Thorpe 3 5 0 159 77 31.80\nSimon Brown 1 2 1 11 10no -\nNEW YORK 74 58 .561 -\nPartick 3 1 1 1 6 7 4"
+    found = [FoundEntity(0, 13, "PERSON"), FoundEntity(33, 44, "PERSON"), FoundEntity(61, 69, "GPE")]
+    spans, _ = with_teams(text, found)
+    labelled = {text[f.start : f.end]: f.label for f in spans}
+    # an average or a not-out score ends a cricketer's row; a standings row ends in points or a fraction
+    assert (labelled["Graham Thorpe"], labelled["Simon Brown"]) == ("PERSON", "PERSON")
+    assert labelled["NEW YORK"] == "ORG"

@@ -27,7 +27,7 @@ from services.enrich.nlp.casing import recased
 from services.enrich.nlp.competitors import ROSTER_LABELS, competitor_spans, player_spans, roster_spans
 from services.enrich.nlp.datelines import dateline_places, with_places
 from services.enrich.nlp.layout import ArticleLayout
-from services.enrich.nlp.scorecards import batsmen_spans
+from services.enrich.nlp.scorecards import batsmen_spans, bowlers_spans
 from services.enrich.nlp.teams import venue_spans, with_teams
 from shared.documents import ENTITY_LABELS, Entity, EntityLabel, Mention
 
@@ -95,6 +95,9 @@ _PLACE_HEADS = _word_set(
 _GIVEN_NAMES = Path(__file__).with_name("given_names.txt")
 # Time zones the model takes for names ("9:54 a.m. ET").
 _NOT_NAMES = frozenset({"ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST", "CDT", "UTC", "GMT", "BST", "CET", "CEST"})
+# A month's or weekday's abbreviation in a table ("Jul", "WED"); not "Jan", "Sat" or "Sun", which name people,
+# exams and newspapers too.
+_DATE_ABBREVIATION = re.compile(r"(?i:feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|mon|tues?|wed|thu(?:rs?)?|fri)\.?")
 _ARTICLES = frozenset({"the", "a", "an"})
 # The last word of an organisation's name, never of a person's. (Places may end so: "West Bank", "Soviet Union".)
 _ORGANISATION_HEADS = _word_set(
@@ -119,7 +122,7 @@ _EVENT_HEADS = _word_set(
 _SPORTS_EVENT_HEADS = _word_set("league division rally")
 # "-- Sydney Newsroom 61-2 9373-1800", "U.S. Municipal Desk": the desk a wire story's contact line gives is an
 # organisation; the model reads its first word as the place.
-_NEWS_DESK = re.compile(r"\b(?:[A-Z][\w.&'-]*[ \t]+){1,3}(?:Newsroom|Desk)\b")
+_NEWS_DESK = re.compile(r"(?<![\w.&'-])(?:[A-Z][\w.&'-]*[ \t]+){1,3}(?:Newsroom|Desk)\b")
 _SAINT = frozenset({"st", "saint"})  # the first word of a name after a saint: a club, a town, a church
 _FIXTURE_WORDS = frozenset({"v", "vs"})  # "England v Pakistan": the word joining two names is not part of either
 # On a tied vote a place or organisation wins over a person: the small model calls institutions named after
@@ -141,7 +144,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\"'\u201d\u2019)]*\s+)$")
 _LEADING_ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _APOSTROPHES = "'\u2019"
 _TRAILING_POSSESSIVE = re.compile(f"(?:[{_APOSTROPHES}]s|s[{_APOSTROPHES}])$")
-_LAST_WORD = re.compile(r"\S+$")
+_LAST_WORD = re.compile(r"(?<!\S)\S+$")  # from a word's start only: a long word is not rescanned from each letter
 _TRAILING_FIGURE = re.compile(r"[\d.,:/-]*\d[\d.,:/-]*")
 _BRACKET = re.compile(r"\s*[()\[\]]")
 _FIRST_WORD = re.compile(r"\S+")
@@ -281,6 +284,12 @@ def _only_role_words(span: str) -> bool:
     return bool(words) and all(_is_role_word(word) for word in words)
 
 
+def _only_report_words(span: str) -> bool:
+    """ "RESULTS / STANDINGS", "Halftime 1-1": a report's words, with its figures."""
+    words = [word.casefold() for word in _WORD.findall(span) if not word.isdigit()]
+    return bool(words) and all(word in _REPORT_WORDS for word in words)
+
+
 def _is_stop_word(word: str) -> bool:
     return word.casefold() in STOP_WORDS
 
@@ -365,11 +374,11 @@ def _cleaned(text: str, found: FoundEntity, *, hyphens_apart: bool) -> tuple[int
             while start < end and (text[start].isspace() or text[start] == "."):
                 start += 1
     span = text[start:end]
-    if not any(ch.isupper() for ch in span) or "\n" in span or span in _NOT_NAMES:
+    if not any(ch.isupper() for ch in span) or "\n" in span or span in _NOT_NAMES or _DATE_ABBREVIATION.fullmatch(span):
         return None  # a name has a capital ("congress", "3 2 1 0" are not names)
     if _HEADLINE_DASH in span and not hyphens_apart:
         return None  # "CRICKET - ENGLAND": a headline's topic and its subject run together (not "Coca - Cola")
-    if _only_role_words(span):
+    if _only_role_words(span) or _only_report_words(span):
         return None
     if span in _DEPARTMENTS and _TITLE_BEFORE.search(text, max(0, start - 40), start):
         return None
@@ -400,6 +409,12 @@ def _drop_common_words(text: str, surfaces: dict[str, _Surface]) -> None:
 
 
 _LINE_REST = re.compile(r"[^\n]*")
+# The words that name a report or its fields rather than anyone in it: "SOCCER - DUTCH FIRST DIVISION RESULTS /
+# STANDINGS", "CRICKET - ENGLAND V PAKISTAN FINAL TEST SCOREBOARD" (read in a headline in capitals, they pass for
+# names), "Halftime 2-0 .", "Attendance 8,000" (a field's name followed by its figures, not by a colon).
+_REPORT_WORDS = _word_set(
+    "results result standings scoreboard summaries summary fixtures schedule halftime attendance latest previous actual"
+)
 _EXTRAS = re.compile(r"[ \t]*\([ \t]*(?:b|lb|w|nb)-\d")
 MAX_FIELD_TOKENS = 6
 
@@ -749,6 +764,32 @@ def _acts_as_person(text: str, start: int, end: int) -> bool:
 _BRACKETED = re.compile(r"[ \t]*\([ \t]*([^()\n]{2,40}?)[ \t]*\)")
 
 
+_CLUB_NAME = re.compile(r"[A-Z][\w.'&-]*(?:[ \t]+[A-Z][\w.'&-]*){0,2}")
+# A squad or list goes on after the bracket (or ends); a results row goes on with figures or a team: "Ato Boldon
+# ( Trinidad ) 19.99", "Tristan Hoffman ( Neths ) TVM" name a country, however abbreviated.
+_LIST_GOES_ON = re.compile(r"[ \t]*(?:[,.;]|and\b|$)", re.MULTILINE)
+
+
+def _clubs_in_brackets(text: str, found: Sequence[FoundEntity]) -> list[tuple[int, int]]:
+    """ "Enzo Scifo ( Monaco )", "Krzysztof Zagorski ( Odra )": a name in brackets after a person's, other than a
+    country's, is the side the person plays or stands for (a club, a party), not the town it is named after."""
+    people = {(span.start, span.end) for span in found if span.label == "PERSON"}
+    spans = []
+    for span in found:
+        if span.label == "PERSON" and (bracket := _BRACKETED.match(text, span.end)) is not None:
+            name = bracket.group(1)
+            if bracket.span(1) in people and name.split()[0].casefold() in _given_names():
+                continue  # "Paddy Lad 16-1 ( Peter Bloomfield )": a horse, and its jockey
+            if (
+                _CLUB_NAME.fullmatch(name)
+                and _LIST_GOES_ON.match(text, bracket.end())
+                and not _is_country(name)
+                and not _is_national(name)
+            ):
+                spans.append(bracket.span(1))
+    return spans
+
+
 def _competitor_label(text: str, members: Sequence[_Surface], label: EntityLabel) -> EntityLabel:
     """ "Byron Black ( Zimbabwe ) beat ...", "4. Tatyana Motkova ( Russia ) 1.94": a full name followed by a
     country in brackets is, in results and draws, a competitor; the model often calls such rows organisations.
@@ -780,8 +821,8 @@ def _initialled_label(members: Sequence[_Surface], label: EntityLabel) -> Entity
 # Guerrero", "the Chechen capital Grozny", "east of Longyear". A bare "of" or "in" does not ("shares of Jones", "the
 # regime of Saddam", "a stake in Zenith").
 _PLACE_BEFORE = re.compile(
-    r"\b(?:capital|(?:state|province|city|town|region|republic|island|village|district|county|port|territory|outskirts"
-    r"|(?:north|south)?(?:east|west)|north|south)[ \t]+of)"
+    r"\b(?:capital|(?:states?|provinces?|city|cities|towns?|regions?|republic|island|villages?|districts?|county|port"
+    r"|territory|outskirts|municipality|suburbs?|(?:north|south)?(?:east|west)|north|south)[ \t]+of)"
     r"[ \t]+$",
     re.IGNORECASE,
 )
@@ -817,6 +858,17 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
         mentions = [mention for member in members for mention in member.mentions]
         if not any(mention.team or _after_title_article(text, mention.start) for mention in mentions):
             return "NORP"
+    if (
+        label in ("ORG", "PERSON")
+        and len(head.words) <= 3
+        and all(word[0].isupper() for word in head.words)
+        and head.words[-1].casefold().rstrip(".") not in _ORGANISATION_HEADS
+    ):
+        # "the port of Whittier", "the municipality of Anza": a place, where most of its mentions follow a place word.
+        mentions = [mention for member in members for mention in member.mentions]
+        after_place = sum(_PLACE_BEFORE.search(text, max(0, m.start - 30), m.start) is not None for m in mentions)
+        if after_place and 2 * after_place >= len(mentions) and not any(m.team for m in mentions):
+            return "GPE"
     if (
         label == "ORG"
         and len(head.words) <= 3
@@ -933,6 +985,7 @@ _NAME_WORD_BEFORE = re.compile(r"([A-Z][\w.'&-]*)[ \t]+$")
 # Series of Golf") is another name: left to the model.
 _NAME_GOES_ON = re.compile(r"[ \t]+(?:(?:of|for|de)[ \t]+)?[A-Z]")
 MAX_EVENT_WORDS = 3  # before the head: "European Super League"
+_RANK_ADJECTIVES = frozenset({"major", "premier"})  # role words that also rank a competition: "Major League"
 
 
 # "To bat : R. Croft , D. Cork , A. Mullally": an initial and a surname the model left out, in a scorecard's list,
@@ -1005,7 +1058,8 @@ def _event_spans(text: str, *, sports: bool) -> Iterable[tuple[int, int]]:
         start = head.start() + 1
         words = 0
         while words < MAX_EVENT_WORDS and (before := _NAME_WORD_BEFORE.search(text, max(0, start - 40), start)):
-            if _is_stop_word(before.group(1)) or _is_role_word(before.group(1)):
+            word = before.group(1)
+            if _is_stop_word(word) or (_is_role_word(word) and word.casefold() not in _RANK_ADJECTIVES):
                 break
             start = before.start()
             words += 1
@@ -1022,7 +1076,7 @@ def canonical_entities(
     found, teams = with_teams(text, found)
     sports = bool(teams)  # an article with results lines: sports copy
     found, places = with_places(text, found, [*dateline_places(text), *venue_spans(text)])
-    if batsmen := list(batsmen_spans(text)):
+    if batsmen := [*batsmen_spans(text), *bowlers_spans(text)]:
         found = replaced(found, batsmen, "PERSON")
     competitors = [
         *competitor_spans(text, _is_country),
@@ -1032,6 +1086,8 @@ def canonical_entities(
     on_team = overlap_test(teams)  # "Nyva Vinnytsya ( Ukraine ) 1 Tallinna Sadam ( Estonia ) 0": clubs
     if competitors := [(start, end) for start, end in competitors if not on_team(start, end)]:
         found = replaced(found, competitors, "PERSON")
+    if clubs := _clubs_in_brackets(text, found):
+        found = replaced(found, clubs, "ORG")
     if desks := [(m.start(), m.end()) for m in _NEWS_DESK.finditer(text)]:
         found = replaced(found, desks, "ORG")
     found = _nationals_apart(text, _with_first_names(text, found))

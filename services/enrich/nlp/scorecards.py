@@ -1,9 +1,12 @@
-"""Cricket batting scorecards: "Aamir Sohail c Cork b Croft 46", "M. Atherton lbw b Mushtaq Ahmed 1".
+"""Cricket scorecards: batting lines ("Aamir Sohail c Cork b Croft 46", "M. Atherton lbw b Mushtaq Ahmed 1") and
+bowling figures ("Bowling : Wasim Akram 15.4-1-67-3 , Waqar Younis 18-3-55-1").
 
 A batting line names the batsman, how he was out and by whom (the fielder who caught him, the keeper who stumped
 him, the bowler), then his runs. Every name on such a line is a person, but the model, reading a line of bare
 names without a sentence around them, calls many of them places ("Chandana", "Cork") or misses them ("Mullally",
 "Inzamam-ul-Haq"). The line's shape settles it.
+A bowler's figures (overs, maidens, runs, wickets) follow his name, sometimes on the next line when a long list of
+bowlers wraps.
 """
 
 import re
@@ -16,8 +19,19 @@ _LINE = re.compile(r"[^\n]+")
 _RUNS = re.compile(r"\d{1,3}\*?")
 # A word of a name: capitalised ("Croft", "Inzamam-ul-Haq", "O'Gorman"), an initial or initials run into a name
 # ("M.", "A.de"); the small words that start or join a surname ("de Silva", "van Troost") only before one.
-_NAME_WORD = re.compile(r"(?:[A-Z]\.)*[A-Z][\w'.-]*|[A-Z]\.[a-z]+")
+# Atomic, so that a long run of initials that is no name ("A.A.A...!") is given up at once, not retried split by split.
+_NAME_WORD = re.compile(r"(?>(?:[A-Z]\.)*[A-Z][\w'.-]*|[A-Z]\.[a-z]+)")
 MAX_NAME_WORDS = 4
+# A bowler: up to MAX_NAME_WORDS words of a name after the start of a line, a colon or a comma, then his figures
+# ("10-1-40-0", "15.4-1-67-3"), which may wrap onto the next line. Every repetition is bounded, so a hostile line
+# costs linear time.
+_PARTICLE = f"(?:{'|'.join(sorted(SURNAME_PARTICLES))})"
+_BOWLER = re.compile(
+    rf"(?:^|[:,][ \t]+)((?:{_PARTICLE}[ \t]+)?(?:{_NAME_WORD.pattern})"
+    rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_NAME_WORD.pattern})){{0,{MAX_NAME_WORDS - 1}}})"
+    r"[ \t]*\n?[ \t]*\d{1,3}(?:\.\d)?-\d{1,3}-\d{1,3}-\d{1,2}(?![\w-])",
+    re.MULTILINE,
+)
 
 
 def _name(tokens: Sequence[Token], first: int) -> int:
@@ -91,3 +105,8 @@ def batsmen_spans(text: str) -> Iterable[tuple[int, int]]:
         tokens = tokenised(text, line.start(), line.end())
         if len(tokens) >= 3:
             yield from _batting(tokens)
+
+
+def bowlers_spans(text: str) -> Iterable[tuple[int, int]]:
+    """Where `text` names a bowler before his figures."""
+    return (match.span(1) for match in _BOWLER.finditer(text))

@@ -250,17 +250,26 @@ def venue_spans(text: str) -> Iterable[tuple[int, int]]:
 
 _INITIAL = re.compile(r"[A-Z]\.")
 _ROUND = re.compile(r"[6-8]\d")  # a golfer's round: 60 to 89 strokes (two in a row: "St Helens 66 Warrington 14")
+# A cricketer's averages: a row ending in an average ("Graham Thorpe 3 5 0 159 77 31.80") or holding a not-out
+# score ("Ata-ur-Rehman 2 2 2 10 10no -"); a standings row ends in points, or a fraction without a leading digit.
+_AVERAGE = re.compile(r"\d{1,3}\.\d\d")
+_NOT_OUT = re.compile(r"\d{1,3}no")
+_REST_OF_LINE = re.compile(r"[^\n]*")
 
 
 def _reads_as_player(text: str, start: int, end: int) -> bool:
     """Where the model saw a full name, whether the line shows a player rather than a club: a scorecard's initial
-    ("M. Dowman 107") or a golfer's round ("Billy Mayfair 66 71 70 70"). Otherwise the model's person is a club
-    it took for a name ("Fortuna Duesseldorf 3 1 0 2 1 7 3", "Sokol Tychy 5 Lech Poznan 3"): clubs outnumber
-    such players in results lines by nine to one in wire copy."""
+    ("M. Dowman 107"), a golfer's round ("Billy Mayfair 66 71 70 70") or a cricketer's averages. Otherwise the
+    model's person is a club it took for a name ("Fortuna Duesseldorf 3 1 0 2 1 7 3", "Sokol Tychy 5 Lech Poznan
+    3"): clubs outnumber such players in results lines by nine to one in wire copy."""
     if _INITIAL.match(text, start):
         return True
     rounds = [token.group() for token in itertools.islice(_TOKEN.finditer(text, end), 2)]
-    return len(rounds) == 2 and all(_ROUND.fullmatch(figure) for figure in rounds)
+    if len(rounds) == 2 and all(_ROUND.fullmatch(figure) for figure in rounds):
+        return True
+    rest = _REST_OF_LINE.match(text, end)
+    figures = rest.group().split() if rest is not None else []
+    return bool(figures) and (_AVERAGE.fullmatch(figures[-1]) is not None or any(map(_NOT_OUT.fullmatch, figures)))
 
 
 def with_teams(text: str, found: Sequence[FoundEntity]) -> tuple[list[FoundEntity], set[tuple[int, int]]]:
