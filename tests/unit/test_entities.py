@@ -695,7 +695,8 @@ def test_a_name_most_often_after_a_place_word_is_a_place(blank: Language) -> Non
 def test_a_name_in_brackets_after_a_player_in_a_squad_is_the_player_s_club(blank: Language) -> None:
     body = (
         "Strikers - Yvan Quentin ( Sion ) , Murat Yakin ( Grasshoppers ) .\n"
-        "1. Ato Boldon ( Trinidad ) 19.99\n2. Paddy Lad 16-1 ( Peter Bloomfield ) ,\nPrices in Sion rose ."
+        "1. Ato Boldon ( Trinidad ) 19.99\n2. Paddy Lad 16-1 ( Peter Bloomfield ) ,\nPrices in Sion rose .\n"
+        "The show starred Farfur ( Butterfly ) , a mouse .\nSam Brownback ( R-Kansas ) , Joe Biden ( D-Del ) voted ."
     )
     labelled = [
         ("Yvan Quentin", "PERSON", 0),
@@ -706,11 +707,16 @@ def test_a_name_in_brackets_after_a_player_in_a_squad_is_the_player_s_club(blank
         ("Trinidad", "GPE", 0),
         ("Paddy Lad", "PERSON", 0),
         ("Peter Bloomfield", "PERSON", 0),
+        ("Farfur", "PERSON", 0),
+        ("Sam Brownback", "PERSON", 0),
+        ("Joe Biden", "PERSON", 0),
     ]
     found = {(m.text, e.label) for e in entities(blank, body, labelled) for m in e.mentions}
     assert {("Sion", "ORG"), ("Grasshoppers", "ORG")} <= found
     # a results row goes on with figures: a country, however written; a jockey is a person
     assert {("Trinidad", "GPE"), ("Peter Bloomfield", "PERSON")} <= found
+    # one bracket in prose is another name, not a list of clubs; a politician's party and state are no club
+    assert not {text for text, label in found if label == "ORG"} & {"Butterfly", "R-Kansas", "D-Del"}
 
 
 @pytest.mark.timeout(60)

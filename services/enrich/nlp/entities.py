@@ -768,13 +768,17 @@ _CLUB_NAME = re.compile(r"[A-Z][\w.'&-]*(?:[ \t]+[A-Z][\w.'&-]*){0,2}")
 # A squad or list goes on after the bracket (or ends); a results row goes on with figures or a team: "Ato Boldon
 # ( Trinidad ) 19.99", "Tristan Hoffman ( Neths ) TVM" name a country, however abbreviated.
 _LIST_GOES_ON = re.compile(r"[ \t]*(?:[,.;]|and\b|$)", re.MULTILINE)
+_PARTY_AND_STATE = re.compile(r"[A-Z]-")  # "( D-CA )", "( R-Kansas )": a politician's party and state
+LIST_GAP = 80  # characters between one bracketed club and the next in a list of players
 
 
 def _clubs_in_brackets(text: str, found: Sequence[FoundEntity]) -> list[tuple[int, int]]:
-    """ "Enzo Scifo ( Monaco )", "Krzysztof Zagorski ( Odra )": a name in brackets after a person's, other than a
-    country's, is the side the person plays or stands for (a club, a party), not the town it is named after."""
+    """ "Yvan Quentin ( Sion ) , Murat Yakin ( Grasshoppers )": in a list of people each followed by a name in
+    brackets (another such bracket within LIST_GAP characters), a name other than a country's is the side the
+    person plays for, not the town it is named after. One such bracket in prose is as often another name for the
+    same thing ("Farfur (Butterfly)"), and a party and state ("D-CA") is no club."""
     people = {(span.start, span.end) for span in found if span.label == "PERSON"}
-    spans = []
+    spans: list[tuple[int, int]] = []
     for span in found:
         if span.label == "PERSON" and (bracket := _BRACKETED.match(text, span.end)) is not None:
             name = bracket.group(1)
@@ -782,12 +786,19 @@ def _clubs_in_brackets(text: str, found: Sequence[FoundEntity]) -> list[tuple[in
                 continue  # "Paddy Lad 16-1 ( Peter Bloomfield )": a horse, and its jockey
             if (
                 _CLUB_NAME.fullmatch(name)
+                and not _PARTY_AND_STATE.match(name)
                 and _LIST_GOES_ON.match(text, bracket.end())
                 and not _is_country(name)
                 and not _is_national(name)
             ):
                 spans.append(bracket.span(1))
-    return spans
+    spans.sort()
+    return [
+        spans[i]
+        for i in range(len(spans))
+        if (i > 0 and spans[i][0] - spans[i - 1][1] <= LIST_GAP)
+        or (i + 1 < len(spans) and spans[i + 1][0] - spans[i][1] <= LIST_GAP)
+    ]
 
 
 def _competitor_label(text: str, members: Sequence[_Surface], label: EntityLabel) -> EntityLabel:
