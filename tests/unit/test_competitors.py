@@ -69,6 +69,11 @@ def test_a_leaderboard_names_its_golfers_by_their_rounds() -> None:
     assert spans(player_spans(text), text) == ["D.A. Weibring", "Tim Herron"]
 
 
+def test_a_leaderboard_during_a_round_names_its_golfers_by_the_holes_played() -> None:
+    text = "+3 Anders Forsbrand ( Sweden ) through 5\n- 1 Hal Sutton through 11\n10 Downing Street through May"
+    assert spans(player_spans(text), text) == ["Anders Forsbrand", "Hal Sutton"]
+
+
 def test_scorers_and_squads_are_people() -> None:
     text = (
         "Scorers : Petr Gunda ( 1st and 26th ) , Lumir Mistr ( 19th ) .\n"

@@ -6,10 +6,10 @@ line, or after "beat" or "vs." in a draw. The model, without a sentence around t
 runs a seeding into one ("2 - Monica Seles" as a percentage). The row's shape settles it. A pair or a crew
 ("Andreas Kappes - Carsten Wolf", "Yap Kim Hock / Cheah Soon Kit") is two people.
 
-A team sheet lists its players by shirt number ("France - 1 - Bernard Lama ; 2 - Lilian Thuram ( 14 - Sabri
-Lamouchi 87th ) , 5 - Laurent Blanc"), a leaderboard its golfers by their rounds ("284 D.A. Weibring 73 69 74 68"),
-a match report its scorers and a squad under a label or a country ("Scorers : Petr Gunda ( 1st and 26th )"). The
-model finds few of them there.
+A team sheet lists its players by shirt number ("France - 1 - Bernard Lama ; 2 - Lilian Thuram ( 14 - Sabri Lamouchi
+87th ) , 5 - Laurent Blanc"), a leaderboard its golfers by their rounds ("284 D.A. Weibring 73 69 74 68") or holes
+played ("+3 Anders Forsbrand ( Sweden ) through 5"), a match report its scorers and a squad under a label or a
+country ("Scorers : Petr Gunda ( 1st and 26th )"). The model finds few of them there.
 """
 
 import re
@@ -41,6 +41,12 @@ _PARTNER = re.compile(r" (?:-|/) ")
 # opens the line or after the previous golfer's rounds: "284 D.A. Weibring 73 69 74 68 , Tim Herron 70 67 75 72".
 _GOLFER = re.compile(
     rf"(?:^\d{{2,3}}[ \t]+|,[ \t]+)(?P<name>{_NAME})(?:[ \t]+\([^()\n]{{2,30}}\))?(?=[ \t]+[6-8]\d[ \t]+[6-8]\d\b)",
+    re.MULTILINE,
+)
+# A golfer on a leaderboard during a round: his score against par, his name, perhaps his country, and how many holes
+# he has played: "+3 Anders Forsbrand ( Sweden ) through 5", "- 1 Hal Sutton through 11".
+_GOLFER_PLAYING = re.compile(
+    rf"^(?:[+-][ \t]?)?\d{{1,2}}[ \t]+(?P<name>{_NAME})(?:[ \t]+\([^()\n]{{2,30}}\))?(?=[ \t]+through[ \t]+\d)",
     re.MULTILINE,
 )
 # A shirt number and a name, at the start of an item of a team sheet (after a separator, a bracket or the team's
@@ -83,6 +89,7 @@ def player_spans(text: str) -> Iterable[tuple[int, int]]:
         if len(sheet) >= MIN_PLAYERS:
             players.update(dict.fromkeys(sheet))
     players.update(dict.fromkeys(match.span("name") for match in _GOLFER.finditer(text)))
+    players.update(dict.fromkeys(match.span("name") for match in _GOLFER_PLAYING.finditer(text)))
     for match in _SCORER.finditer(text):
         if not any(word.rstrip(".").casefold() in _CALENDAR for word in match.group("name").split()):
             players[match.span("name")] = None
