@@ -254,7 +254,7 @@ _ROUND = re.compile(r"[6-8]\d")  # a golfer's round: 60 to 89 strokes (two in a 
 # score ("Ata-ur-Rehman 2 2 2 10 10no -"); a standings row ends in points, or a fraction without a leading digit.
 _AVERAGE = re.compile(r"\d{1,3}\.\d\d")
 _NOT_OUT = re.compile(r"\d{1,3}no")
-_REST_OF_LINE = re.compile(r"[^\n]*")
+_ROW_REST = re.compile(r"[^\n]{0,80}(?=\n|$)")  # an averages row is short: a long line is no such row, nor scanned
 
 
 def _reads_as_player(text: str, start: int, end: int) -> bool:
@@ -267,7 +267,7 @@ def _reads_as_player(text: str, start: int, end: int) -> bool:
     rounds = [token.group() for token in itertools.islice(_TOKEN.finditer(text, end), 2)]
     if len(rounds) == 2 and all(_ROUND.fullmatch(figure) for figure in rounds):
         return True
-    rest = _REST_OF_LINE.match(text, end)
+    rest = _ROW_REST.match(text, end)
     figures = rest.group().split() if rest is not None else []
     return bool(figures) and (_AVERAGE.fullmatch(figures[-1]) is not None or any(map(_NOT_OUT.fullmatch, figures)))
 
