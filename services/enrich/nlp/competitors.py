@@ -24,9 +24,9 @@ SURNAME_PARTICLES = frozenset(
         *("le", "la", "al", "el", "ul", "bin", "ben"),
     }
 )
-_PARTICLE = "(?:" + "|".join(sorted(SURNAME_PARTICLES)) + ")"
-_NAME = rf"{_WORD}(?: (?:{_PARTICLE} ){{0,2}}{_WORD}){{1,3}}"
-_NAME_OR_SURNAME = rf"{_WORD}(?: (?:{_PARTICLE} ){{0,2}}{_WORD}){{0,3}}"  # "Gomez" too
+PARTICLE = "(?:" + "|".join(sorted(SURNAME_PARTICLES)) + ")"  # one of them, as a pattern
+_NAME = rf"{_WORD}(?: (?:{PARTICLE} ){{0,2}}{_WORD}){{1,3}}"
+_NAME_OR_SURNAME = rf"{_WORD}(?: (?:{PARTICLE} ){{0,2}}{_WORD}){{0,3}}"  # "Gomez" too
 # Where a row names a competitor: after a rank ("7.", "=3") or a seeding ("4 -", "5/8 -") opening the line; after
 # the word that joins the two sides of a draw; or opening a line that has such a word ("Monica Seles ( U.S. ) beat").
 # Not any line that opens with a name and a country: "Toyota Motor Corp ( Japan ) said" is a company.

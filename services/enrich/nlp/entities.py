@@ -863,32 +863,30 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
     name of two or three words needs two such mentions or a common given name first ("world champion Atlanta
     Braves" is a team)."""
     head = _head(members)
-    if label not in ("NORP", "LANGUAGE") and len(head.words) == 1 and _is_national(head.text):
-        # "the Briton", "Slovak officials": a nationality, whatever else the model took it for; but "According to
-        # The Scotsman" names a newspaper, and "English" the language the model said it was.
-        mentions = [mention for member in members for mention in member.mentions]
-        if not any(mention.team or _after_title_article(text, mention.start) for mention in mentions):
-            return "NORP"
+    mentions = [mention for member in members for mention in member.mentions]
+    # "the Briton", "Slovak officials": a nationality, whatever else the model took it for; but "According to The
+    # Scotsman" names a newspaper, and "English" the language the model said it was.
     if (
-        label in ("ORG", "PERSON")
-        and len(head.words) <= 3
+        label not in ("NORP", "LANGUAGE")
+        and len(head.words) == 1
+        and _is_national(head.text)
+        and not any(mention.team or _after_title_article(text, mention.start) for mention in mentions)
+    ):
+        return "NORP"
+    # Up to three capitalised words, not ending as an organisation's name does: a name the rules below may relabel.
+    plain = (
+        len(head.words) <= 3
         and all(word[0].isupper() for word in head.words)
         and head.words[-1].casefold().rstrip(".") not in _ORGANISATION_HEADS
-    ):
+    )
+    if plain and label in ("ORG", "PERSON"):
         # "the port of Whittier", "the municipality of Anza": a place, where most of its mentions follow a place word.
-        mentions = [mention for member in members for mention in member.mentions]
         after_place = sum(_PLACE_BEFORE.search(text, max(0, m.start - 30), m.start) is not None for m in mentions)
         if after_place and 2 * after_place >= len(mentions) and not any(m.team for m in mentions):
             return "GPE"
-    if (
-        label == "ORG"
-        and len(head.words) <= 3
-        and not head.text.isupper()
-        and all(word[0].isupper() for word in head.words)
-        and head.words[-1].casefold().rstrip(".") not in _ORGANISATION_HEADS
-    ):
+    if plain and label == "ORG" and not head.text.isupper():
         # The model's word against one mention: it takes most of the name's mentions to overrule it.
-        held = [_plays_as_person(text, mention.start, mention.end) for member in members for mention in member.mentions]
+        held = [_plays_as_person(text, mention.start, mention.end) for mention in mentions]
         enough = len(head.words) == 1 or sum(held) >= 2 or head.words[0].casefold() in _given_names()
         return "PERSON" if enough and 2 * sum(held) >= len(held) else label
     if label != "PERSON" or len(head.words) != 1:
@@ -896,14 +894,13 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
     if not sports and head.text.casefold() in _given_names():
         return label
     place = False
-    for member in members:
-        for mention in member.mentions:
-            before = _WORD_BEFORE.search(text, max(0, mention.start - 30), mention.start)
-            if before is not None and _is_role_word(before.group(1)):
-                return label
-            if _acts_as_person(text, mention.start, mention.end):
-                return label
-            place = place or _PLACE_BEFORE.search(text, max(0, mention.start - 30), mention.start) is not None
+    for mention in mentions:
+        before = _WORD_BEFORE.search(text, max(0, mention.start - 30), mention.start)
+        if before is not None and _is_role_word(before.group(1)):
+            return label
+        if _acts_as_person(text, mention.start, mention.end):
+            return label
+        place = place or _PLACE_BEFORE.search(text, max(0, mention.start - 30), mention.start) is not None
     return "GPE" if place else "ORG"
 
 

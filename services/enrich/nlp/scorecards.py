@@ -12,7 +12,7 @@ bowlers wraps.
 import re
 from collections.abc import Iterable, Sequence
 
-from services.enrich.nlp.competitors import SURNAME_PARTICLES
+from services.enrich.nlp.competitors import PARTICLE, SURNAME_PARTICLES
 from services.enrich.nlp.teams import Token, tokenised
 
 _LINE = re.compile(r"[^\n]+")
@@ -25,10 +25,9 @@ MAX_NAME_WORDS = 4
 # A bowler: up to MAX_NAME_WORDS words of a name after the start of a line, a colon or a comma, then his figures
 # ("10-1-40-0", "15.4-1-67-3"), which may wrap onto the next line. Every repetition is bounded, so a hostile line
 # costs linear time.
-_PARTICLE = f"(?:{'|'.join(sorted(SURNAME_PARTICLES))})"
 _BOWLER = re.compile(
-    rf"(?:^|[:,][ \t]+)((?:{_PARTICLE}[ \t]+)?(?:{_NAME_WORD.pattern})"
-    rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_NAME_WORD.pattern})){{0,{MAX_NAME_WORDS - 1}}})"
+    rf"(?:^|[:,][ \t]+)((?:{PARTICLE}[ \t]+)?(?:{_NAME_WORD.pattern})"
+    rf"(?:[ \t]+(?:{PARTICLE}[ \t]+)?(?:{_NAME_WORD.pattern})){{0,{MAX_NAME_WORDS - 1}}})"
     r"[ \t]*\n?[ \t]*\d{1,3}(?:\.\d)?-\d{1,3}-\d{1,3}-\d{1,2}(?![\w-])",
     re.MULTILINE,
 )
