@@ -728,3 +728,27 @@ def test_a_hostile_run_of_initials_is_read_in_linear_time(blank: Language) -> No
     started = time.monotonic()
     entities(blank, body, [])
     assert time.monotonic() - started < 10
+
+
+def test_a_place_a_match_report_has_play_is_a_team_in_every_mention_but_where_it_hosts(blank: Language) -> None:
+    body = (
+        "Leicestershire beat Somerset by an innings .\nTrailing by 213 , Somerset got a solid start .\n"
+        "In Detroit , Tony Clark homered for Detroit .\nThe Toronto Blue Jays lost 6-5 to the Cleveland Indians ."
+    )
+    labelled = [
+        ("Leicestershire", "GPE", 0),
+        ("Somerset", "GPE", 0),
+        ("Somerset", "GPE", 1),
+        ("Detroit", "GPE", 0),
+        ("Tony Clark", "PERSON", 0),
+        ("Detroit", "GPE", 1),
+        ("Toronto Blue Jays", "ORG", 0),
+        ("Cleveland", "GPE", 0),
+        ("Indians", "NORP", 0),
+    ]
+    found = [(e.name, e.label, e.count) for e in entities(blank, body, labelled)]
+    assert ("Somerset", "ORG", 2) in found  # beaten once, a team wherever named
+    assert ("Leicestershire", "ORG", 1) in found
+    assert {("Detroit", "ORG", 1), ("Detroit", "GPE", 1)} <= set(found)  # it plays once, hosts once
+    assert ("Cleveland Indians", "ORG", 1) in found
+    assert not any(name == "Indians" for name, _, _ in found)

@@ -3,7 +3,7 @@
 import pytest
 
 from services.enrich.nlp.annotation import FoundEntity
-from services.enrich.nlp.teams import team_spans, venue_spans, with_teams
+from services.enrich.nlp.teams import played_spans, team_spans, venue_spans, with_teams
 
 
 def names(text: str) -> list[str]:
@@ -107,3 +107,56 @@ def test_a_full_name_in_a_row_of_averages_is_a_player() -> None:
     # an average or a not-out score ends a cricketer's row; a standings row ends in points or a fraction
     assert (labelled["Graham Thorpe"], labelled["Simon Brown"]) == ("PERSON", "PERSON")
     assert labelled["NEW YORK"] == "ORG"
+
+
+def places_played(text: str, places: list[str]) -> tuple[list[str], list[str]]:
+    """Teams and venues `played_spans` finds where the 'model' read each of `places` (first occurrence) a place."""
+    found = [FoundEntity(text.index(p), text.index(p) + len(p), "GPE") for p in places]
+    teams, venues = played_spans(text, found, lambda name: name in ("Romania", "Lithuania"))
+    return [text[s:e] for s, e in teams], [text[s:e] for s, e in venues]
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "expected"),
+    [
+        (
+            "Leicestershire beat Somerset by an innings .",
+            ["Leicestershire", "Somerset"],
+            ["Leicestershire", "Somerset"],
+        ),
+        ("He added a 9-5 victory over Seattle .", ["Seattle"], ["Seattle"]),
+        ("after Nice 's home defeat to Guingamp 2-1 in the league .", ["Guingamp"], ["Guingamp"]),
+        ("Brian Giles homered for Cleveland .", ["Cleveland"], ["Cleveland"]),
+        ("Norwich striker Keith O'Neill , Texas manager Johnny Oates", ["Norwich", "Texas"], ["Norwich", "Texas"]),
+        ("The 26-year-old , who joined Newcastle for 15 million", ["Newcastle"], ["Newcastle"]),
+        ("struggling French first division side Nice , the club said", ["Nice"], ["Nice"]),
+        # a country stays a place; a sport's words are no sport's elsewhere
+        ("Romania beat Lithuania 2-1 on Friday .", ["Romania", "Lithuania"], []),
+        ("Zhirinovsky told Saddam before he left Baghdad on Wednesday .", ["Baghdad"], []),
+        ("Russia has joined the West in its support of Kostunica .", ["West"], []),
+        ("Nagin defeated New Orleans police chief Richard Pennington .", ["New Orleans"], []),
+        ("Kurds hoped for protection against Baghdad .", ["Baghdad"], []),
+    ],
+)
+def test_a_place_a_match_report_has_play_is_a_team(text: str, places: list[str], expected: list[str]) -> None:
+    assert places_played(text, places)[0] == expected
+
+
+def test_a_place_before_a_plural_nickname_in_a_game_is_the_team_s_whole_name() -> None:
+    text = (
+        "Dean Palmer homered as the Texas Rangers beat the Cleveland Indians Wednesday 10-8 .\n"
+        "The Toronto Stars education reporter wrote .\nKansas Republicans hold caucuses .\n"
+        "Fishing in the Florida Keys after the game ."
+    )
+    teams, _ = places_played(text, ["Texas", "Cleveland", "Toronto", "Kansas", "Florida"])
+    # no game on the Stars' or the Republicans' line; the Keys are the land's
+    assert teams == ["Texas Rangers", "Cleveland Indians"]
+
+
+def test_where_a_team_s_city_hosts_a_game_it_stays_a_place() -> None:
+    text = "Chris Hoiles homered for Baltimore .\nIn Baltimore , Cal Ripken had four hits .\nIn Chicago , rain fell ."
+    starts = [text.index("Baltimore"), text.index("Baltimore", 30), text.index("Chicago")]
+    found = [FoundEntity(start, start + length, "GPE") for start, length in zip(starts, (9, 9, 7), strict=True)]
+    teams, venues = played_spans(text, found, lambda name: False)
+    # the first Baltimore plays, the second hosts; Chicago plays nowhere, so it is no team's venue
+    assert (teams, venues) == ([(starts[0], starts[0] + 9)], [(starts[1], starts[1] + 9)])

@@ -28,7 +28,7 @@ from services.enrich.nlp.competitors import ROSTER_LABELS, competitor_spans, pla
 from services.enrich.nlp.datelines import dateline_places, with_places
 from services.enrich.nlp.layout import ArticleLayout
 from services.enrich.nlp.scorecards import batsmen_spans, bowlers_spans
-from services.enrich.nlp.teams import venue_spans, with_teams
+from services.enrich.nlp.teams import played_spans, venue_spans, with_teams
 from shared.documents import ENTITY_LABELS, Entity, EntityLabel, Mention
 
 
@@ -1094,6 +1094,13 @@ def canonical_entities(
     on_team = overlap_test(teams)  # "Nyva Vinnytsya ( Ukraine ) 1 Tallinna Sadam ( Estonia ) 0": clubs
     if competitors := [(start, end) for start, end in competitors if not on_team(start, end)]:
         found = replaced(found, competitors, "PERSON")
+    # A place a match report has play ("beat Somerset") is a team; where it hosts a game ("In Baltimore ,") it stays
+    # a place.
+    played, venues = played_spans(text, found, _is_country)
+    if played:
+        found = replaced(found, played, "ORG")
+        teams |= set(played)
+        places |= set(venues)
     if clubs := _clubs_in_brackets(text, found):
         found = replaced(found, clubs, "ORG")
     if desks := [(m.start(), m.end()) for m in _NEWS_DESK.finditer(text)]:

@@ -6,11 +6,13 @@ names when they are set in capitals. The shape of the line settles it whatever t
 by a score; two names joined by "v", or a visiting team "at" a place; a name followed by a row of figures (played,
 won, lost, points); totals after names in a scoreboard; the make or team after a ranked competitor's nationality.
 A country stays a place (the entity rules label countries so): national sides are written as their country.
+In a match report's prose a place is a team where the words around it have it play ("Leicestershire beat
+Somerset", "homered for Cleveland", "the Cleveland Indians"): `played_spans`.
 """
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from services.enrich.nlp.annotation import FoundEntity, overlap_test, replaced
 
@@ -168,7 +170,7 @@ def _scoreboard(tokens: Sequence[Token]) -> list[tuple[int, int]]:
             segments.append([])
         elif token[2] != ".":
             segments[-1].append(token)
-    teams = []
+    teams: list[tuple[int, int]] = []
     for segment in segments:
         end = _name(segment, 0)
         rest = [token[2] for token in segment[end:]]
@@ -286,3 +288,89 @@ def with_teams(text: str, found: Sequence[FoundEntity]) -> tuple[list[FoundEntit
     on_person = overlap_test(people)
     teams = [(s, e) for s, e in teams if not (on_person(s, e) and _reads_as_player(text, s, e))]
     return replaced(found, teams, "ORG"), set(teams)
+
+
+# In match reports a place is a team where the sentence has it play: it beats or is beaten ("Leicestershire beat
+# Somerset", "a 9-5 victory over Seattle", "the home defeat to Guingamp"), it is a player's or a manager's club
+# ("Norwich striker Keith O'Neill", "homered for Cleveland", "has joined Espanyol") or named as one ("French first
+# division side Nice", "rivals Leicestershire"). The words are a match report's own: "beat" and "rivals" seldom
+# take a place in other news; "against", "over" and "for" alone do, so they count only in a sport's phrases.
+_PLAYED_BEFORE = re.compile(
+    r"(?:\b(?:beat|beats|beating|defeated|defeats|edged|routed|thrashed|downed|outscored|outdueled|blanked|trounced"
+    r"|whipped|overcame|outlasted|outplayed"
+    r"|(?:victory|victories|win|wins|triumph|lead|success|successes)[ \t]+over"
+    r"|(?:defeat|defeats|loss|losses|lost|losing|lose|loses)[ \t]+(?:to|by|against)"
+    r"|(?:draw|drew|drawn)[ \t]+(?:with|against)"
+    r"|(?:homers?|homered|scored|scores|played|plays|playing|pitched|pitching|goals?|tries|RBI)[ \t]+for"
+    r"|side|club|champions|rivals|leaders|outfit|holders|visitors|opponents|v|vs\.?)[ \t]+(?:the[ \t]+)?"
+    r"|\b(?:joined|joins|rejoined|loaned[ \t]+to|on[ \t]+loan[ \t]+(?:to|from|at))[ \t]+)$"
+)
+_PLAYED_AFTER = re.compile(
+    r"(?:[ \t]+(?:'s|\u2019s))?[ \t]+(?:skipper|striker|forward|midfielder|defender|goalkeeper|keeper|manager|coach"
+    r"|team[ \t-]?mates?|teammates?|organisation|organization|pitcher|quarterback|winger|full-back|outfielder"
+    r"|infielder|catcher|shortstop|reliever|batsman|bowler|all-rounder|wicketkeeper|line-?up)\b"
+    r"|(?:[ \t]+(?:'s|\u2019s))[ \t]+(?:victory|win|defeat|loss)\b"
+    r"|[ \t]+(?:beat|defeated|edged|routed|rallied|outscored|blanked|downed|clinched|trounced|thrashed)\b"
+    r"|[ \t]+a[ \t]+\d{1,3}-\d{1,3}\b"  # "gave Texas a 2-0 lead"
+    r"|[ \t]+(?:has|have|had)[ \t]+(?:won|lost)[ \t]+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)[ \t]+of\b"
+)
+# After a place those words take as their object, a noun that makes it a modifier: "defeated New Orleans police
+# chief Richard Pennington" is an election.
+_MODIFIED = re.compile(
+    r"[ \t]+(?:police|mayor|governor|officials?|council|city|residents?|authorities|firm|company|court|judge"
+    r"|senator|lawmakers|voters|area|region|state|county|department|native|businessman|lawyer|attorney|sheriff)\b"
+)
+_CONTEXT = 40  # characters read on either side of a place for those words
+# "the Cleveland Indians", "Chicago White Sox": a place followed by a plural nickname names a team, the whole of it
+# (the model reads a place and a people), where the line around it tells of a game (a score, "beat", "season").
+# Not where the plural is the land's ("Florida Keys", "Ilan Counties"), a games' ("Atlanta Olympics") or a party's.
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"  # "beat the Cleveland Indians Wednesday"
+_NICKNAME = re.compile(
+    rf"[ \t]+(?:(?:Red|White|Blue)[ \t]+)?([A-Z][a-z]+s|Sox)\b(?![ \t]+(?!{_WEEKDAY})[A-Z])(?![\w'\u2019])"
+)
+_NOT_NICKNAMES = re.compile(
+    r"(?i:islands|isles|mountains|falls|springs|heights|lakes|hills|keys|plains|highlands|straits|sands|counties"
+    r"|olympics|games|championships|paralympics|republicans|democrats|liberals|conservatives|socialists)"
+)
+_GAME = re.compile(
+    r"\b(?:\d{1,3}-\d{1,3}|beat|beats|defeated|victory|win|wins|won|lost|loss|game|games|season|innings?|league"
+    r"|homer(?:s|ed)?|scored|match|playoffs?|series|coach|manager|pitcher|rallied|edged|blanked|routed)\b"
+)
+_GAME_WINDOW = 80  # characters of the line on either side of a nickname read for a game
+_VENUE_BEFORE = re.compile(r"\b(?:[Ii]n|[Aa]t)[ \t]+$")  # "In Baltimore , Cal Ripken had four hits"
+
+
+def _line_around(text: str, start: int, end: int) -> str:
+    """Up to _GAME_WINDOW characters either side of text[start:end], within its line."""
+    left = text.rfind("\n", max(0, start - _GAME_WINDOW), start) + 1 or max(0, start - _GAME_WINDOW)
+    right = text.find("\n", end, end + _GAME_WINDOW)
+    return text[left : right if right >= 0 else end + _GAME_WINDOW]
+
+
+def played_spans(
+    text: str, found: Sequence[FoundEntity], is_country: Callable[[str], bool]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The model's places that a match report's words show playing, teams, and the other mentions of those names
+    that say where a game was played ("In Baltimore ,"), which stay places. A country stays a place, as in
+    results lines."""
+    places = [f for f in found if f.label in ("GPE", "LOC", "FAC") and not is_country(text[f.start : f.end])]
+    teams: list[tuple[int, int]] = []
+    for f in places:
+        if (
+            (nickname := _NICKNAME.match(text, f.end)) is not None
+            and _NOT_NICKNAMES.fullmatch(nickname.group(1)) is None
+            and _GAME.search(_line_around(text, f.start, nickname.end())) is not None
+        ):
+            teams.append((f.start, nickname.end()))
+        elif (
+            _PLAYED_BEFORE.search(text, max(0, f.start - _CONTEXT), f.start) is not None
+            and _MODIFIED.match(text, f.end) is None
+        ) or _PLAYED_AFTER.match(text, f.end, f.end + _CONTEXT) is not None:
+            teams.append((f.start, f.end))
+    names = {text[start:end] for start, end in teams}
+    venues = [
+        (f.start, f.end)
+        for f in places
+        if text[f.start : f.end] in names and _VENUE_BEFORE.search(text, max(0, f.start - 4), f.start) is not None
+    ]
+    return teams, venues
