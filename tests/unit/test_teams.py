@@ -40,6 +40,10 @@ def names(text: str) -> list[str]:
         ("In Bergen : Brann ( Norway ) 2 Shelbourne ( Ireland ) 1 ( 1-1 )", ["Brann", "Shelbourne"]),
         ("At Northampton : Sussex 368-7 ( N. Lenham 145 , V. Drakes 59 not", ["Sussex"]),
         ("At Colchester : Essex beat Gloucestershire by an innings and", ["Essex", "Gloucestershire"]),
+        ("May 17 v Northampton", ["Northampton"]),  # a tour's itinerary
+        ("July 16-18 v Glamorgan ( three days )", ["Glamorgan"]),
+        ("67 not out ) v Hampshire .", ["Hampshire"]),  # a scorecard's other side
+        ("x-Olympiakos v Ferencvaros ( Hungary )", ["Ferencvaros"]),
     ],
 )
 def test_the_shape_of_a_sports_line_names_its_teams(line: str, teams: list[str]) -> None:
@@ -59,6 +63,9 @@ def test_the_shape_of_a_sports_line_names_its_teams(line: str, teams: list[str])
         "3. Jans Koerts ( Netherlands ) said he was tired .",
         "In Washington : Clinton 52 percent , Dole 38 percent",  # after a venue, not a county's innings
         "At Worcester : Match drawn .",
+        "The ruling in 1973 v. Wade , it said .",  # "v." is also a law report's
+        "He said Roe v Wade , the ruling , stood .",  # after a name: a fixture only as the whole line
+        "Then 2 v Smith decided it .",  # a name ends the line or a clause
     ],
 )
 def test_prose_and_other_number_lines_name_no_team(line: str) -> None:

@@ -3,8 +3,9 @@
 Wire copy reports sport as bare lines of names and numbers, and there a place name is a team (Chicago's baseball
 club, Somerset's cricket club), an organisation. The model reads such a line as a list of places, or misses its
 names when they are set in capitals. The shape of the line settles it whatever the case: two names each followed
-by a score; two names joined by "v", or a visiting team "at" a place; a name followed by a row of figures (played,
-won, lost, points); totals after names in a scoreboard; the make or team after a ranked competitor's nationality.
+by a score; two names joined by "v" (or one after it, in an itinerary), or a visiting team "at" a place; a name
+followed by a row of figures (played, won, lost, points); totals after names in a scoreboard; the make or team
+after a ranked competitor's nationality.
 A country stays a place (the entity rules label countries so): national sides are written as their country.
 In a match report's prose a place is a team where the words around it have it play ("Leicestershire beat
 Somerset", "homered for Cleveland", "the Cleveland Indians"): `played_spans`.
@@ -120,6 +121,24 @@ def _fixture(tokens: Sequence[Token], *, whole_line: bool) -> list[tuple[int, in
     return [_span(tokens, 0, end_a), _span(tokens, end_a + 1, end_b)]
 
 
+_BARE_FIXTURE_WORDS = frozenset({"v", "vs"})  # "v." is also a law report's: "Roe v. Wade"
+_NAME_ENDS = frozenset({"(", ".", ",", ";", ":"})
+
+
+def _opponents(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """A team after "v" that follows no name: a tour's itinerary ("May 17 v Northampton", "July 16-18 v Glamorgan
+    ( three days )"), the other side of a scorecard ("67 not out ) v Hampshire ."), a draw ("x-Olympiakos v
+    Ferencvaros ( Hungary )"). The name ends the line or a clause."""
+    teams = []
+    for index in range(len(tokens) - 1):
+        if tokens[index][2] not in _BARE_FIXTURE_WORDS or (index and _is_name_word(tokens[index - 1][2])):
+            continue
+        end = _name(tokens, index + 1)
+        if end > index + 1 and (end == len(tokens) or tokens[end][2] in _NAME_ENDS):
+            teams.append(_span(tokens, index + 1, end))
+    return teams
+
+
 def _standing(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     """ "Darlington 4 1 1 2 9 8 4", "10. ST LOUIS 69 65 .515 2 1/2": a name (after a rank, if any), then only
     figures, MIN_FIGURES or more."""
@@ -233,6 +252,7 @@ def team_spans(text: str) -> Iterable[tuple[int, int]]:
                 if part := tokenised(text, cursor, stop):
                     found.extend(_fixture(part, whole_line=False))
                 cursor = separator.end() if separator else stop
+        found = found or _opponents(tokens)
         yield from found
 
 
