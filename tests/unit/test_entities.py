@@ -731,6 +731,18 @@ def test_a_hostile_run_of_initials_is_read_in_linear_time(blank: Language) -> No
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.timeout(60)
+def test_a_hostile_span_the_model_runs_on_is_trimmed_in_linear_time(blank: Language) -> None:
+    # A span of a name and 100,000 lower-case words, hyphens or figures: its tail is dropped word by word, each
+    # looked for near the end, not by rescanning the whole span (minutes before; well under a second now).
+    for tail in (" a", " -", " 1"):
+        body = "Chen" + tail * 100_000
+        started = time.monotonic()
+        found = entities(blank, body, [(body, "PERSON", 0)])
+        assert time.monotonic() - started < 10
+        assert [e.name for e in found] == ["Chen"]
+
+
 def test_a_place_a_match_report_has_play_is_a_team_in_every_mention_but_where_it_hosts(blank: Language) -> None:
     body = (
         "Leicestershire beat Somerset by an innings .\nTrailing by 213 , Somerset got a solid start .\n"
@@ -753,3 +765,21 @@ def test_a_place_a_match_report_has_play_is_a_team_in_every_mention_but_where_it
     assert {("Detroit", "ORG", 1), ("Detroit", "GPE", 1)} <= set(found)  # it plays once, hosts once
     assert ("Cleveland Indians", "ORG", 1) in found
     assert not any(name == "Indians" for name, _, _ in found)
+
+
+def test_a_given_name_s_syllable_set_apart_by_a_hyphen_stays_in_the_name(blank: Language) -> None:
+    body = "President Chen Shui - bian met Kim Jong - il . The Bank of Japan yen - support rose ."
+    labelled = [
+        ("Chen Shui - bian", "PERSON", 0),
+        ("Kim Jong - il", "PERSON", 0),
+        ("Bank of Japan yen - support", "ORG", 0),
+    ]
+    found = {(e.name, e.label) for e in entities(blank, body, labelled)}
+    # lower-case words after a name end it, and a hyphen left at the end goes with them
+    assert found == {("Chen Shui - bian", "PERSON"), ("Kim Jong - il", "PERSON"), ("Bank of Japan", "ORG")}
+    # in prose, where hyphens join words ("well-known"), a spaced hyphen is a dash
+    prose = (
+        "Flags at the King Center - the well-known, long-standing, state-run site - flew. Abu Sayyaf - ranked first."
+    )
+    labelled = [("King Center - the", "FAC", 0), ("Abu Sayyaf - ranked", "ORG", 0)]
+    assert {e.name for e in entities(blank, prose, labelled)} == {"King Center", "Abu Sayyaf"}

@@ -144,7 +144,9 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\"'\u201d\u2019)]*\s+)$")
 _LEADING_ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _APOSTROPHES = "'\u2019"
 _TRAILING_POSSESSIVE = re.compile(f"(?:[{_APOSTROPHES}]s|s[{_APOSTROPHES}])$")
+_SYLLABLE_BEFORE = re.compile(r"(?<![\w-])[A-Z][a-z]+ - $")  # "Shui - " before "bian"
 _LAST_WORD = re.compile(r"(?<!\S)\S+$")  # from a word's start only: a long word is not rescanned from each letter
+MAX_WORD = 64  # the last word of a span is looked for this far back only: a long span is not rescanned per word
 _TRAILING_FIGURE = re.compile(r"[\d.,:/-]*\d[\d.,:/-]*")
 _BRACKET = re.compile(r"\s*[()\[\]]")
 _FIRST_WORD = re.compile(r"\S+")
@@ -294,6 +296,11 @@ def _is_stop_word(word: str) -> bool:
     return word.casefold() in STOP_WORDS
 
 
+def _last_word(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The last word of text[start:end], if no longer than MAX_WORD."""
+    return _LAST_WORD.search(text, max(start, end - MAX_WORD), end)
+
+
 def _is_hyphenated_modifier(text: str, start: int) -> bool:
     """ "one-China", "pro-Russia", "anti-US": a modifier built on the name, not a mention of it.
 
@@ -332,7 +339,7 @@ def _cleaned(text: str, found: FoundEntity, *, hyphens_apart: bool) -> tuple[int
         start = first.end()
         while start < end and text[start].isspace():
             start += 1
-    while end > start and not text[end - 1].isalnum() and (last := _LAST_WORD.search(text, start, end)) is not None:
+    while end > start and not text[end - 1].isalnum() and (last := _last_word(text, start, end)) is not None:
         if last.start() == start or not _is_punctuation(last.group()):
             break
         end = last.start()
@@ -349,14 +356,25 @@ def _cleaned(text: str, found: FoundEntity, *, hyphens_apart: bool) -> tuple[int
     # "J. Crawley 106", "Zaglebie Lubin 2", "LISBON 1996-08-23": a score, time or date run into a person's, team's
     # or place's name (products and events keep theirs: "Windows 95", "Euro 96").
     if found.label in _FIGURELESS:
-        while (last := _LAST_WORD.search(text, start, end)) is not None and last.start() > start:
+        while (last := _last_word(text, start, end)) is not None and last.start() > start:
             if not _TRAILING_FIGURE.fullmatch(last.group()):
                 break
             end = last.start()
             while end > start and text[end - 1].isspace():
                 end -= 1
-    # A name ends on a capitalised word or a number: "Interfax news agency" is Interfax, "the Oval on" the Oval.
-    while (last := _LAST_WORD.search(text, start, end)) is not None and last.start() > start and last.group().islower():
+    # A name ends on a capitalised word or a number: "Interfax news agency" is Interfax, "the Oval on" the Oval;
+    # "Bank of Japan yen - support" is the bank. But a given name's second syllable set apart by a hyphen in
+    # tokenised copy ("Chen Shui - bian", "Kim Jong - il") is lower-case and the name's own (in prose " - " is a
+    # dash: "Khalid Sheikh Mohammed - one of the architects").
+    while (last := _last_word(text, start, end)) is not None and last.start() > start:
+        tail = last.group()
+        syllable = (
+            hyphens_apart
+            and not _is_stop_word(tail)
+            and _SYLLABLE_BEFORE.search(text, max(start, last.start() - MAX_WORD), last.start()) is not None
+        )
+        if not (tail.islower() or _is_punctuation(tail)) or syllable:
+            break
         end = last.start()
         while end > start and text[end - 1].isspace():
             end -= 1
