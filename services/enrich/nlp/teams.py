@@ -129,7 +129,7 @@ def _opponents(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     """A team after "v" that follows no name: a tour's itinerary ("May 17 v Northampton", "July 16-18 v Glamorgan
     ( three days )"), the other side of a scorecard ("67 not out ) v Hampshire ."), a draw ("x-Olympiakos v
     Ferencvaros ( Hungary )"). The name ends the line or a clause."""
-    teams = []
+    teams: list[tuple[int, int]] = []
     for index in range(len(tokens) - 1):
         if tokens[index][2] not in _BARE_FIXTURE_WORDS or (index and _is_name_word(tokens[index - 1][2])):
             continue
@@ -362,9 +362,10 @@ _VENUE_BEFORE = re.compile(r"\b(?:[Ii]n|[Aa]t)[ \t]+$")  # "In Baltimore , Cal R
 
 def _line_around(text: str, start: int, end: int) -> str:
     """Up to _GAME_WINDOW characters either side of text[start:end], within its line."""
-    left = text.rfind("\n", max(0, start - _GAME_WINDOW), start) + 1 or max(0, start - _GAME_WINDOW)
-    right = text.find("\n", end, end + _GAME_WINDOW)
-    return text[left : right if right >= 0 else end + _GAME_WINDOW]
+    newline = text.rfind("\n", max(0, start - _GAME_WINDOW), start)
+    left = newline + 1 if newline >= 0 else max(0, start - _GAME_WINDOW)
+    newline = text.find("\n", end, end + _GAME_WINDOW)
+    return text[left : newline if newline >= 0 else end + _GAME_WINDOW]
 
 
 def played_spans(
