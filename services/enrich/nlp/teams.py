@@ -315,9 +315,10 @@ def with_teams(text: str, found: Sequence[FoundEntity]) -> tuple[list[FoundEntit
 # ("Norwich striker Keith O'Neill", "homered for Cleveland", "has joined Espanyol") or named as one ("French first
 # division side Nice", "rivals Leicestershire"). The words are a match report's own: "beat" and "rivals" seldom
 # take a place in other news; "against", "over" and "for" alone do, so they count only in a sport's phrases.
+# A win's verbs, read both ways: the place before them won, the place after them lost.
+_WIN_VERBS = r"beat|defeated|edged|routed|thrashed|downed|outscored|blanked|trounced"
 _PLAYED_BEFORE = re.compile(
-    r"(?:\b(?:beat|beats|beating|defeated|defeats|edged|routed|thrashed|downed|outscored|outdueled|blanked|trounced"
-    r"|whipped|overcame|outlasted|outplayed"
+    rf"(?:\b(?:{_WIN_VERBS}|beats|beating|defeats|outdueled|whipped|overcame|outlasted|outplayed"
     r"|(?:victory|victories|win|wins|triumph|lead|success|successes)[ \t]+over"
     r"|(?:defeat|defeats|loss|losses|lost|losing|lose|loses)[ \t]+(?:to|by|against)"
     r"|(?:draw|drew|drawn)[ \t]+(?:with|against)"
@@ -330,7 +331,7 @@ _PLAYED_AFTER = re.compile(
     r"|team[ \t-]?mates?|teammates?|organisation|organization|pitcher|quarterback|winger|full-back|outfielder"
     r"|infielder|catcher|shortstop|reliever|batsman|bowler|all-rounder|wicketkeeper|line-?up)\b"
     r"|(?:[ \t]+(?:'s|\u2019s))[ \t]+(?:victory|win|defeat|loss)\b"
-    r"|[ \t]+(?:beat|defeated|edged|routed|rallied|outscored|blanked|downed|clinched|trounced|thrashed)\b"
+    rf"|[ \t]+(?:{_WIN_VERBS}|rallied|clinched)\b"
     r"|[ \t]+a[ \t]+\d{1,3}-\d{1,3}\b"  # "gave Texas a 2-0 lead"
     r"|[ \t]+(?:has|have|had)[ \t]+(?:won|lost)[ \t]+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)[ \t]+of\b"
 )
