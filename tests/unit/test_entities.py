@@ -783,3 +783,28 @@ def test_a_given_name_s_syllable_set_apart_by_a_hyphen_stays_in_the_name(blank: 
     )
     labelled = [("King Center - the", "FAC", 0), ("Abu Sayyaf - ranked", "ORG", 0)]
     assert {e.name for e in entities(blank, prose, labelled)} == {"King Center", "Abu Sayyaf"}
+
+
+def test_a_name_the_text_calls_a_town_is_a_place_in_every_mention(blank: Language) -> None:
+    body = (
+        "The days of the sailing ships are gone from Pali .\nPali began to give way to Tanshui .\n"
+        "Can the people of Pali survive ?\nThe people of Africa watched .\nAfrica is far ."
+    )
+    labelled = [
+        ("Pali", "ORG", 0),
+        ("Pali", "ORG", 1),
+        ("Pali", "PERSON", 2),
+        ("Tanshui", "GPE", 0),
+        ("Africa", "LOC", 0),
+        ("Africa", "LOC", 1),
+    ]
+    found = {(e.name, e.label, e.count) for e in entities(blank, body, labelled)}
+    assert ("Pali", "GPE", 3) in found  # outvoted by the model two to one, but the text calls it a town
+    assert ("Africa", "LOC", 2) in found  # which kind of place stays the model's reading
+
+
+def test_a_team_named_for_a_town_stays_a_team_where_the_text_calls_the_town_a_town(blank: Language) -> None:
+    body = "Taibe beat Maccabi Haifa 2-1 .\nThe dusty town of Taibe lacks a stadium ."
+    labelled = [("Taibe", "GPE", 0), ("Maccabi Haifa", "ORG", 0), ("Taibe", "ORG", 1)]
+    found = {(e.name, e.label, e.count) for e in entities(blank, body, labelled)}
+    assert {("Taibe", "ORG", 1), ("Taibe", "GPE", 1)} <= found

@@ -27,6 +27,7 @@ from services.enrich.nlp.casing import recased
 from services.enrich.nlp.competitors import ROSTER_LABELS, competitor_spans, player_spans, roster_spans
 from services.enrich.nlp.datelines import dateline_places, with_places
 from services.enrich.nlp.layout import ArticleLayout
+from services.enrich.nlp.places import place_phrase_spans
 from services.enrich.nlp.scorecards import batsmen_spans, bowlers_spans
 from services.enrich.nlp.teams import played_spans, venue_spans, with_teams
 from shared.documents import ENTITY_LABELS, Entity, EntityLabel, Mention
@@ -125,6 +126,7 @@ _SPORTS_EVENT_HEADS = _word_set("league division rally")
 _NEWS_DESK = re.compile(r"(?<![\w.&'-])(?:[A-Z][\w.&'-]*[ \t]+){1,3}(?:Newsroom|Desk)\b")
 _SAINT = frozenset({"st", "saint"})  # the first word of a name after a saint: a club, a town, a church
 _FIXTURE_WORDS = frozenset({"v", "vs"})  # "England v Pakistan": the word joining two names is not part of either
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # On a tied vote a place or organisation wins over a person: the small model calls institutions named after
 # people ("Saint Francis Hospital") persons more often than the reverse, and real people are usually also
 # written in full elsewhere, which settles it.
@@ -183,6 +185,7 @@ class _Mention:
     label: str | None  # None for a recovered mention: it carries no evidence of its own
     team: bool = False  # named in a results or standings line (`teams`): the name is a team's wherever it appears
     place: bool = False  # a dateline's place or a fixture's venue: this mention is the place, whatever the others are
+    named_place: bool = False  # "the town of Pali": the name is a place wherever the text has no team of it
 
 
 @dataclass
@@ -675,6 +678,8 @@ def _group_label(members: Sequence[_Surface], *, sports: bool) -> EntityLabel:
     votes: Counter[str] = Counter()
     for member in members:
         votes.update(member.votes)
+    if any(mention.named_place for member in members for mention in member.mentions):
+        votes = Counter({label: votes[label] for label in _PLACE_LABELS})  # the text calls it a place: which kind
     label = cast(EntityLabel, max(_TIE_ORDER, key=lambda label: (votes[label], -_TIE_ORDER.index(label))))
     if label == "PERSON" and len(head.words) >= 2 and head.words[-1].casefold().rstrip(".") in _ORGANISATION_HEADS:
         return "ORG"  # "Manchester United", "Ka Wah Bank", "Piper Jaffray Inc": no person's name ends so
@@ -1102,6 +1107,11 @@ def canonical_entities(
     found, teams = with_teams(text, found)
     sports = bool(teams)  # an article with results lines: sports copy
     found, places = with_places(text, found, [*dateline_places(text), *venue_spans(text)])
+    if named_places := set(place_phrase_spans(text, found)):
+        # The model's own place label stands ("the people of Africa" stays a LOC); any other reading gives way.
+        model_places = {(f.start, f.end) for f in found if f.label in _PLACE_LABELS}
+        found = replaced(found, named_places - model_places, "GPE")
+        places |= named_places
     if batsmen := [*batsmen_spans(text), *bowlers_spans(text)]:
         found = replaced(found, batsmen, "PERSON")
     competitors = [
@@ -1149,7 +1159,16 @@ def canonical_entities(
         surface = surfaces.setdefault(key, _Surface(key))
         surface.texts[text[start:end]] += 1
         spot = (span.start, span.end)
-        surface.mentions.append(_Mention(start, end, span.label, team=spot in teams, place=spot in places))
+        surface.mentions.append(
+            _Mention(
+                start,
+                end,
+                span.label,
+                team=spot in teams,
+                place=spot in places,
+                named_place=spot in named_places,
+            )
+        )
 
     acronyms = _acronyms(text, surfaces)
     _drop_common_words(text, surfaces)
