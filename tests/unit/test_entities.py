@@ -808,3 +808,11 @@ def test_a_team_named_for_a_town_stays_a_team_where_the_text_calls_the_town_a_to
     labelled = [("Taibe", "GPE", 0), ("Maccabi Haifa", "ORG", 0), ("Taibe", "ORG", 1)]
     found = {(e.name, e.label, e.count) for e in entities(blank, body, labelled)}
     assert {("Taibe", "ORG", 1), ("Taibe", "GPE", 1)} <= found
+
+
+def test_a_byline_is_the_reporter_whatever_the_model_read(blank: Language) -> None:
+    body = "Tajik troops control town .\nYuri Kushko\nTAVILDARA , Tajikistan 1996-08-30\nTajik troops took the town ."
+    labelled = [("Yuri Kushko", "ORG", 0), ("TAVILDARA", "GPE", 0), ("Tajikistan", "GPE", 0)]
+    found = {(e.name, e.label) for e in entities(blank, body, labelled)}
+    assert ("Yuri Kushko", "PERSON") in found
+    assert ("Yuri Kushko", "ORG") not in found

@@ -25,7 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from services.enrich.nlp.annotation import FoundEntity, overlap_test, replaced
 from services.enrich.nlp.casing import recased
 from services.enrich.nlp.competitors import ROSTER_LABELS, competitor_spans, player_spans, roster_spans
-from services.enrich.nlp.datelines import dateline_places, with_places
+from services.enrich.nlp.datelines import byline_spans, dateline_places, with_places
 from services.enrich.nlp.layout import ArticleLayout
 from services.enrich.nlp.places import place_phrase_spans
 from services.enrich.nlp.scorecards import batsmen_spans, bowlers_spans
@@ -1107,6 +1107,8 @@ def canonical_entities(
     found, teams = with_teams(text, found)
     sports = bool(teams)  # an article with results lines: sports copy
     found, places = with_places(text, found, [*dateline_places(text), *venue_spans(text)])
+    if bylines := byline_spans(text):
+        found = replaced(found, bylines, "PERSON")
     if named_places := set(place_phrase_spans(text, found)):
         # The model's own place label stands ("the people of Africa" stays a LOC); any other reading gives way.
         model_places = {(f.start, f.end) for f in found if f.label in _PLACE_LABELS}
