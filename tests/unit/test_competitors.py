@@ -37,6 +37,27 @@ def test_a_ranked_or_seeded_competitor_with_a_country_is_a_person(line: str, peo
 
 
 @pytest.mark.parametrize(
+    ("line", "winners"),
+    [
+        ("Women 's singles : 1 - Steffi Graf ( Germany ) beat Yayuk Basuki 6-2 6-3", ["Steffi Graf"]),
+        ("( prefix number denotes seeding ) : 1 - Jansher Khan ( Pakistan ) beat Mark Cairns", ["Jansher Khan"]),
+        ("Men 's singles , second round 12 - Todd Martin ( U.S. ) beat Andrea Gaudenzi", ["Todd Martin"]),
+        ("beat Natasha Zvereva ( Belarus ) 6-4 6-2 16 - Martina Hingis ( Switzerland ) beat", ["Martina Hingis"]),
+        ("beat Roberto Carretero ( Spain ) 6-2 6-1 Alex Corretja ( Spain ) beat Filippo Veglio", ["Alex Corretja"]),
+    ],
+)
+def test_a_draw_run_together_on_one_line_names_each_row_s_winner(line: str, winners: list[str]) -> None:
+    text = f"Results .\n{line}\n"
+    found = spans(competitor_spans(text, {*COUNTRIES, "Pakistan", "Switzerland", "Belarus"}.__contains__), text)
+    assert all(winner in found for winner in winners)
+
+
+def test_a_company_after_a_figure_is_no_winner() -> None:
+    text = "Profit rose 12 percent at Toyota Motor Corp ( Japan ) .\nIn 1996 Sony Corp ( Japan ) beat forecasts .\n"
+    assert spans(competitor_spans(text, is_country), text) == []
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "3 - Anto Drobnjak ( Bastia ) , Xavier Gravelaine ( Marseille ) .",  # a club in the bracket: scorers

@@ -12,6 +12,7 @@ played ("+3 Anders Forsbrand ( Sweden ) through 5"), a match report its scorers 
 country ("Scorers : Petr Gunda ( 1st and 26th )"). The model finds few of them there.
 """
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 
@@ -35,6 +36,13 @@ _DRAW = r"\b(?:beat|bt|vs\.?|v)"
 _BEFORE = rf"(?:^(?:=?\d{{1,3}}\.?|{_SEEDING}) |{_DRAW} (?:{_SEEDING} )?|^(?=[^\n]*{_DRAW}\b))"
 _COMPETITOR = re.compile(
     rf"{_BEFORE}(?P<names>{_NAME}(?: (?:-|/) {_NAME})?) \( (?P<country>[^()\n]{{2,30}}?) \)", re.MULTILINE
+)
+# A wire's draw runs its rows together on one line: the winner of the next row follows the last row's score
+# ("6-4 6-2 16 - Martina Hingis ( Switzerland ) beat ..."), a round's name ("second round 12 - Todd Martin ( U.S. )
+# beat") or a colon ("seeding ) : 1 - Jansher Khan ( Pakistan ) beat"); the "beat" after the country tells it.
+_WINNER = re.compile(
+    rf"(?:\d-\d{{1,2}}|:|\bround)(?: {_SEEDING})? "
+    rf"(?P<names>{_NAME}(?: (?:-|/) {_NAME})?) \( (?P<country>[^()\n]{{2,30}}?) \)(?= (?:beat|bt)\b)"
 )
 _PARTNER = re.compile(r" (?:-|/) ")
 # A golfer's row: a name, perhaps a country, then two or more rounds (60 to 89 strokes), after the total that
@@ -70,7 +78,7 @@ _CALENDAR = frozenset(
 
 def competitor_spans(text: str, is_country: Callable[[str], bool]) -> Iterable[tuple[int, int]]:
     """Where `text` names a competitor (each of a pair) in a results row; `is_country` tells a country's name."""
-    for match in _COMPETITOR.finditer(text):
+    for match in itertools.chain(_COMPETITOR.finditer(text), _WINNER.finditer(text)):
         if not is_country(match.group("country")):
             continue  # "Anto Drobnjak ( Bastia )": a club, and clubs are written so too
         start = match.start("names")

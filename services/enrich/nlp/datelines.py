@@ -51,11 +51,7 @@ def dateline_places(text: str) -> list[tuple[int, int]]:
 
 def _dateline_lines(text: str) -> list[re.Match[str]]:
     lines = [*_DATELINE.finditer(text), *_CAPITALS_DATELINE.finditer(text)]
-    return [
-        line
-        for line in lines
-        if line.re is not _CAPITALS_DATELINE or line.group("names").split(",")[0].isupper()
-    ]
+    return [line for line in lines if line.re is not _CAPITALS_DATELINE or line.group("names").split(",")[0].isupper()]
 
 
 def byline_spans(text: str) -> list[tuple[int, int]]:
