@@ -44,8 +44,8 @@ def test_a_name_the_text_calls_a_town_or_its_people_s_is_a_place(
 @pytest.mark.parametrize(
     ("sentence", "found"),
     [
+        ("The residents of Kurdish villages fled north .", [("Kurdish", "NORP")]),  # a nationality
         ("The crowd filled the streets of the Yugoslavian capital .", [("Yugoslavian", "NORP")]),
-        ("It was proclaimed the capital of the Jewish people .", [("Jewish", "NORP")]),
         ("The shares value the full capital of Reuters at 8.7 billion pounds .", []),  # money, not a town
         ("They hid in the province of Sumaidaie's ancestral village .", []),  # a possessive: the man's
         ("He bought a stake in Zenith .", []),  # "in" alone says nothing

@@ -126,7 +126,7 @@ _SPORTS_EVENT_HEADS = _word_set("league division rally")
 _NEWS_DESK = re.compile(r"(?<![\w.&'-])(?:[A-Z][\w.&'-]*[ \t]+){1,3}(?:Newsroom|Desk)\b")
 _SAINT = frozenset({"st", "saint"})  # the first word of a name after a saint: a club, a town, a church
 _FIXTURE_WORDS = frozenset({"v", "vs"})  # "England v Pakistan": the word joining two names is not part of either
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})  # the model's kinds of place
 # On a tied vote a place or organisation wins over a person: the small model calls institutions named after
 # people ("Saint Francis Hospital") persons more often than the reverse, and real people are usually also
 # written in full elsewhere, which settles it.

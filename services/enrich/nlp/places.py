@@ -24,7 +24,7 @@ _PLACE_NAMED = re.compile(
 )
 
 _POSSESSIVES = frozenset({"'s", "\u2019s", "s'", "s\u2019"})
-_NAME_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "PERSON"})
+_NAME_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "PERSON"})  # the model's readings of a name, not of a number
 # The small words a place's name holds ("Bosnia and Herzegovina", "Surigao del Sur", "Newcastle upon Tyne"); a
 # model span running on over others or a figure ran past the name ("Omsk in Siberia", "Basrah the Shia", "Moengo 56").
 _NAME_JOINERS = frozenset({"and", "of", "upon", "on", "de", "del", "la", "le", "du", "da", "do", "al", "el"})
@@ -38,8 +38,8 @@ def _whole_name(span: str) -> bool:
 def place_phrase_spans(text: str, found: Sequence[FoundEntity]) -> list[tuple[int, int]]:
     """The names `text` calls places by the phrase before them: the model's span where it found a name there
     ("the people of Bosnia and Herzegovina" keeps the whole), else the capitalised words the phrase leads to.
-    Not a nationality ("the capital of the Jewish people", "the streets of the Yugoslavian capital"), nor a name's
-    possessive ("the province of Sumaidaie's ancestral village")."""
+    Not a nationality ("the residents of Kurdish villages"), nor a name's possessive ("the province of Sumaidaie's
+    ancestral village")."""
     found_at = {f.start: f for f in found}
     spans = []
     for match in _PLACE_NAMED.finditer(text):
