@@ -1,4 +1,4 @@
-"""Places the text calls places: the phrase before a name ("the town of", "the people of") settles its label."""
+"""Places the text calls places: the words around a name ("the town of", "the people of", "province") settle it."""
 
 from collections.abc import Sequence
 
@@ -11,7 +11,7 @@ from services.enrich.nlp.places import place_phrase_spans
 def named(text: str, found: Sequence[tuple[str, str]] = ()) -> list[str]:
     """The names found, given the model's spans as (name, label) at the name's first occurrence."""
     model = [FoundEntity(text.index(name), text.index(name) + len(name), label) for name, label in found]
-    return [text[start:end] for start, end in place_phrase_spans(text, model)]
+    return [text[place.start : place.end] for place in place_phrase_spans(text, model)]
 
 
 @pytest.mark.parametrize(
@@ -53,4 +53,34 @@ def test_a_name_the_text_calls_a_town_or_its_people_s_is_a_place(
     ],
 )
 def test_other_phrases_name_no_place(sentence: str, found: list[tuple[str, str]]) -> None:
+    assert named(sentence, found) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found", "places"),
+    [
+        ("It bid for a contract in Nagano prefecture .", [("Nagano", "ORG")], [("Nagano", "GPE")]),
+        ("Farmers in Huize county protested .", [("Huize", "ORG")], [("Huize", "GPE")]),
+        ("In Pattani province , a bomb went off .", [("Pattani", "ORG")], [("Pattani", "GPE")]),  # not "In"
+        ("Trade in the Asia Pacific region grew .", [("Asia Pacific region", "LOC")], [("Asia Pacific", "LOC")]),
+    ],
+)
+def test_a_name_before_a_region_s_word_is_a_place_of_the_model_s_kind(
+    sentence: str, found: list[tuple[str, str]], places: list[tuple[str, str]]
+) -> None:
+    model = [FoundEntity(sentence.index(name), sentence.index(name) + len(name), label) for name, label in found]
+    assert [(sentence[p.start : p.end], p.label) for p in place_phrase_spans(sentence, model)] == places
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("He told the English county he would stay .", [("English", "LANGUAGE")]),
+        ("Oil prices rose across the Kurdish region .", [("Kurdish", "NORP")]),
+        ("Famine struck the Horn of Africa region .", [("Horn of Africa", "LOC")]),  # part of a longer name
+        ("The province voted .", []),  # no name: a sentence's opening word
+        ("Shanxi province exports coal .", []),  # before a region's word, only a name the model found
+    ],
+)
+def test_other_names_before_a_region_s_word_are_left_alone(sentence: str, found: list[tuple[str, str]]) -> None:
     assert named(sentence, found) == []

@@ -27,7 +27,7 @@ from services.enrich.nlp.casing import recased
 from services.enrich.nlp.competitors import ROSTER_LABELS, competitor_spans, player_spans, roster_spans
 from services.enrich.nlp.datelines import byline_spans, dateline_places, with_places
 from services.enrich.nlp.layout import ArticleLayout
-from services.enrich.nlp.places import place_phrase_spans
+from services.enrich.nlp.places import follows_place_word, place_phrase_spans
 from services.enrich.nlp.scorecards import batsmen_spans, bowlers_spans
 from services.enrich.nlp.teams import played_spans, venue_spans, with_teams
 from shared.documents import ENTITY_LABELS, Entity, EntityLabel, Mention
@@ -851,17 +851,6 @@ def _initialled_label(members: Sequence[_Surface], label: EntityLabel) -> Entity
     return label
 
 
-# Before a lone name, words that make it a place rather than the club or company it otherwise is: "the state of
-# Guerrero", "the Chechen capital Grozny", "east of Longyear". A bare "of" or "in" does not ("shares of Jones", "the
-# regime of Saddam", "a stake in Zenith").
-_PLACE_BEFORE = re.compile(
-    r"\b(?:capital|(?:states?|provinces?|city|cities|towns?|regions?|republic|island|villages?|districts?|county|port"
-    r"|territory|outskirts|municipality|suburbs?|(?:north|south)?(?:east|west)|north|south)[ \t]+of)"
-    r"[ \t]+$",
-    re.IGNORECASE,
-)
-
-
 @cache
 def _given_names() -> frozenset[str]:
     """Given names common in the US census (`given_names.txt`), folded."""
@@ -904,7 +893,7 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
     )
     if plain and label in ("ORG", "PERSON"):
         # "the port of Whittier", "the municipality of Anza": a place, where most of its mentions follow a place word.
-        after_place = sum(_PLACE_BEFORE.search(text, max(0, m.start - 30), m.start) is not None for m in mentions)
+        after_place = sum(follows_place_word(text, m.start) for m in mentions)
         if after_place and 2 * after_place >= len(mentions) and not any(m.team for m in mentions):
             return "GPE"
     if plain and label == "ORG" and not head.text.isupper():
@@ -923,7 +912,7 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
             return label
         if _acts_as_person(text, mention.start, mention.end):
             return label
-        place = place or _PLACE_BEFORE.search(text, max(0, mention.start - 30), mention.start) is not None
+        place = place or follows_place_word(text, mention.start)
     return "GPE" if place else "ORG"
 
 
@@ -1109,11 +1098,11 @@ def canonical_entities(
     found, places = with_places(text, found, [*dateline_places(text), *venue_spans(text)])
     if bylines := byline_spans(text):
         found = replaced(found, bylines, "PERSON")
-    if named_places := set(place_phrase_spans(text, found)):
-        # The model's own place label stands ("the people of Africa" stays a LOC); any other reading gives way.
-        model_places = {(f.start, f.end) for f in found if f.label in _PLACE_LABELS}
-        found = replaced(found, named_places - model_places, "GPE")
-        places |= named_places
+    named = place_phrase_spans(text, found)  # labelled as the model read each place, else GPE
+    named_places = {(place.start, place.end) for place in named}
+    for kind in {place.label for place in named}:
+        found = replaced(found, [(place.start, place.end) for place in named if place.label == kind], kind)
+    places |= named_places
     if batsmen := [*batsmen_spans(text), *bowlers_spans(text)]:
         found = replaced(found, batsmen, "PERSON")
     competitors = [
