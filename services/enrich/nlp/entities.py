@@ -27,7 +27,7 @@ from services.enrich.nlp.casing import recased
 from services.enrich.nlp.competitors import ROSTER_LABELS, competitor_spans, player_spans, roster_spans
 from services.enrich.nlp.datelines import byline_spans, dateline_places, with_places
 from services.enrich.nlp.layout import ArticleLayout
-from services.enrich.nlp.places import follows_place_word, place_phrase_spans
+from services.enrich.nlp.places import PLACE_LABELS, follows_place_word, place_phrase_spans
 from services.enrich.nlp.scorecards import batsmen_spans, bowlers_spans
 from services.enrich.nlp.teams import played_spans, venue_spans, with_teams
 from shared.documents import ENTITY_LABELS, Entity, EntityLabel, Mention
@@ -126,7 +126,6 @@ _SPORTS_EVENT_HEADS = _word_set("league division rally")
 _NEWS_DESK = re.compile(r"(?<![\w.&'-])(?:[A-Z][\w.&'-]*[ \t]+){1,3}(?:Newsroom|Desk)\b")
 _SAINT = frozenset({"st", "saint"})  # the first word of a name after a saint: a club, a town, a church
 _FIXTURE_WORDS = frozenset({"v", "vs"})  # "England v Pakistan": the word joining two names is not part of either
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})  # the model's kinds of place
 # On a tied vote a place or organisation wins over a person: the small model calls institutions named after
 # people ("Saint Francis Hospital") persons more often than the reverse, and real people are usually also
 # written in full elsewhere, which settles it.
@@ -679,7 +678,7 @@ def _group_label(members: Sequence[_Surface], *, sports: bool) -> EntityLabel:
     for member in members:
         votes.update(member.votes)
     if any(mention.named_place for member in members for mention in member.mentions):
-        votes = Counter({label: votes[label] for label in _PLACE_LABELS})  # the text calls it a place: which kind
+        votes = Counter({label: votes[label] for label in PLACE_LABELS})  # the text calls it a place: which kind
     label = cast(EntityLabel, max(_TIE_ORDER, key=lambda label: (votes[label], -_TIE_ORDER.index(label))))
     if label == "PERSON" and len(head.words) >= 2 and head.words[-1].casefold().rstrip(".") in _ORGANISATION_HEADS:
         return "ORG"  # "Manchester United", "Ka Wah Bank", "Piper Jaffray Inc": no person's name ends so

@@ -43,7 +43,7 @@ _PLACE_WORD_BEFORE = re.compile(
 _PLACE_WORD_REACH = 30  # characters read before a name for a place word
 
 _POSSESSIVES = frozenset({"'s", "\u2019s", "s'", "s\u2019"})
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})  # the model's kinds of place
 _NAME_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "PERSON"})  # the model's readings of a name, not of a number
 # The small words a place's name holds ("Bosnia and Herzegovina", "Surigao del Sur", "Newcastle upon Tyne"); a
 # model span running on over others or a figure ran past the name ("Omsk in Siberia", "Basrah the Shia", "Moengo 56").
@@ -88,7 +88,7 @@ def place_phrase_spans(text: str, found: Sequence[FoundEntity]) -> list[FoundEnt
                     continue
                 if model.label in _NAME_LABELS and _whole_name(text[start : model.end]):
                     end = model.end
-                if model.label in _PLACE_LABELS:
+                if model.label in PLACE_LABELS:
                     label = model.label
             places.append(FoundEntity(start, end, label))
     return places
