@@ -34,16 +34,14 @@ _NAME_OR_SURNAME = rf"{_WORD}(?: (?:{PARTICLE} ){{0,2}}{_WORD}){{0,3}}"  # "Gome
 _SEEDING = r"\d{1,2}(?:/\d{1,2})? -"
 _DRAW = r"\b(?:beat|bt|vs\.?|v)"
 _BEFORE = rf"(?:^(?:=?\d{{1,3}}\.?|{_SEEDING}) |{_DRAW} (?:{_SEEDING} )?|^(?=[^\n]*{_DRAW}\b))"
-_COMPETITOR = re.compile(
-    rf"{_BEFORE}(?P<names>{_NAME}(?: (?:-|/) {_NAME})?) \( (?P<country>[^()\n]{{2,30}}?) \)", re.MULTILINE
-)
+# A competitor (or a pair) and the bracketed country: "Kimiko Date ( Japan )", "Andreas Kappes - Carsten Wolf (
+# Germany )".
+_ENTRY = rf"(?P<names>{_NAME}(?: (?:-|/) {_NAME})?) \( (?P<country>[^()\n]{{2,30}}?) \)"
+_COMPETITOR = re.compile(rf"{_BEFORE}{_ENTRY}", re.MULTILINE)
 # A wire's draw runs its rows together on one line: the winner of the next row follows the last row's score
 # ("6-4 6-2 16 - Martina Hingis ( Switzerland ) beat ..."), a round's name ("second round 12 - Todd Martin ( U.S. )
 # beat") or a colon ("seeding ) : 1 - Jansher Khan ( Pakistan ) beat"); the "beat" after the country tells it.
-_WINNER = re.compile(
-    rf"(?:\d-\d{{1,2}}|:|\bround)(?: {_SEEDING})? "
-    rf"(?P<names>{_NAME}(?: (?:-|/) {_NAME})?) \( (?P<country>[^()\n]{{2,30}}?) \)(?= (?:beat|bt)\b)"
-)
+_WINNER = re.compile(rf"(?:\d-\d{{1,2}}|:|\bround)(?: {_SEEDING})? {_ENTRY}(?= (?:beat|bt)\b)")
 _PARTNER = re.compile(r" (?:-|/) ")
 # A golfer's row: a name, perhaps a country, then two or more rounds (60 to 89 strokes), after the total that
 # opens the line or after the previous golfer's rounds: "284 D.A. Weibring 73 69 74 68 , Tim Herron 70 67 75 72".

@@ -942,7 +942,7 @@ def _split_places(
     split_clusters: list[list[_Surface]] = []
     split_labels: list[EntityLabel] = []
     for members, label in zip(clusters, labels, strict=True):
-        if label in ("GPE", "LOC", "FAC") or not any(m.place for member in members for m in member.mentions):
+        if label in PLACE_LABELS or not any(m.place for member in members for m in member.mentions):
             split_clusters.append(members)
             split_labels.append(label)
             continue

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from services.enrich.nlp.annotation import FoundEntity, overlap_test, replaced
+from services.enrich.nlp.places import PLACE_LABELS
 
 _LINE = re.compile(r"[^\n]+")
 _TOKEN = re.compile(r"\S+")
@@ -375,7 +376,7 @@ def played_spans(
     """The model's places that a match report's words show playing, teams, and the other mentions of those names
     that say where a game was played ("In Baltimore ,"), which stay places. A country stays a place, as in
     results lines."""
-    places = [f for f in found if f.label in ("GPE", "LOC", "FAC") and not is_country(text[f.start : f.end])]
+    places = [f for f in found if f.label in PLACE_LABELS and not is_country(text[f.start : f.end])]
     teams: list[tuple[int, int]] = []
     for f in places:
         if (
