@@ -816,3 +816,93 @@ def test_a_byline_is_the_reporter_whatever_the_model_read(blank: Language) -> No
     found = {(e.name, e.label) for e in entities(blank, body, labelled)}
     assert ("Yuri Kushko", "PERSON") in found
     assert ("Yuri Kushko", "ORG") not in found
+
+
+def test_a_company_s_short_name_joins_its_legal_name_and_is_the_company(blank: Language) -> None:
+    body = "Triton Corp. cut jobs. Triton said sales fell. Officials of Triton declined to comment."
+    found = entities(blank, body, [("Triton Corp.", "ORG", 0), ("Triton", "GPE", 1), ("Triton", "PERSON", 2)])
+    assert [(e.name, e.label, e.aliases, e.count) for e in found] == [("Triton Corp.", "ORG", ["Triton"], 3)]
+    body = "Electric Sheep Co. makes games. Electric Sheep grew. Dow Jones & Co. said Dow Jones grew."
+    found = entities(
+        blank,
+        body,
+        [
+            ("Electric Sheep Co.", "ORG", 0),
+            ("Electric Sheep", "PERSON", 1),
+            ("Dow Jones & Co.", "ORG", 0),
+            ("Dow Jones", "PERSON", 1),
+        ],
+    )
+    assert {(e.name, e.label, e.count) for e in found} == {
+        ("Electric Sheep Co.", "ORG", 2),
+        ("Dow Jones & Co.", "ORG", 2),
+    }
+    # The model read every form as a person; the legal form (with its dots) says it is a company, even where the
+    # fullest name the text gives is another one ("Pirelli Cables").
+    body = "Cofinec S.A. fell. Cofinec rose. Pirelli SpA sat. Pirelli Cables grew. Pirelli Cables hired. Pirelli won."
+    found = entities(
+        blank,
+        body,
+        [
+            ("Cofinec S.A.", "PERSON", 0),
+            ("Cofinec", "PERSON", 1),
+            ("Pirelli SpA", "PERSON", 0),
+            ("Pirelli Cables", "PERSON", 0),
+            ("Pirelli Cables", "PERSON", 1),
+            ("Pirelli", "PERSON", 3),
+        ],
+    )
+    assert {(e.name, e.label, e.count) for e in found} == {("Cofinec S.A.", "ORG", 2), ("Pirelli Cables", "ORG", 4)}
+
+
+@pytest.mark.parametrize(
+    ("body", "labelled", "apart"),
+    [
+        # The model's span missed the company's own name: the country stays the country.
+        (
+            "Vodafone bought ihug New Zealand Ltd. New Zealand approved it.",
+            [("New Zealand Ltd.", "ORG", 0), ("New Zealand", "GPE", 1)],
+            ("New Zealand", "GPE"),
+        ),
+        # A nationality before a legal form is no company's name.
+        (
+            "Elan was the largest Irish PLC. Irish investors sold.",
+            [("Irish PLC", "ORG", 0), ("Irish", "NORP", 1)],
+            ("Irish", "NORP"),
+        ),
+        # The founder, introduced by a given name, is not the company named for him.
+        (
+            "Antony Todd , the designer of Antony Todd Inc. , spoke. Antony Todd smiled.",
+            [("Antony Todd", "PERSON", 0), ("Antony Todd Inc.", "ORG", 0), ("Antony Todd", "PERSON", 2)],
+            ("Antony Todd", "PERSON"),
+        ),
+        # A family in the story shares the company's name: the short name is left to the model.
+        (
+            "The Walt Disney Company met Roy E. Disney , nephew of the namesake Walt Disney .",
+            [("Walt Disney Company", "ORG", 0), ("Roy E. Disney", "PERSON", 0), ("Walt Disney", "PERSON", 1)],
+            ("Walt Disney", "PERSON"),
+        ),
+        # A short name already the surname of a person in the text stays the person's.
+        (
+            "William Farley spoke. Mr. Farley 's holding company , Farley Inc. , sold shares. Farley smiled.",
+            [("William Farley", "PERSON", 0), ("Farley Inc.", "ORG", 0), ("Farley", "PERSON", 1)],
+            ("William Farley", "PERSON"),
+        ),
+    ],
+)
+def test_a_short_name_that_is_not_the_company_s_stays_apart(
+    blank: Language, body: str, labelled: list[tuple[str, str, int]], apart: tuple[str, str]
+) -> None:
+    found = by_name(entities(blank, body, labelled))
+    name, label = apart
+    assert found[name].label == label
+    assert not any(entity.label == "ORG" and name in entity.aliases for entity in found.values())
+
+
+def test_a_name_given_an_age_is_a_person_whatever_place_the_model_read(blank: Language) -> None:
+    body = "Duran , 45 , takes on Ariel Cruz. Duran told Reuters he is fit. Duran trains in Panama."
+    found = by_name(entities(blank, body, [("Duran", "GPE", 0), ("Duran", "GPE", 1), ("Duran", "LOC", 2)]))
+    assert (found["Duran"].label, found["Duran"].count) == ("PERSON", 3)
+    body = "Bishop Gutierrez of the Marbel diocese in the Philippines , 79 , died. The Philippines mourned."
+    found = by_name(entities(blank, body, [("Philippines", "GPE", 0), ("Philippines", "GPE", 1)]))
+    assert found["Philippines"].label == "GPE"

@@ -100,12 +100,14 @@ _NOT_NAMES = frozenset({"ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST", "CD
 # exams and newspapers too.
 _DATE_ABBREVIATION = re.compile(r"(?i:feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|mon|tues?|wed|thu(?:rs?)?|fri)\.?")
 _ARTICLES = frozenset({"the", "a", "an"})
+# The words a company's legal name ends with and its short name leaves off: "Hearst Corp." is "Hearst" in the next
+# paragraph (`_join_company_short_forms`).
+_LEGAL_FORMS = _word_set("corp corporation inc incorporated ltd limited plc llc co cos company ag sa spa nv bv gmbh")
 # The last word of an organisation's name, never of a person's. (Places may end so: "West Bank", "Soviet Union".)
-_ORGANISATION_HEADS = _word_set(
+_ORGANISATION_HEADS = _LEGAL_FORMS | _word_set(
     """
-    party bank corp corporation inc incorporated ltd plc llc co company group holdings union council ministry agency
-    club united fc association federation committee commission institute university airlines airways bureau fund
-    front army ag sa nv gmbh
+    party bank group holdings union council ministry agency club united fc association federation committee
+    commission institute university airlines airways bureau fund front army
     """
 )
 # The last word of the name of a competition, a war or another event: "Davis Cup", "U.S. Open", "Gulf War",
@@ -210,6 +212,12 @@ class _Surface:
     @cached_property
     def first(self) -> int:
         return min(m.start for m in self.mentions)
+
+    def is_nationality(self) -> bool:
+        """Read as a nationality and shaped like one ("Irish", "Kenyan"), not a company the model took for one."""
+        votes = self.votes
+        read_so = votes["NORP"] > 0 and votes["NORP"] == max(votes.values())
+        return read_so and _NATIONAL_SUFFIX.search(self.text) is not None
 
     def is_person(self) -> bool:
         votes = self.votes
@@ -565,6 +573,37 @@ def _join_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
             groups.join(surface.key, full.key)
 
 
+def _is_legal_form(word: str) -> bool:
+    return word.casefold().replace(".", "").rstrip(",") in _LEGAL_FORMS  # "S.A.", "N.V.", "Inc."
+
+
+def _join_company_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
+    """A company's name without its legal form joins the full name, whatever the model called the short one:
+    business news names a company once in full and by its short name after ("Hearst Corp." ... "Hearst"). Not a
+    country or nationality the model's span ran into ("ihug New Zealand Ltd."), nor a person the company is named
+    for: a given name and a surname the model read as a person ("Antony Todd"), or a family name a person in the
+    story bears ("Mr. Farley 's holding company , Farley Inc.")."""
+    people = [s for s in surfaces.values() if len(s.words) >= 2 and s.is_person()]
+    for surface in list(surfaces.values()):
+        words = surface.words
+        cut = len(words)
+        while cut > 1 and _is_legal_form(words[cut - 1]):
+            cut -= 1
+        if cut == len(words):
+            continue
+        short = _surface_key(" ".join(words[:cut]))
+        if short not in surfaces or short == surface.key or _is_country(short):
+            continue
+        named = surfaces[short]
+        if cut == 1 and named.is_nationality():
+            continue  # "Élan was the largest Irish PLC": a nationality and a legal form, no company's name
+        if len(named.words) >= 2 and named.is_person() and named.words[0].casefold() in _given_names():
+            continue
+        if any(person is not named and person.words[-1] == named.words[-1] for person in people):
+            continue  # "Roy O. Disney ... the company namesake Walt Disney"
+        groups.join(short, surface.key)
+
+
 class _Occurrences:
     """Finds a name's other occurrences on word boundaries, outside every span the model labelled."""
 
@@ -661,6 +700,8 @@ def _head(members: Sequence[_Surface]) -> _Surface:
 
 def _group_label(members: Sequence[_Surface], *, sports: bool) -> EntityLabel:
     head = _head(members)
+    if len(members) > 1 and any(len(m.words) >= 2 and _is_legal_form(m.words[-1]) for m in members):
+        return "ORG"  # "Copperweld Corp." and "Copperweld": a company, whatever the model took either for
     if len(members) > 1 and len(head.words) >= 2 and head.is_person():
         return "PERSON"  # a short form joined a person's full name, whatever the model called the short form
     for member in members:
@@ -895,6 +936,15 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
         after_place = sum(follows_place_word(text, m.start) for m in mentions)
         if after_place and 2 * after_place >= len(mentions) and not any(m.team for m in mentions):
             return "GPE"
+    # "Duran , 45 , takes on ...": a name given an age is a person's, whatever place the model took it for; a
+    # country never is ("Bishop Gutierrez of the Marbel diocese in the Philippines , 79 , died").
+    if (
+        plain
+        and label in ("GPE", "LOC")
+        and any(_AGE_AFTER.match(text, mention.end) for mention in mentions)
+        and not _is_country(head.text)
+    ):
+        return "PERSON"
     if plain and label == "ORG" and not head.text.isupper():
         # The model's word against one mention: it takes most of the name's mentions to overrule it.
         held = [_plays_as_person(text, mention.start, mention.end) for mention in mentions]
@@ -1168,6 +1218,7 @@ def canonical_entities(
         if short in surfaces and full in surfaces:
             groups.join(short, full)
     _join_short_forms(surfaces, groups)
+    _join_company_short_forms(surfaces, groups)
 
     clusters = sorted(
         ([surfaces[key] for key in keys] for keys in groups.members().values()),
