@@ -592,9 +592,11 @@ def _join_company_short_forms(surfaces: dict[str, _Surface], groups: _Groups) ->
         if cut == len(words):
             continue
         short = _surface_key(" ".join(words[:cut]))
-        if short not in surfaces or short == surface.key or _is_country(short):
+        if short not in surfaces or short == surface.key:
             continue
         named = surfaces[short]
+        if _is_country(named.text):
+            continue  # "ihug New Zealand Ltd.": the model's span missed the company's own name
         if cut == 1 and named.is_nationality():
             continue  # "Élan was the largest Irish PLC": a nationality and a legal form, no company's name
         if len(named.words) >= 2 and named.is_person() and named.words[0].casefold() in _given_names():
