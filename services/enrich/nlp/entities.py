@@ -545,15 +545,19 @@ def _surface_key(text: str) -> str:
     return f"known:{known}" if known is not None else key
 
 
+def _full_names_of_people(surfaces: dict[str, _Surface]) -> list[_Surface]:
+    """Names of two words or more that the model read as a person: the full names short forms may join."""
+    return [s for s in surfaces.values() if len(s.words) >= 2 and s.is_person()]
+
+
 def _join_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
     """ "Kuleba" joins "Dmytro Kuleba" whatever the model called it: news refers to people by surname.
 
     A leading part joins only when the model also saw it as a person ("Qin" of "Qin Gang", family name first),
     so "SpaceX" stays apart from a mislabelled "SpaceX Crew Dragon".
     """
-    persons = [s for s in surfaces.values() if len(s.words) >= 2 and s.is_person()]
     by_edge: dict[str, list[_Surface]] = {}
-    for person in persons:
+    for person in _full_names_of_people(surfaces):
         words = person.words
         by_edge.setdefault(words[0], []).append(person)
         by_edge.setdefault(words[-1], []).append(person)
@@ -583,8 +587,8 @@ def _join_company_short_forms(surfaces: dict[str, _Surface], groups: _Groups) ->
     country or nationality the model's span ran into ("ihug New Zealand Ltd."), nor a person the company is named
     for: a given name and a surname the model read as a person ("Antony Todd"), or a family name a person in the
     story bears ("Mr. Farley 's holding company , Farley Inc.")."""
-    people = [s for s in surfaces.values() if len(s.words) >= 2 and s.is_person()]
-    for surface in list(surfaces.values()):
+    people = _full_names_of_people(surfaces)
+    for surface in surfaces.values():
         words = surface.words
         cut = len(words)
         while cut > 1 and _is_legal_form(words[cut - 1]):
@@ -1149,10 +1153,10 @@ def canonical_entities(
     found, places = with_places(text, found, [*dateline_places(text), *venue_spans(text)])
     if bylines := byline_spans(text):
         found = replaced(found, bylines, "PERSON")
-    named = place_phrase_spans(text, found)  # labelled as the model read each place, else GPE
-    named_places = {(place.start, place.end) for place in named}
-    for kind in {place.label for place in named}:
-        found = replaced(found, [(place.start, place.end) for place in named if place.label == kind], kind)
+    called_places = place_phrase_spans(text, found)  # labelled as the model read each place, else GPE
+    named_places = {(place.start, place.end) for place in called_places}
+    for kind in {place.label for place in called_places}:
+        found = replaced(found, [(place.start, place.end) for place in called_places if place.label == kind], kind)
     places |= named_places
     if batsmen := [*batsmen_spans(text), *bowlers_spans(text)]:
         found = replaced(found, batsmen, "PERSON")
