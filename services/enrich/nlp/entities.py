@@ -26,6 +26,7 @@ from services.enrich.nlp.annotation import FoundEntity, overlap_test, replaced
 from services.enrich.nlp.casing import recased
 from services.enrich.nlp.competitors import ROSTER_LABELS, competitor_spans, player_spans, roster_spans
 from services.enrich.nlp.datelines import byline_spans, dateline_places, with_places
+from services.enrich.nlp.digests import masthead_spans
 from services.enrich.nlp.layout import ArticleLayout
 from services.enrich.nlp.places import PLACE_LABELS, follows_place_word, place_phrase_spans
 from services.enrich.nlp.scorecards import batsmen_spans, bowlers_spans
@@ -107,7 +108,7 @@ _LEGAL_FORMS = _word_set("corp corporation inc incorporated ltd limited plc llc 
 _ORGANISATION_HEADS = _LEGAL_FORMS | _word_set(
     """
     party bank group holdings union council ministry agency club united fc association federation committee
-    commission institute university airlines airways bureau fund front army
+    commission institute university air airlines airways bureau fund front army
     """
 )
 # The last word of the name of a competition, a war or another event: "Davis Cup", "U.S. Open", "Gulf War",
@@ -472,14 +473,15 @@ def _drop_field_labels(text: str, surfaces: dict[str, _Surface]) -> None:
             del surfaces[key]
 
 
-_ACRONYM_AFTER = re.compile(r"[ \t]*\([ \t]*([A-Z][A-Z&]{2,7})[ \t]*\)")
+# "( KDP )", and with small letters between the capitals: "( BoA )", "( MoD )", "( TfL )", "( PwC )".
+_ACRONYM_AFTER = re.compile(r"[ \t]*\([ \t]*([A-Z](?:[A-Z&]|[a-z](?=[A-Z])){1,6}[A-Z])[ \t]*\)")
 
 
 def _initials_match(acronym: str, name: str) -> bool:
-    """ "KDP" of "Kurdistan Democratic Party", "NBH" of "National Bank of Hungary": the acronym's letters are the
-    name's capitals in order, the first one first."""
+    """ "KDP" of "Kurdistan Democratic Party", "NBH" of "National Bank of Hungary", "BoA" of "Bank of America": the
+    acronym's capitals are the name's capitals in order, the first one first."""
     capitals = [ch for ch in name if ch.isupper()]
-    letters = [ch for ch in acronym if ch.isalpha()]
+    letters = [ch for ch in acronym if ch.isupper()]  # "BoA": the small "o" stands for "of"
     if not capitals or letters[0] != capitals[0]:
         return False
     position = 0
@@ -581,6 +583,14 @@ def _is_legal_form(word: str) -> bool:
     return word.casefold().replace(".", "").rstrip(",") in _LEGAL_FORMS  # "S.A.", "N.V.", "Inc."
 
 
+def _legal_name_length(words: Sequence[str]) -> int:
+    """How many words of a name come before its legal forms: 2 of "Hearst Corp.", 3 of "Cofinec S.A. Ltd."."""
+    cut = len(words)
+    while cut > 1 and _is_legal_form(words[cut - 1]):
+        cut -= 1
+    return cut
+
+
 def _join_company_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
     """A company's name without its legal form joins the full name, whatever the model called the short one:
     business news names a company once in full and by its short name after ("Hearst Corp." ... "Hearst"). Not a
@@ -588,14 +598,14 @@ def _join_company_short_forms(surfaces: dict[str, _Surface], groups: _Groups) ->
     for: a given name and a surname the model read as a person ("Antony Todd"), or a family name a person in the
     story bears ("Mr. Farley 's holding company , Farley Inc.")."""
     people = _full_names_of_people(surfaces)
+    by_stem: dict[str, str] = {}
     for surface in surfaces.values():
         words = surface.words
-        cut = len(words)
-        while cut > 1 and _is_legal_form(words[cut - 1]):
-            cut -= 1
-        if cut == len(words):
+        if (cut := _legal_name_length(words)) == len(words):
             continue
         short = _surface_key(" ".join(words[:cut]))
+        if (same := by_stem.setdefault(short, surface.key)) != surface.key:
+            groups.join(surface.key, same)  # "Walt Disney Co." and "Walt Disney Company": one company
         if short not in surfaces or short == surface.key:
             continue
         named = surfaces[short]
@@ -608,6 +618,40 @@ def _join_company_short_forms(surfaces: dict[str, _Surface], groups: _Groups) ->
         if any(person is not named and person.words[-1] == named.words[-1] for person in people):
             continue  # "Roy O. Disney ... the company namesake Walt Disney"
         groups.join(short, surface.key)
+
+
+def _join_leading_words(text: str, surfaces: dict[str, _Surface], groups: _Groups) -> dict[str, str]:
+    """ "Ford" of "Ford Motor Company", "Best" of "Best Products Co.": business news names a company in full once and
+    by its first word after. The first word of just one company's name (a legal form last, two words or more before
+    it) is that company wherever the model read it as an organisation or a person, and is searched for where the
+    model missed it, if the article never writes it as a common word ("life" of "Life Insurance Co. of Georgia").
+    Not a country, a nationality, a role word, nor a name a person in the story bears ("Henry Ford"); a place the
+    model saw stays a place ("Boston" of "Boston Scientific Corp."). Returns the words to search for, by the key of
+    the company's name."""
+    starts: dict[str, list[_Surface]] = {}
+    for surface in surfaces.values():
+        if 2 <= _legal_name_length(surface.words) < len(surface.words):
+            starts.setdefault(surface.words[0], []).append(surface)
+    if not starts:
+        return {}
+    people = _full_names_of_people(surfaces)
+    by_text = {surface.text: surface for surface in surfaces.values() if len(surface.words) == 1}
+    searched: dict[str, str] = {}
+    for word, full in starts.items():
+        if len(full) != 1:
+            continue
+        if _is_role_word(word) or _is_stop_word(word) or _is_country(word) or _is_national(word):
+            continue
+        if any(word in person.words for person in people):
+            continue
+        if (short := by_text.get(word)) is None:
+            if re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text) is None:
+                searched[full[0].key] = word
+            continue
+        votes = short.votes
+        if 2 * (votes["ORG"] + votes["PERSON"]) >= sum(votes.values()):
+            groups.join(short.key, full[0].key)
+    return searched
 
 
 class _Occurrences:
@@ -704,7 +748,17 @@ def _head(members: Sequence[_Surface]) -> _Surface:
     return max(members, key=lambda s: (len(s.words), len(s.text), sum(s.texts.values())))
 
 
-def _group_label(members: Sequence[_Surface], *, sports: bool) -> EntityLabel:
+def _titled(text: str, members: Sequence[_Surface]) -> bool:
+    """Whether a title comes right before a mention of the name: "Royal Marine Captain Chris Air"."""
+    for member in members:
+        for mention in member.mentions:
+            before = _WORD_BEFORE.search(text, max(0, mention.start - 30), mention.start)
+            if before is not None and _is_role_word(before.group(1)):
+                return True
+    return False
+
+
+def _group_label(text: str, members: Sequence[_Surface], *, sports: bool) -> EntityLabel:
     head = _head(members)
     if len(members) > 1 and any(len(m.words) >= 2 and _is_legal_form(m.words[-1]) for m in members):
         return "ORG"  # "Copperweld Corp." and "Copperweld": a company, whatever the model took either for
@@ -727,8 +781,13 @@ def _group_label(members: Sequence[_Surface], *, sports: bool) -> EntityLabel:
     if any(mention.named_place for member in members for mention in member.mentions):
         votes = Counter({label: votes[label] for label in PLACE_LABELS})  # the text calls it a place: which kind
     label = cast(EntityLabel, max(_TIE_ORDER, key=lambda label: (votes[label], -_TIE_ORDER.index(label))))
-    if label == "PERSON" and len(head.words) >= 2 and head.words[-1].casefold().rstrip(".") in _ORGANISATION_HEADS:
-        return "ORG"  # "Manchester United", "Ka Wah Bank", "Piper Jaffray Inc": no person's name ends so
+    if (
+        label == "PERSON"
+        and len(head.words) >= 2
+        and head.words[-1].casefold().rstrip(".") in _ORGANISATION_HEADS
+        and not _titled(text, members)
+    ):
+        return "ORG"  # "Manchester United", "Ka Wah Bank", "Adam Air": no person's name ends so, unless titled
     if label == "PERSON" and len(head.words) >= 2 and head.words[0].casefold().rstrip(".") in _SAINT:
         return "ORG"  # "St Pauli", "St Helens": named after a saint, a club or a town's institution, not a person
     return label
@@ -778,9 +837,10 @@ _POSITION_AFTER = re.compile(
 _POSITIONS = (
     _word_set(
         """
-        ambassador archbishop attorney bishop chairman chairwoman chancellor commander commissioner congressman
-        congresswoman councillor councilor director envoy governor judge mayor minister premier president professor
-        representative secretary senator spokesman spokesperson spokeswoman writer editor columnist trader unionist
+        ambassador archbishop attorney bishop chair chairman chairperson chairwoman chancellor commander commissioner
+        congressman congresswoman councillor councilor director envoy governor judge mayor minister premier president
+        professor representative secretary senator spokesman spokesperson spokeswoman writer editor columnist trader
+        unionist
         """
     )
     | _PERSON_NOUNS
@@ -788,12 +848,23 @@ _POSITIONS = (
 
 
 _CALLINGS = _PERSON_NOUNS | _POSITIONS
+# "The Prime Minister of Italy , Mario Monti ,", "the main opposition candidate , Morgan Tsvangirai", "his wife ,
+# Tipper": a position in apposition before the name, the place or body it is held in between.
+_POSITION_BEFORE = re.compile(
+    r"(?<![\w-])([^\W\d_]+)(?:[ \t]+of(?:[ \t]+the)?(?:[ \t]+[A-Z][\w'-]*){1,2})?[ \t]*,[ \t]+$"
+)
+_CONTENDERS = frozenset({"candidate", "challenger", "opponent", "rival"})
+# "Morgan Tsvangirai , leader of the opposition": a leader of something is a person ("the market leader" is a company)
+_LEADER_OF = re.compile(r"[ \t]+of\b")
 _QUALIFIED_NOUNS = _CALLINGS | {"correspondent", "reporter", "official"}  # "a veteran White House correspondent"
 
 
 def _holds_position(text: str, end: int) -> bool:
     position = _POSITION_AFTER.match(text, end)
-    return position is not None and position.group(1).casefold() in _POSITIONS
+    if position is None:
+        return False
+    word = position.group(1).casefold()
+    return word in _POSITIONS or (word == "leader" and _LEADER_OF.match(text, position.end(1)) is not None)
 
 
 def _plays_as_person(text: str, start: int, end: int) -> bool:
@@ -806,6 +877,15 @@ def _plays_as_person(text: str, start: int, end: int) -> bool:
         return True
     window = max(0, start - 30)
     if _DISMISSAL_BEFORE.search(text, window, start):
+        return True
+    # One word after a capitalised title is as often a division in a list of titles ("Bombardier President,
+    # Transportation, Andre Navarri") as a person; after a lowercase one ("his wife , Tipper") it is a person.
+    titled = _POSITION_BEFORE.search(text, max(0, start - 60), start)
+    if (
+        titled is not None
+        and titled.group(1).casefold() in _POSITIONS | _CONTENDERS
+        and (" " in text[start:end].strip() or titled.group(1)[0].islower())
+    ):
         return True
     before = _WORD_BEFORE.search(text, window, start)
     if before is None or "." in before.group() or before.group(1).casefold() not in _CALLINGS:
@@ -1153,6 +1233,8 @@ def canonical_entities(
     found, places = with_places(text, found, [*dateline_places(text), *venue_spans(text)])
     if bylines := byline_spans(text):
         found = replaced(found, bylines, "PERSON")
+    if mastheads := masthead_spans(text, _is_country):
+        found = replaced(found, mastheads, "ORG")
     called_places = place_phrase_spans(text, found)  # labelled as the model read each place, else GPE
     named_places = {(place.start, place.end) for place in called_places}
     for kind in {place.label for place in called_places}:
@@ -1225,6 +1307,7 @@ def canonical_entities(
             groups.join(short, full)
     _join_short_forms(surfaces, groups)
     _join_company_short_forms(surfaces, groups)
+    leading_words = _join_leading_words(text, surfaces, groups)
 
     clusters = sorted(
         ([surfaces[key] for key in keys] for keys in groups.members().values()),
@@ -1232,7 +1315,7 @@ def canonical_entities(
     )
     labels = []
     for members in clusters:
-        label = _competitor_label(text, members, _group_label(members, sports=sports))
+        label = _competitor_label(text, members, _group_label(text, members, sports=sports))
         labels.append(_initialled_label(members, _lone_name_label(text, members, label, sports=sports)))
     _clubs_named_for_their_city(clusters, labels)
     clusters, labels = _split_places(text, clusters, labels)
@@ -1249,6 +1332,7 @@ def canonical_entities(
     drafts: list[tuple[float, list[_Surface], EntityLabel, list[Mention]]] = []
     for members, label in zip(clusters, labels, strict=True):
         names = {name for member in members for name in member.texts}
+        names.update(leading_words[member.key] for member in members if member.key in leading_words)
         head = _head(members).words
         # A surname alone ("Kuleba") is searched when the model only found the full name, unless two people share it.
         if label == "PERSON" and len(head) >= 2 and surnames[head[-1]] == 1 and len(head[-1]) >= 3:
