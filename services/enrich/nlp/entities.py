@@ -48,6 +48,15 @@ ROLE_WORDS = _word_set(
     secretary sen senator sergeant sheikh sir speaker spokesman spokesperson spokeswoman state vice
     """
 )
+# Callings a sentence may open with before a person's full name ("Composer Marc Marder , a college friend"): not part
+# of the name. Kinship words are not among them ("Mother Teresa"), nor words that are also surnames ("Son").
+_OCCUPATIONS = _word_set(
+    """
+    striker midfielder defender goalkeeper winger coach manager champion veteran dictator financier founder tycoon
+    economist analyst author novelist actor actress singer guitarist drummer bassist pianist rapper comedian composer
+    journalist photographer councilman councilwoman businessman businesswoman astronaut scientist
+    """
+)
 # "Secretary of State", "Minister of Defence": the department is part of the title, not an organisation.
 _DEPARTMENTS = _word_set(
     """
@@ -67,6 +76,13 @@ _KNOWN_NAMES: tuple[tuple[str, EntityLabel, tuple[str, ...]], ...] = (
     ("United Arab Emirates", "GPE", ("UAE", "U.A.E.")),
     ("United Nations", "ORG", ("UN", "U.N.")),
     ("European Union", "ORG", ("EU", "E.U.")),
+    # Religions are NORP, as OntoNotes labels them; the model often takes "Islam" for an organisation.
+    ("Islam", "NORP", ()),
+    ("Christianity", "NORP", ()),
+    ("Judaism", "NORP", ()),
+    ("Hinduism", "NORP", ()),
+    ("Buddhism", "NORP", ()),
+    ("Sikhism", "NORP", ()),
 )
 # Everyday names of countries that ISO 3166 writes otherwise ("Russian Federation", "Viet Nam").
 _COUNTRY_NAMES = _word_set(
@@ -402,6 +418,16 @@ def _cleaned(text: str, found: FoundEntity, *, hyphens_apart: bool) -> tuple[int
             start = word.end()
             while start < end and (text[start].isspace() or text[start] == "."):
                 start += 1
+        # "Guitarist Eddie Van Halen", "Winger Lee Sharpe": a calling opening a sentence, before a full name.
+        if (
+            (word := _WORD.match(text, start, end)) is not None
+            and word.group().casefold() in _OCCUPATIONS
+            and word.group()[0].isupper()
+            and len(text[word.end() : end].split()) >= 2
+        ):
+            start = word.end()
+            while start < end and text[start].isspace():
+                start += 1
     span = text[start:end]
     if not any(ch.isupper() for ch in span) or "\n" in span or span in _NOT_NAMES or _DATE_ABBREVIATION.fullmatch(span):
         return None  # a name has a capital ("congress", "3 2 1 0" are not names)
@@ -577,6 +603,24 @@ def _join_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
         if candidates:
             full = max(candidates.values(), key=lambda p: (len(p.words), len(p.mentions), -p.first))
             groups.join(surface.key, full.key)
+
+
+_MIDDLE_INITIAL = re.compile(r"[A-Z]\.?")
+
+
+def _join_middle_initials(surfaces: dict[str, _Surface], groups: _Groups) -> None:
+    """ "Thomas Siebel" and "Thomas M. Siebel", "George Bush" and "George W. Bush": a person's full name with and
+    without middle initials is one person, unless the article names two people so ("George H. W. Bush" too)."""
+    by_ends: dict[tuple[str, str], list[_Surface]] = {}
+    for person in _full_names_of_people(surfaces):
+        words = person.words
+        if all(_MIDDLE_INITIAL.fullmatch(word) for word in words[1:-1]):
+            by_ends.setdefault((words[0], words[-1]), []).append(person)
+    for people in by_ends.values():
+        plain = [person for person in people if len(person.words) == 2]
+        initialled = [person for person in people if len(person.words) > 2]
+        if len(plain) == 1 and len(initialled) == 1:
+            groups.join(plain[0].key, initialled[0].key)
 
 
 def _is_legal_form(word: str) -> bool:
@@ -1306,6 +1350,7 @@ def canonical_entities(
         if short in surfaces and full in surfaces:
             groups.join(short, full)
     _join_short_forms(surfaces, groups)
+    _join_middle_initials(surfaces, groups)
     _join_company_short_forms(surfaces, groups)
     leading_words = _join_leading_words(text, surfaces, groups)
 
