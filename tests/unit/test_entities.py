@@ -1060,3 +1060,32 @@ def test_a_religion_is_a_religious_group_not_an_organisation(blank: Language) ->
     found = by_name(entities(blank, body, labelled))
     assert (found["Islam"].label, found["Islam"].count) == ("NORP", 2)
     assert found["Nation of Islam"].label == "ORG"
+
+
+def test_an_institution_s_name_without_its_country_is_its_short_name(blank: Language) -> None:
+    body = "The United States Senate voted. The Senate adjourned. The British Parliament met. Parliament rose."
+    labelled = [
+        ("United States Senate", "ORG", 0),
+        ("Senate", "ORG", 1),
+        ("British Parliament", "ORG", 0),
+        ("Parliament", "ORG", 1),
+    ]
+    found = by_name(entities(blank, body, labelled))
+    assert (found["United States Senate"].count, found["United States Senate"].aliases) == (2, ["Senate"])
+    assert (found["British Parliament"].count, found["British Parliament"].aliases) == (2, ["Parliament"])
+
+
+def test_a_name_a_country_only_runs_into_or_two_countries_share_stays_apart(blank: Language) -> None:
+    body = (
+        "A Greek YouTube ban began. YouTube objected. "
+        "The Chinese Communist Party and the Vietnamese Communist Party met. The Communist Party said so."
+    )
+    labelled = [
+        ("Greek YouTube", "ORG", 0),
+        ("YouTube", "ORG", 1),
+        ("Chinese Communist Party", "ORG", 0),
+        ("Vietnamese Communist Party", "ORG", 0),
+        ("Communist Party", "ORG", 2),
+    ]
+    found = by_name(entities(blank, body, labelled))
+    assert {"YouTube", "Communist Party"} <= set(found)

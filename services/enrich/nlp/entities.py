@@ -127,6 +127,15 @@ _ORGANISATION_HEADS = _LEGAL_FORMS | _word_set(
     commission institute university air airlines airways bureau fund front army
     """
 )
+# The last word of a state institution's name, which a story names with its country once and without it after
+# ("United States Senate" ... "Senate"); a company's or a newspaper's name a country only runs into ("Greek
+# YouTube") does not end so.
+_INSTITUTION_HEADS = _ORGANISATION_HEADS | _word_set(
+    """
+    senate parliament congress assembly court government navy force police guard department office service reserve
+    treasury command commission administration cabinet
+    """
+)
 # The last word of the name of a competition, a war or another event: "Davis Cup", "U.S. Open", "Gulf War",
 # "Southern Anhui Incident", "Cannes Film Festival". The model calls most of them organisations; news names no club
 # or company so.
@@ -621,6 +630,28 @@ def _join_middle_initials(surfaces: dict[str, _Surface], groups: _Groups) -> Non
         initialled = [person for person in people if len(person.words) > 2]
         if len(plain) == 1 and len(initialled) == 1:
             groups.join(plain[0].key, initialled[0].key)
+
+
+def _join_national_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
+    """ "Senate" of "United States Senate", "Parliament" of "British Parliament": a state institution's name without
+    the country or nationality it opens with is its short name, where just one such name in the story ends so and
+    the model read both as organisations. Only names ending as an institution's do (`_INSTITUTION_HEADS`): a
+    company's name a country ran into ("Greek YouTube") is not the company's full name."""
+    by_rest: dict[str, list[_Surface]] = {}
+    for surface in surfaces.values():
+        if len(surface.words) < 2 or not surface.votes["ORG"] or surface.votes["ORG"] != max(surface.votes.values()):
+            continue
+        for cut in range(1, len(surface.words)):
+            lead = " ".join(surface.words[:cut])
+            if _is_country(lead) or (cut == 1 and _is_national(lead)):
+                if surface.words[-1].casefold().rstrip(".") in _INSTITUTION_HEADS:
+                    by_rest.setdefault(_surface_key(" ".join(surface.words[cut:])), []).append(surface)
+                break
+    for key, full in by_rest.items():
+        if len(full) == 1 and key in surfaces and key != full[0].key:
+            short = surfaces[key]
+            if short.votes["ORG"] and short.votes["ORG"] == max(short.votes.values()):
+                groups.join(key, full[0].key)
 
 
 def _is_legal_form(word: str) -> bool:
@@ -1351,6 +1382,7 @@ def canonical_entities(
             groups.join(short, full)
     _join_short_forms(surfaces, groups)
     _join_middle_initials(surfaces, groups)
+    _join_national_short_forms(surfaces, groups)
     _join_company_short_forms(surfaces, groups)
     leading_words = _join_leading_words(text, surfaces, groups)
 
