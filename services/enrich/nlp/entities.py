@@ -124,7 +124,8 @@ _LEGAL_FORMS = _word_set("corp corporation inc incorporated ltd limited plc llc 
 _ORGANISATION_HEADS = _LEGAL_FORMS | _word_set(
     """
     party bank group holdings union council ministry agency club united fc association federation committee
-    commission institute university air airlines airways bureau fund front army
+    commission institute university air airlines airways bureau fund front army media industries partners
+    channel tv telegraph
     """
 )
 # The last word of a state institution's name, which a story names with its country once and without it after
