@@ -246,9 +246,13 @@ class _Surface:
         read_so = votes["NORP"] > 0 and votes["NORP"] == max(votes.values())
         return read_so and _NATIONAL_SUFFIX.search(self.text) is not None
 
-    def is_person(self) -> bool:
+    def is_read_as(self, label: str) -> bool:
+        """Whether the model gave this way of writing the name `label` more often than any other label."""
         votes = self.votes
-        return votes["PERSON"] > 0 and votes["PERSON"] == max(votes.values())
+        return votes[label] > 0 and votes[label] == max(votes.values())
+
+    def is_person(self) -> bool:
+        return self.is_read_as("PERSON")
 
 
 def _iso_country_names(*attributes: str) -> Iterator[str]:
@@ -640,7 +644,7 @@ def _join_national_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -
     company's name a country ran into ("Greek YouTube") is not the company's full name."""
     by_rest: dict[str, list[_Surface]] = {}
     for surface in surfaces.values():
-        if len(surface.words) < 2 or not surface.votes["ORG"] or surface.votes["ORG"] != max(surface.votes.values()):
+        if len(surface.words) < 2 or not surface.is_read_as("ORG"):
             continue
         for cut in range(1, len(surface.words)):
             lead = " ".join(surface.words[:cut])
@@ -649,10 +653,8 @@ def _join_national_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -
                     by_rest.setdefault(_surface_key(" ".join(surface.words[cut:])), []).append(surface)
                 break
     for key, full in by_rest.items():
-        if len(full) == 1 and key in surfaces and key != full[0].key:
-            short = surfaces[key]
-            if short.votes["ORG"] and short.votes["ORG"] == max(short.votes.values()):
-                groups.join(key, full[0].key)
+        if len(full) == 1 and key in surfaces and key != full[0].key and surfaces[key].is_read_as("ORG"):
+            groups.join(key, full[0].key)
 
 
 def _is_legal_form(word: str) -> bool:
