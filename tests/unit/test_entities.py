@@ -1094,3 +1094,10 @@ def test_a_name_a_country_only_runs_into_or_two_countries_share_stays_apart(blan
     ]
     found = by_name(entities(blank, body, labelled))
     assert {"YouTube", "Communist Party"} <= set(found)
+
+
+def test_the_olympics_are_an_event_however_the_text_names_them(blank: Language) -> None:
+    body = "The Olympic champion won. Beijing hosts the Olympics. The Olympic Games open."
+    labelled = [("Olympic", "GPE", 0), ("Olympics", "ORG", 0), ("Olympic Games", "EVENT", 0), ("Beijing", "GPE", 0)]
+    found = [e for e in entities(blank, body, labelled) if e.name != "Beijing"]
+    assert [(e.label, e.count) for e in found] == [("EVENT", 3)]

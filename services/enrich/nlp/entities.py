@@ -76,6 +76,8 @@ _KNOWN_NAMES: tuple[tuple[str, EntityLabel, tuple[str, ...]], ...] = (
     ("United Arab Emirates", "GPE", ("UAE", "U.A.E.")),
     ("United Nations", "ORG", ("UN", "U.N.")),
     ("European Union", "ORG", ("EU", "E.U.")),
+    # "Olympic champion", "the Olympics": the games, which the model takes for a place or an organisation.
+    ("Olympics", "EVENT", ("Olympic", "Olympic Games")),
     # Religions are NORP, as OntoNotes labels them; the model often takes "Islam" for an organisation.
     ("Islam", "NORP", ()),
     ("Christianity", "NORP", ()),
