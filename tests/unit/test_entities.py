@@ -1101,3 +1101,15 @@ def test_the_olympics_are_an_event_however_the_text_names_them(blank: Language) 
     labelled = [("Olympic", "GPE", 0), ("Olympics", "ORG", 0), ("Olympic Games", "EVENT", 0), ("Beijing", "GPE", 0)]
     found = [e for e in entities(blank, body, labelled) if e.name != "Beijing"]
     assert [(e.label, e.count) for e in found] == [("EVENT", 3)]
+
+
+def test_a_people_s_plural_or_two_word_name_is_a_nationality(blank: Language) -> None:
+    body = "Sri Lankan rebels attacked. Bosnians voted abroad. Pope Francis spoke. The Britons left."
+    labelled = [("Sri Lankan", "PERSON", 0), ("Bosnians", "ORG", 0), ("Francis", "PERSON", 0), ("Britons", "ORG", 0)]
+    found = by_name(entities(blank, body, labelled))
+    assert {name: entity.label for name, entity in found.items()} == {
+        "Sri Lankan": "NORP",
+        "Bosnians": "NORP",
+        "Francis": "PERSON",  # no "Franci" of France
+        "Britons": "NORP",
+    }

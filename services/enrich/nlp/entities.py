@@ -278,13 +278,21 @@ def _is_country(name: str) -> bool:
 
 @cache
 def _is_national(word: str) -> bool:
-    """ "Frenchman", "Australian", "Kenyan": a word for someone of a country, or that country's adjective."""
+    """ "Frenchman", "Australian", "Kenyan", "Sri Lankan", "Iraqis": a word for someone of a country (or for its
+    people), or that country's adjective."""
     folded = word.casefold()
     if folded in _NATIONALS:
         return True
+    if folded.endswith("s") and len(folded) > 4 and _is_national(word[:-1]):
+        # "Iraqis", "Britons", "Sri Lankans"; but "Francis" is no "Franci": a plural in "-is" needs the whole country
+        singular = folded[:-1]
+        return not _is_country(word) and (
+            not singular.endswith("i") or singular in _NATIONALS or slug(singular[:-1]) in _country_slugs()
+        )
     stem = _NATIONAL_SUFFIX.sub("", folded)
     if len(stem) < 4 or stem == folded or slug(word) in _country_slugs():
         return False  # "Pakistan", "Ukraine" end as adjectives do, but are the countries
+    stem = slug(stem)  # "Sri Lankan": "sri-lank", as the countries' slugs write it
     return any(place.startswith(stem) for place in _country_slugs())
 
 
@@ -1082,11 +1090,11 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
     Braves" is a team)."""
     head = _head(members)
     mentions = [mention for member in members for mention in member.mentions]
-    # "the Briton", "Slovak officials": a nationality, whatever else the model took it for; but "According to The
-    # Scotsman" names a newspaper, and "English" the language the model said it was.
+    # "the Briton", "Slovak officials", "Sri Lankan rebels", "Bosnians": a nationality, whatever else the model took
+    # it for; but "According to The Scotsman" names a newspaper, and "English" the language the model said it was.
     if (
         label not in ("NORP", "LANGUAGE")
-        and len(head.words) == 1
+        and len(head.words) <= 2
         and _is_national(head.text)
         and not any(mention.team or _after_title_article(text, mention.start) for mention in mentions)
     ):
