@@ -1113,3 +1113,10 @@ def test_a_people_s_plural_or_two_word_name_is_a_nationality(blank: Language) ->
         "Francis": "PERSON",  # no "Franci" of France
         "Britons": "NORP",
     }
+
+
+def test_a_grand_slam_is_an_event_but_a_headline_s_capitals_are_not_searched_for_it(blank: Language) -> None:
+    body = "TENNIS - EDBERG EXTENDS GRAND SLAM RUN .\nEdberg played his 54th Grand Slam event , a run of wins ."
+    found = by_name(entities(blank, body, [("EDBERG", "PERSON", 0), ("Grand Slam", "GPE", 0)]))
+    assert found["Grand Slam"].label == "EVENT"
+    assert not any("EXTENDS" in name for name in found)

@@ -144,7 +144,7 @@ _INSTITUTION_HEADS = _ORGANISATION_HEADS | _word_set(
 # or company so.
 _EVENT_HEADS = _word_set(
     """
-    cup open prix championship championships classic series trophy tour masters games olympics festival
+    cup open prix championship championships classic series trophy tour masters games olympics festival slam
     war incident massacre disaster uprising
     """
 )
@@ -1216,9 +1216,10 @@ def _aliases(name: str, members: Sequence[_Surface], mentions: Sequence[Mention]
     return aliases
 
 
-# The heads of _EVENT_HEADS a competition is searched by, capitalised ("Tour" and "War" only relabel what the
-# model found: "Gulf War" it finds, and a recovered "England Tour" would be a team's tour).
-_SEARCHED_HEADS = sorted(word.capitalize() for word in _EVENT_HEADS - {"tour", "war"})
+# The heads of _EVENT_HEADS a competition is searched by, capitalised ("Tour", "War" and "Slam" only relabel what
+# the model found: "Gulf War" it finds, a recovered "England Tour" would be a team's tour, and a headline's capitals
+# run on before "GRAND SLAM": "EDBERG EXTENDS GRAND SLAM RUN").
+_SEARCHED_HEADS = sorted(word.capitalize() for word in _EVENT_HEADS - {"tour", "war", "slam"})
 _EVENT_HEAD = re.compile(rf"[ \t](?:{'|'.join(_SEARCHED_HEADS)})\b")
 _SPORTS_EVENT_HEAD = re.compile(
     rf"[ \t](?:{'|'.join(_SEARCHED_HEADS + sorted(word.capitalize() for word in _SPORTS_EVENT_HEADS))})\b"
