@@ -1042,21 +1042,44 @@ def test_a_calling_opening_a_sentence_is_not_part_of_the_name(blank: Language) -
     assert names == {"Eddie Van Halen", "Marc Marder", "Mother Mary Angelica", "Coach Carter"}
 
 
-def test_a_full_name_with_and_without_middle_initials_is_one_person(blank: Language) -> None:
+def test_a_full_name_with_and_without_middle_names_is_one_person(blank: Language) -> None:
     body = (
-        "John G. Roberts was named. John Roberts smiled. George Bush spoke; George W. Bush and George H. W. Bush met."
+        "John G. Roberts was named. John Roberts smiled. John Conyers died. John James Conyers Jr. served long. "
+        "George Bush spoke; George W. Bush and George H. W. Bush met."
     )
     labelled = [
         ("John G. Roberts", "PERSON", 0),
         ("John Roberts", "PERSON", 0),
+        ("John Conyers", "PERSON", 0),
+        ("John James Conyers Jr.", "PERSON", 0),
         ("George Bush", "PERSON", 0),
         ("George W. Bush", "PERSON", 0),
         ("George H. W. Bush", "PERSON", 0),
     ]
     found = by_name(entities(blank, body, labelled))
     assert (found["John G. Roberts"].count, found["John G. Roberts"].aliases) == (2, ["John Roberts"])
+    assert (found["John James Conyers Jr."].count, found["John James Conyers Jr."].aliases) == (2, ["John Conyers"])
     # Two people with the same given name and surname: which one the plain name is is not known.
     assert {"George Bush", "George W. Bush", "George H. W. Bush"} <= set(found)
+
+
+def test_a_person_with_a_generation_is_called_by_the_surname_before_it(blank: Language) -> None:
+    body = "Robert Downey Jr. starred. Downey said so. Later , Downey left."
+    found = entities(blank, body, [("Robert Downey Jr.", "PERSON", 0), ("Downey", "ORG", 1)])
+    assert [(e.name, e.label, e.count) for e in found] == [("Robert Downey Jr.", "PERSON", 3)]
+    # Found where the model saw only the full name.
+    found = entities(blank, body, [("Robert Downey Jr.", "PERSON", 0)])
+    assert [(e.name, e.label, e.count) for e in found] == [("Robert Downey Jr.", "PERSON", 3)]
+    # A company named for the family keeps its short name: "Ford" of "Ford Motor Co.", not of its chairman.
+    body = "Ford Motor Co. named William Clay Ford Jr. chairman. Ford cut jobs. Ford sold cars."
+    labelled = [
+        ("Ford Motor Co.", "ORG", 0),
+        ("William Clay Ford Jr.", "PERSON", 0),
+        ("Ford", "ORG", 2),
+        ("Ford", "ORG", 3),
+    ]
+    named = by_name(entities(blank, body, labelled))
+    assert named["William Clay Ford Jr."].count == 1
 
 
 def test_a_religion_is_a_religious_group_not_an_organisation(blank: Language) -> None:

@@ -602,49 +602,59 @@ def _full_names_of_people(surfaces: dict[str, _Surface]) -> list[_Surface]:
     return [s for s in surfaces.values() if len(s.words) >= 2 and s.is_person()]
 
 
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _without_generation(words: list[str]) -> list[str]:
+    """A person's name without the generation that ends it: "Robert Downey Jr." is called "Downey"."""
+    if len(words) >= 3 and words[-1].casefold().rstrip(".,") in _GENERATIONS:
+        return words[:-1]
+    return words
+
+
 def _join_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
     """ "Kuleba" joins "Dmytro Kuleba" whatever the model called it: news refers to people by surname.
 
     A leading part joins only when the model also saw it as a person ("Qin" of "Qin Gang", family name first),
     so "SpaceX" stays apart from a mislabelled "SpaceX Crew Dragon".
     """
-    by_edge: dict[str, list[_Surface]] = {}
+    by_edge: dict[str, list[tuple[_Surface, list[str]]]] = {}
     for person in _full_names_of_people(surfaces):
-        words = person.words
-        by_edge.setdefault(words[0], []).append(person)
-        by_edge.setdefault(words[-1], []).append(person)
+        name = _without_generation(person.words)
+        by_edge.setdefault(name[0], []).append((person, name))
+        by_edge.setdefault(name[-1], []).append((person, name))
+    companies = {s.words[0] for s in surfaces.values() if 2 <= _legal_name_length(s.words) < len(s.words)}
     for surface in surfaces.values():
         words = surface.words
         if any(_is_role_word(word) for word in words):
             continue
+        if len(words) == 1 and words[0] in companies and surface.is_read_as("ORG"):
+            continue  # "Ford" of "Ford Motor Company", not of "William Clay Ford Jr." its chairman
         seen_as_person = surface.votes["PERSON"] > 0
         candidates = {
             id(person): person
-            for person in by_edge.get(words[0], []) + by_edge.get(words[-1], [])
-            if len(person.words) > len(words)
-            and (person.words[-len(words) :] == words or (seen_as_person and person.words[: len(words)] == words))
+            for person, name in by_edge.get(words[0], []) + by_edge.get(words[-1], [])
+            if len(name) > len(words)
+            and (name[-len(words) :] == words or (seen_as_person and name[: len(words)] == words))
         }
         if candidates:
             full = max(candidates.values(), key=lambda p: (len(p.words), len(p.mentions), -p.first))
             groups.join(surface.key, full.key)
 
 
-_MIDDLE_INITIAL = re.compile(r"[A-Z]\.?")
-
-
-def _join_middle_initials(surfaces: dict[str, _Surface], groups: _Groups) -> None:
-    """ "Thomas Siebel" and "Thomas M. Siebel", "George Bush" and "George W. Bush": a person's full name with and
-    without middle initials is one person, unless the article names two people so ("George H. W. Bush" too)."""
+def _join_middle_names(surfaces: dict[str, _Surface], groups: _Groups) -> None:
+    """ "Thomas Siebel" and "Thomas M. Siebel", "George Bush" and "George W. Bush", "John Conyers" and "John James
+    Conyers Jr.": a person's given name and surname, and the full name with middle names, initials or a generation,
+    are one person, unless the article names two people so ("George H. W. Bush" too)."""
     by_ends: dict[tuple[str, str], list[_Surface]] = {}
     for person in _full_names_of_people(surfaces):
-        words = person.words
-        if all(_MIDDLE_INITIAL.fullmatch(word) for word in words[1:-1]):
-            by_ends.setdefault((words[0], words[-1]), []).append(person)
+        words = _without_generation(person.words)
+        by_ends.setdefault((words[0], words[-1]), []).append(person)
     for people in by_ends.values():
-        plain = [person for person in people if len(person.words) == 2]
-        initialled = [person for person in people if len(person.words) > 2]
-        if len(plain) == 1 and len(initialled) == 1:
-            groups.join(plain[0].key, initialled[0].key)
+        plain = [person for person in people if len(_without_generation(person.words)) == 2]
+        fuller = [person for person in people if len(_without_generation(person.words)) > 2]
+        if len(plain) == 1 and len(fuller) == 1:
+            groups.join(plain[0].key, fuller[0].key)
 
 
 def _join_national_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
@@ -1395,7 +1405,7 @@ def canonical_entities(
         if short in surfaces and full in surfaces:
             groups.join(short, full)
     _join_short_forms(surfaces, groups)
-    _join_middle_initials(surfaces, groups)
+    _join_middle_names(surfaces, groups)
     _join_national_short_forms(surfaces, groups)
     _join_company_short_forms(surfaces, groups)
     leading_words = _join_leading_words(text, surfaces, groups)
@@ -1411,7 +1421,7 @@ def canonical_entities(
     _clubs_named_for_their_city(clusters, labels)
     clusters, labels = _split_places(text, clusters, labels)
     surnames = Counter(
-        _head(members).words[-1]
+        _without_generation(_head(members).words)[-1]
         for members, label in zip(clusters, labels, strict=True)
         if label == "PERSON" and len(_head(members).words) >= 2
     )
@@ -1424,7 +1434,7 @@ def canonical_entities(
     for members, label in zip(clusters, labels, strict=True):
         names = {name for member in members for name in member.texts}
         names.update(leading_words[member.key] for member in members if member.key in leading_words)
-        head = _head(members).words
+        head = _without_generation(_head(members).words)
         # A surname alone ("Kuleba") is searched when the model only found the full name, unless two people share it.
         if label == "PERSON" and len(head) >= 2 and surnames[head[-1]] == 1 and len(head[-1]) >= 3:
             names.add(head[-1])
