@@ -602,7 +602,7 @@ def _full_names_of_people(surfaces: dict[str, _Surface]) -> list[_Surface]:
     return [s for s in surfaces.values() if len(s.words) >= 2 and s.is_person()]
 
 
-_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})  # what may follow a surname: "Jr.", "Sr", "III"
 
 
 def _without_generation(words: list[str]) -> list[str]:
@@ -613,10 +613,12 @@ def _without_generation(words: list[str]) -> list[str]:
 
 
 def _join_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
-    """ "Kuleba" joins "Dmytro Kuleba" whatever the model called it: news refers to people by surname.
+    """ "Kuleba" joins "Dmytro Kuleba" whatever the model called it: news refers to people by surname ("Downey" of
+    "Robert Downey Jr.": the surname is the word before a generation).
 
     A leading part joins only when the model also saw it as a person ("Qin" of "Qin Gang", family name first),
-    so "SpaceX" stays apart from a mislabelled "SpaceX Crew Dragon".
+    so "SpaceX" stays apart from a mislabelled "SpaceX Crew Dragon"; an organisation's name that is a company's
+    first word stays the company's ("Ford" of "Ford Motor Co.", not of "William Clay Ford Jr.").
     """
     by_edge: dict[str, list[tuple[_Surface, list[str]]]] = {}
     for person in _full_names_of_people(surfaces):
