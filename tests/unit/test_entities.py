@@ -1143,3 +1143,16 @@ def test_a_grand_slam_is_an_event_but_a_headline_s_capitals_are_not_searched_for
     found = by_name(entities(blank, body, [("EDBERG", "PERSON", 0), ("Grand Slam", "GPE", 0)]))
     assert found["Grand Slam"].label == "EVENT"
     assert not any("EXTENDS" in name for name in found)
+
+
+def test_an_arabic_surname_is_the_same_without_its_article(blank: Language) -> None:
+    body = "Ayman al-Zawahiri spoke. Zawahiri threatened the West."
+    found = by_name(entities(blank, body, [("Ayman al-Zawahiri", "PERSON", 0), ("Zawahiri", "ORG", 1)]))
+    assert (found["Ayman al-Zawahiri"].label, found["Ayman al-Zawahiri"].count) == ("PERSON", 2)
+
+
+def test_a_shorter_name_the_model_read_as_an_organisation_joins_the_person(blank: Language) -> None:
+    body = "Nana Addo Dankwa Akufo-Addo conceded. Nana Akufo-Addo thanked voters."
+    labelled = [("Nana Addo Dankwa Akufo-Addo", "PERSON", 0), ("Nana Akufo-Addo", "ORG", 0)]
+    found = entities(blank, body, labelled)
+    assert [(e.name, e.label, e.count) for e in found] == [("Nana Addo Dankwa Akufo-Addo", "PERSON", 2)]

@@ -602,6 +602,8 @@ def _full_names_of_people(surfaces: dict[str, _Surface]) -> list[_Surface]:
     return [s for s in surfaces.values() if len(s.words) >= 2 and s.is_person()]
 
 
+# "al-" before an Arabic surname, which news often drops after the first mention: "Ayman al-Zawahiri" ... "Zawahiri".
+_ARABIC_ARTICLE = re.compile(r"(?:al|el|Al|El)-(?=[A-Z])")
 _GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})  # what may follow a surname: "Jr.", "Sr", "III"
 
 
@@ -625,6 +627,9 @@ def _join_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
         name = _without_generation(person.words)
         by_edge.setdefault(name[0], []).append((person, name))
         by_edge.setdefault(name[-1], []).append((person, name))
+        if (article := _ARABIC_ARTICLE.match(name[-1])) is not None and len(name[-1]) - article.end() >= 3:
+            bare = [*name[:-1], name[-1][article.end() :]]  # "Zawahiri" of "Ayman al-Zawahiri"
+            by_edge.setdefault(bare[-1], []).append((person, bare))
     companies = {s.words[0] for s in surfaces.values() if 2 <= _legal_name_length(s.words) < len(s.words)}
     for surface in surfaces.values():
         words = surface.words
@@ -648,13 +653,20 @@ def _join_middle_names(surfaces: dict[str, _Surface], groups: _Groups) -> None:
     """ "Thomas Siebel" and "Thomas M. Siebel", "George Bush" and "George W. Bush", "John Conyers" and "John James
     Conyers Jr.": a person's given name and surname, and the full name with middle names, initials or a generation,
     are one person, unless the article names two people so ("George H. W. Bush" too)."""
+    # The shorter name may be one the model read as an organisation ("Nana Akufo-Addo" beside "Nana Addo Dankwa
+    # Akufo-Addo"): the person's fuller name settles it.
+    names = [
+        s
+        for s in surfaces.values()
+        if len(s.words) >= 2 and (s.is_person() or (len(s.words) == 2 and s.is_read_as("ORG")))
+    ]
     by_ends: dict[tuple[str, str], list[_Surface]] = {}
-    for person in _full_names_of_people(surfaces):
-        words = _without_generation(person.words)
-        by_ends.setdefault((words[0], words[-1]), []).append(person)
-    for people in by_ends.values():
-        plain = [person for person in people if len(_without_generation(person.words)) == 2]
-        fuller = [person for person in people if len(_without_generation(person.words)) > 2]
+    for name in names:
+        words = _without_generation(name.words)
+        by_ends.setdefault((words[0], words[-1]), []).append(name)
+    for same_ends in by_ends.values():
+        plain = [name for name in same_ends if len(_without_generation(name.words)) == 2]
+        fuller = [name for name in same_ends if len(_without_generation(name.words)) > 2 and name.is_person()]
         if len(plain) == 1 and len(fuller) == 1:
             groups.join(plain[0].key, fuller[0].key)
 
