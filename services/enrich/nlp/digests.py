@@ -28,7 +28,7 @@ def masthead_spans(text: str, is_country: Callable[[str], bool]) -> list[tuple[i
         if _FILING_DATE.search(name) or is_country(name):
             continue
         opens_list = _STORY_ITEM.match(text, line.end()) is not None
-        after_rule = _RULE_BEFORE.search(text, max(0, line.start() - 12), line.start()) is not None
+        after_rule = _RULE_BEFORE.search(text, max(0, line.start() - 80), line.start()) is not None
         if opens_list or after_rule:
             spans.append(line.span(1))
     return spans
