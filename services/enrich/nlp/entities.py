@@ -630,7 +630,7 @@ def _join_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
         if (article := _ARABIC_ARTICLE.match(name[-1])) is not None and len(name[-1]) - article.end() >= 3:
             bare = [*name[:-1], name[-1][article.end() :]]  # "Zawahiri" of "Ayman al-Zawahiri"
             by_edge.setdefault(bare[-1], []).append((person, bare))
-    companies = {s.words[0] for s in surfaces.values() if 2 <= _legal_name_length(s.words) < len(s.words)}
+    companies = _companies_by_first_word(surfaces)
     for surface in surfaces.values():
         words = surface.words
         if any(_is_role_word(word) for word in words):
@@ -680,11 +680,12 @@ def _join_national_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -
     for surface in surfaces.values():
         if len(surface.words) < 2 or not surface.is_read_as("ORG"):
             continue
+        if surface.words[-1].casefold().rstrip(".") not in _INSTITUTION_HEADS:
+            continue
         for cut in range(1, len(surface.words)):
             lead = " ".join(surface.words[:cut])
             if _is_country(lead) or (cut == 1 and _is_national(lead)):
-                if surface.words[-1].casefold().rstrip(".") in _INSTITUTION_HEADS:
-                    by_rest.setdefault(_surface_key(" ".join(surface.words[cut:])), []).append(surface)
+                by_rest.setdefault(_surface_key(" ".join(surface.words[cut:])), []).append(surface)
                 break
     for key, full in by_rest.items():
         if len(full) == 1 and key in surfaces and key != full[0].key and surfaces[key].is_read_as("ORG"):
@@ -701,6 +702,15 @@ def _legal_name_length(words: Sequence[str]) -> int:
     while cut > 1 and _is_legal_form(words[cut - 1]):
         cut -= 1
     return cut
+
+
+def _companies_by_first_word(surfaces: dict[str, _Surface]) -> dict[str, list[_Surface]]:
+    """Companies' names of two words or more before a legal form ("Ford Motor Co."), by their first word."""
+    companies: dict[str, list[_Surface]] = {}
+    for surface in surfaces.values():
+        if 2 <= _legal_name_length(surface.words) < len(surface.words):
+            companies.setdefault(surface.words[0], []).append(surface)
+    return companies
 
 
 def _join_company_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
@@ -740,11 +750,7 @@ def _join_leading_words(text: str, surfaces: dict[str, _Surface], groups: _Group
     Not a country, a nationality, a role word, nor a name a person in the story bears ("Henry Ford"); a place the
     model saw stays a place ("Boston" of "Boston Scientific Corp."). Returns the words to search for, by the key of
     the company's name."""
-    starts: dict[str, list[_Surface]] = {}
-    for surface in surfaces.values():
-        if 2 <= _legal_name_length(surface.words) < len(surface.words):
-            starts.setdefault(surface.words[0], []).append(surface)
-    if not starts:
+    if not (starts := _companies_by_first_word(surfaces)):
         return {}
     people = _full_names_of_people(surfaces)
     by_text = {surface.text: surface for surface in surfaces.values() if len(surface.words) == 1}
@@ -860,14 +866,15 @@ def _head(members: Sequence[_Surface]) -> _Surface:
     return max(members, key=lambda s: (len(s.words), len(s.text), sum(s.texts.values())))
 
 
+def _follows_title(text: str, start: int) -> bool:
+    """Whether a title or role word comes right before `start`: "Royal Marine Captain Chris Air"."""
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    return before is not None and _is_role_word(before.group(1))
+
+
 def _titled(text: str, members: Sequence[_Surface]) -> bool:
-    """Whether a title comes right before a mention of the name: "Royal Marine Captain Chris Air"."""
-    for member in members:
-        for mention in member.mentions:
-            before = _WORD_BEFORE.search(text, max(0, mention.start - 30), mention.start)
-            if before is not None and _is_role_word(before.group(1)):
-                return True
-    return False
+    """Whether a title comes right before a mention of the name."""
+    return any(_follows_title(text, mention.start) for member in members for mention in member.mentions)
 
 
 def _group_label(text: str, members: Sequence[_Surface], *, sports: bool) -> EntityLabel:
@@ -965,7 +972,7 @@ _CALLINGS = _PERSON_NOUNS | _POSITIONS
 _POSITION_BEFORE = re.compile(
     r"(?<![\w-])([^\W\d_]+)(?:[ \t]+of(?:[ \t]+the)?(?:[ \t]+[A-Z][\w'-]*){1,2})?[ \t]*,[ \t]+$"
 )
-_CONTENDERS = frozenset({"candidate", "challenger", "opponent", "rival"})
+_APPOSED_POSITIONS = _POSITIONS | {"candidate", "challenger", "opponent", "rival"}
 # "Morgan Tsvangirai , leader of the opposition": a leader of something is a person ("the market leader" is a company)
 _LEADER_OF = re.compile(r"[ \t]+of\b")
 _QUALIFIED_NOUNS = _CALLINGS | {"correspondent", "reporter", "official"}  # "a veteran White House correspondent"
@@ -995,7 +1002,7 @@ def _plays_as_person(text: str, start: int, end: int) -> bool:
     titled = _POSITION_BEFORE.search(text, max(0, start - 60), start)
     if (
         titled is not None
-        and titled.group(1).casefold() in _POSITIONS | _CONTENDERS
+        and titled.group(1).casefold() in _APPOSED_POSITIONS
         and (" " in text[start:end].strip() or titled.group(1)[0].islower())
     ):
         return True
@@ -1154,8 +1161,7 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
         return label
     place = False
     for mention in mentions:
-        before = _WORD_BEFORE.search(text, max(0, mention.start - 30), mention.start)
-        if before is not None and _is_role_word(before.group(1)):
+        if _follows_title(text, mention.start):
             return label
         if _acts_as_person(text, mention.start, mention.end):
             return label
