@@ -493,6 +493,15 @@ def test_punctuation_at_the_edge_of_a_span_is_not_part_of_the_name(blank: Langua
     assert {e.name for e in found} == {"John Gilardi", "Trent Bridge"}
 
 
+def test_a_comma_against_the_last_word_and_a_quote_after_the_article_are_not_part_of_the_name(
+    blank: Language,
+) -> None:
+    body = 'After he lost to Reno, Thompson sold the "Blue House", according to Associated Press; he left.'
+    labelled = [("Reno,", "PERSON", 0), ('the "Blue House', "FAC", 0), ("Associated Press;", "ORG", 0)]
+    found = entities(blank, body, labelled)
+    assert {e.name for e in found} == {"Reno", "Blue House", "Associated Press"}
+
+
 def test_a_wire_desk_in_a_contact_line_is_an_organisation(blank: Language) -> None:
     body = "-- Sydney Newsroom 61-2 9373-1800\n-- U.S. Municipal Desk , 212-859-1650"
     found = entities(blank, body, [("Sydney", "GPE", 0), ("U.S.", "GPE", 0)])

@@ -175,6 +175,7 @@ _PREFIXES = frozenset({"pro", "anti", "non", "ex", "neo", "pan", "post", "pre"})
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\"'\u201d\u2019)]*\s+)$")
 _LEADING_ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _APOSTROPHES = "'\u2019"
+_CLAUSE_MARKS = ",;:"
 _TRAILING_POSSESSIVE = re.compile(f"(?:[{_APOSTROPHES}]s|s[{_APOSTROPHES}])$")
 _SYLLABLE_BEFORE = re.compile(r"(?<![\w-])[A-Z][a-z]+ - $")  # "Shui - " before "bian"
 _LAST_WORD = re.compile(r"(?<!\S)\S+$")  # from a word's start only: a long word is not rescanned from each letter
@@ -396,8 +397,14 @@ def _cleaned(text: str, found: FoundEntity, *, hyphens_apart: bool) -> tuple[int
         end = last.start()
         while end > start and text[end - 1].isspace():
             end -= 1
+    # 'Reno,' and 'Associated Press,': the model may end a name on the comma after it, which untokenised copy
+    # writes against the word, so it is no token of its own for the loop above to drop.
+    while end > start and text[end - 1] in _CLAUSE_MARKS:
+        end -= 1
     if (article := _LEADING_ARTICLE.match(text, start, end)) is not None:
         start = article.end()
+        while start < end and (text[start] in _QUOTES or text[start].isspace()):  # 'the "Blue House"'
+            start += 1
     if (possessive := _TRAILING_POSSESSIVE.search(text, start, end)) is not None and end - start > 3:
         end = possessive.start()
         while end > start and text[end - 1].isspace():  # "Hong Kong 's" in tokenised copy
