@@ -502,6 +502,12 @@ def test_a_comma_against_the_last_word_and_a_quote_after_the_article_are_not_par
     assert {e.name for e in found} == {"Reno", "Blue House", "Associated Press"}
 
 
+def test_an_accented_common_given_name_is_a_given_name(blank: Language) -> None:
+    body = '"No barriers," Ján Počiatek, the finance minister of Slovakia, said.'
+    found = entities(blank, body, [("Ján Počiatek", "ORG", 0)])
+    assert by_name(found)["Ján Počiatek"].label == "PERSON"
+
+
 def test_a_wire_desk_in_a_contact_line_is_an_organisation(blank: Language) -> None:
     body = "-- Sydney Newsroom 61-2 9373-1800\n-- U.S. Municipal Desk , 212-859-1650"
     found = entities(blank, body, [("Sydney", "GPE", 0), ("U.S.", "GPE", 0)])

@@ -199,11 +199,14 @@ MAX_ENTITIES = 200
 _TITLE_WEIGHT = 3.0  # a mention in the headline counts as three early body mentions
 
 
+def _unaccented(text: str) -> str:
+    """The text with its accents dropped: "José" -> "Jose"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def slug(text: str) -> str:
     """Lowercase words joined by hyphens, accents dropped: "Qin Gang" -> "qin-gang"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[\W_]+", "-", bare.casefold()).strip("-")
+    return re.sub(r"[\W_]+", "-", _unaccented(text).casefold()).strip("-")
 
 
 _KNOWN_BY_SLUG = {slug(form): index for index, (name, _, forms) in enumerate(_KNOWN_NAMES) for form in (name, *forms)}
@@ -742,7 +745,7 @@ def _join_company_short_forms(surfaces: dict[str, _Surface], groups: _Groups) ->
             continue  # "ihug New Zealand Ltd.": the model's span missed the company's own name
         if cut == 1 and named.is_nationality():
             continue  # "Élan was the largest Irish PLC": a nationality and a legal form, no company's name
-        if len(named.words) >= 2 and named.is_person() and named.words[0].casefold() in _given_names():
+        if len(named.words) >= 2 and named.is_person() and _is_given_name(named.words[0]):
             continue
         if any(person is not named and person.words[-1] == named.words[-1] for person in people):
             continue  # "Roy O. Disney ... the company namesake Walt Disney"
@@ -1057,7 +1060,7 @@ def _clubs_in_brackets(text: str, found: Sequence[FoundEntity]) -> list[tuple[in
     for span in found:
         if span.label == "PERSON" and (bracket := _BRACKETED.match(text, span.end)) is not None:
             name = bracket.group(1)
-            if bracket.span(1) in people and name.split()[0].casefold() in _given_names():
+            if bracket.span(1) in people and _is_given_name(name.split()[0]):
                 continue  # "Paddy Lad 16-1 ( Peter Bloomfield )": a horse, and its jockey
             if (
                 _CLUB_NAME.fullmatch(name)
@@ -1110,6 +1113,12 @@ def _given_names() -> frozenset[str]:
     return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
 
 
+def _is_given_name(word: str) -> bool:
+    """A common given name, however accented: the census writes "Jose", "Andre" and "Jan", news "José", "André"
+    and "Ján"."""
+    return word.casefold() in _given_names() or _unaccented(word).casefold() in _given_names()
+
+
 def _after_title_article(text: str, start: int) -> bool:
     """Whether a capitalised "The" inside a sentence comes right before `start`: "According to The Scotsman"."""
     before = start - len("The ")
@@ -1160,11 +1169,11 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
     if plain and label == "ORG" and not head.text.isupper():
         # The model's word against one mention: it takes most of the name's mentions to overrule it.
         held = [_plays_as_person(text, mention.start, mention.end) for mention in mentions]
-        enough = len(head.words) == 1 or sum(held) >= 2 or head.words[0].casefold() in _given_names()
+        enough = len(head.words) == 1 or sum(held) >= 2 or _is_given_name(head.words[0])
         return "PERSON" if enough and 2 * sum(held) >= len(held) else label
     if label != "PERSON" or len(head.words) != 1:
         return label
-    if not sports and head.text.casefold() in _given_names():
+    if not sports and _is_given_name(head.text):
         return label
     place = False
     for mention in mentions:
@@ -1284,7 +1293,7 @@ def _nationals_apart(text: str, found: Sequence[FoundEntity]) -> list[FoundEntit
             span.label in ("PERSON", "ORG")
             and 3 <= len(words) <= 4
             and all(word.group()[0].isupper() for word in words)
-            and words[1].group().casefold() in _given_names()
+            and _is_given_name(words[1].group())
             and words[-1].group().casefold().rstrip(".") not in _ORGANISATION_HEADS | _PLACE_HEADS
             and _is_national(words[0].group())
         ):
