@@ -508,6 +508,18 @@ def test_an_accented_common_given_name_is_a_given_name(blank: Language) -> None:
     assert by_name(found)["Ján Počiatek"].label == "PERSON"
 
 
+def test_a_given_name_and_a_position_make_a_person_of_what_the_model_took_for_a_place(blank: Language) -> None:
+    body = "Chile's president, Ricardo Lagos, was at Victoria Falls. Its mayor, Jordan, and chair, Kota Kinabalu, came."
+    names = ("Ricardo Lagos", "Victoria Falls", "Jordan", "Kota Kinabalu")
+    found = by_name(entities(blank, body, [(name, "GPE", 0) for name in names]))
+    assert {name: found[name].label for name in names} == {
+        "Ricardo Lagos": "PERSON",
+        "Victoria Falls": "GPE",  # a given name, but nothing a person does
+        "Jordan": "GPE",  # one word: a place's name is as often a given name
+        "Kota Kinabalu": "GPE",  # what a person does, but no given name
+    }
+
+
 def test_a_wire_desk_in_a_contact_line_is_an_organisation(blank: Language) -> None:
     body = "-- Sydney Newsroom 61-2 9373-1800\n-- U.S. Municipal Desk , 212-859-1650"
     found = entities(blank, body, [("Sydney", "GPE", 0), ("U.S.", "GPE", 0)])

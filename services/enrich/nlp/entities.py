@@ -1125,6 +1125,9 @@ def _after_title_article(text: str, start: int) -> bool:
     return before > 0 and text[before:start] == "The " and not _opens_sentence(text, before)
 
 
+_PERSON_MISREADINGS = frozenset({"GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT"})
+
+
 def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel, *, sports: bool) -> EntityLabel:
     """A person the text never names in full nor gives a title is, in news, far more often a club, company or team
     the model took for a surname ("Barrick", "Fiorentina", "Wigan"): news introduces people by their full name.
@@ -1171,6 +1174,11 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
         held = [_plays_as_person(text, mention.start, mention.end) for mention in mentions]
         enough = len(head.words) == 1 or sum(held) >= 2 or _is_given_name(head.words[0])
         return "PERSON" if enough and 2 * sum(held) >= len(held) else label
+    if plain and len(head.words) >= 2 and label in _PERSON_MISREADINGS and _is_given_name(head.words[0]):
+        # "the President of Pakistan, Pervez Musharraf, needed": a given name and a person's evidence overrule the
+        # place or work the model saw (never for one word: "Switzerland , where he lives").
+        held = [_plays_as_person(text, mention.start, mention.end) for mention in mentions]
+        return "PERSON" if 2 * sum(held) >= len(held) else label
     if label != "PERSON" or len(head.words) != 1:
         return label
     if not sports and _is_given_name(head.text):
