@@ -9,6 +9,14 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 _LINE = re.compile(r"[^\n]+")
+# A sentence ends on a stop, perhaps inside quotes or brackets ('... nitrate."', '(see below.)').
+_CLOSED = re.compile("[.!?\u2026\u3002\uff01\uff1f\u061f][\"'\u201d\u2019)\\]]*$")
+# What opens no sentence: a word in small letters ("said the champion", not "eBay"), a clause mark, a hyphen
+# against a word ("Anti" | "-war march").
+_CONTINUATION = re.compile(r"[a-z]+\b|[,;:]|-\w")
+# An editor's elision in a quote, where the model likes to split: "[...]", or its end "...]" when the bracket
+# that opens it ends the piece before ("the bus. [", "would happen [").
+_ELISION = re.compile(r"\[?(?:\.{3}|\u2026)\]\s*")
 
 
 @dataclass(frozen=True)
@@ -66,10 +74,34 @@ def annotate(doc: Doc, *, offset: int = 0) -> Annotation:
     else:
         bounds = [(0, len(doc.text))]
     text = doc.text  # built anew on every access
-    sentences = tuple(
-        (start + offset, end + offset) for first, last in bounds for start, end in _lines(text, first, last)
-    )
-    return Annotation(entities, sentences)
+    pieces = _joined_fragments(text, [piece for first, last in bounds for piece in _lines(text, first, last)])
+    return Annotation(entities, tuple((start + offset, end + offset) for start, end in pieces))
+
+
+def _joined_fragments(text: str, pieces: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences, with what the model cut off mid-sentence put back. The model splits inside an editor's brackets
+    in a quote ('would happen [...] Lava doesn't', '"[who] have had'), after a quote's comma ('"...," said the
+    champion') and inside a hyphenated word, and a summary that picks the piece reads '...] Lava doesn't contain
+    any nitrate.' A piece joins the piece before it on its line when that one ends on no stop and this one opens
+    as no sentence does. After a stop, an elision opening a sentence is dropped ('[...] 13 students were hurt.'
+    is '13 students were hurt.')."""
+    joined: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if joined and "\n" not in text[joined[-1][1] : start]:
+            before_start, before_end = joined[-1]
+            bracket = text[before_end - 1] == "[" and before_end - 1 > before_start
+            stop = len(text[before_start : before_end - 1].rstrip()) + before_start if bracket else before_end
+            if _CLOSED.search(text, before_start, stop) is None:
+                if bracket or _ELISION.match(text, start, end) or _CONTINUATION.match(text, start, end):
+                    joined[-1] = (before_start, end)
+                    continue
+            elif bracket:  # "the bus. [" | "...] 13 students": the bracket opens the next sentence
+                joined[-1] = (before_start, stop)
+                start = before_end - 1
+            if (elision := _ELISION.match(text, start, end)) is not None:
+                start = elision.end()  # a piece has words (`_lines`), so some are left
+        joined.append((start, end))
+    return joined
 
 
 def merge(parts: Iterable[Annotation]) -> Annotation:
