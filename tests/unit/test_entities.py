@@ -531,6 +531,18 @@ def test_a_city_the_model_took_for_an_organisation_is_a_place_where_the_text_is_
     assert (found["Copenhagen"].label, found["Metz"].label) == ("ORG", "ORG")  # once in three; a team
 
 
+def test_a_day_named_for_what_happened_on_it_is_an_event(blank: Language) -> None:
+    body = "McCain surged on Super Tuesday. Shares fell on Gray Friday. Sheffield Wednesday lost in Chicago Friday."
+    labelled = [("Super", "GPE", 0), ("Sheffield Wednesday", "ORG", 0), ("Chicago", "GPE", 0)]
+    found = entities(blank, body, labelled)
+    assert {(e.name, e.label) for e in found} == {
+        ("Super Tuesday", "EVENT"),
+        ("Gray Friday", "EVENT"),
+        ("Sheffield Wednesday", "ORG"),
+        ("Chicago", "GPE"),
+    }
+
+
 def test_a_wire_desk_in_a_contact_line_is_an_organisation(blank: Language) -> None:
     body = "-- Sydney Newsroom 61-2 9373-1800\n-- U.S. Municipal Desk , 212-859-1650"
     found = entities(blank, body, [("Sydney", "GPE", 0), ("U.S.", "GPE", 0)])

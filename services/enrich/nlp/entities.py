@@ -1365,6 +1365,14 @@ def _with_first_names(text: str, found: Sequence[FoundEntity]) -> list[FoundEnti
     return result
 
 
+# "Super Tuesday", "Black Monday", "Bloody Sunday": a day named for what happened on it. The model reads the first
+# word as a place or nothing and the weekday as a date. (Holidays, "Good Friday", are dates.)
+_NAMED_DAY = re.compile(
+    r"(?<![\w'-])(?:Black|Bloody|Super|Cyber|Gray|Grey|Terrible|Giving)[ \t]+"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?![\w'-])"
+)
+
+
 def _event_spans(text: str, *, sports: bool) -> Iterable[tuple[int, int]]:
     """ "U.S. Open", "National League", "Eastern Division": up to three capitalised words, none a stop word, before
     the capitalised last word of a competition's name. The model labels the first words alone (the
@@ -1382,6 +1390,7 @@ def _event_spans(text: str, *, sports: bool) -> Iterable[tuple[int, int]]:
             words += 1
         if words:
             yield start, head.end()
+    yield from (match.span() for match in _NAMED_DAY.finditer(text))
 
 
 def canonical_entities(
