@@ -1188,6 +1188,13 @@ def test_a_people_s_plural_or_two_word_name_is_a_nationality(blank: Language) ->
     }
 
 
+def test_a_people_whose_word_is_not_its_country_s_name_is_a_nationality(blank: Language) -> None:
+    body = "Welsh pubs opened. Chechens fought. The Tajik leader and Tamils met Syrian envoys."
+    names = ("Welsh", "Chechens", "Tajik", "Tamils", "Syrian")
+    found = by_name(entities(blank, body, [(name, "ORG", 0) for name in names]))
+    assert {name: found[name].label for name in names} == dict.fromkeys(names, "NORP")
+
+
 def test_a_grand_slam_is_an_event_but_a_headline_s_capitals_are_not_searched_for_it(blank: Language) -> None:
     body = "TENNIS - EDBERG EXTENDS GRAND SLAM RUN .\nEdberg played his 54th Grand Slam event , a run of wins ."
     found = by_name(entities(blank, body, [("EDBERG", "PERSON", 0), ("Grand Slam", "GPE", 0)]))

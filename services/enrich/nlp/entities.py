@@ -101,6 +101,9 @@ _NATIONALS = _word_set(
     """
     frenchman frenchwoman spaniard briton dutchman dutchwoman englishman englishwoman scot scotsman welshman
     irishman swede dane finn pole turk greek swiss czech thai croat serb slovak slovene norwegian
+    french spanish portuguese dutch welsh irish scottish danish finnish polish icelandic flemish filipino cypriot
+    indian syrian cuban peruvian congolese emirati laotian montenegrin kosovar fijian kazakh uzbek turkmen kyrgyz
+    tajik kurdish basque catalan chechen tibetan uighur uyghur tamil arab persian pashtun zulu maori
     """
 )
 _NATIONAL_SUFFIX = re.compile(r"(?:ian|an|ese|ish|i|ine)$")
