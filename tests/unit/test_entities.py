@@ -543,6 +543,24 @@ def test_a_day_named_for_what_happened_on_it_is_an_event(blank: Language) -> Non
     }
 
 
+def test_a_company_written_with_its_legal_form_is_found_where_the_model_missed_it(blank: Language) -> None:
+    body = (
+        "Whirlpool Corp. , Benton Harbor , Mich. , said it grew. The Gold Fields of South Africa Ltd mine shut.\n"
+        'NOTE - Orii Corp makes robots. Toys " R " Us Inc. and Here Networks LLC merged. A Co Inc deal.\n'
+        "In TOKYO Nomura Securities Co Ltd rose.\nLead Underwriter Morgan Stanley and Co Inc"
+    )
+    labelled = [("Benton Harbor", "GPE", 0), ("Mich.", "GPE", 0), ("Gold Fields", "ORG", 0), ("TOKYO", "GPE", 0)]
+    found = entities(blank, body, [*labelled, ("Morgan Stanley", "ORG", 0)])
+    assert {e.name for e in found if e.label == "ORG"} == {
+        "Whirlpool Corp.",
+        "Gold Fields",  # the model's part of "Gold Fields of South Africa Ltd": never "South Africa Ltd"
+        "Orii Corp",  # not "NOTE - Orii Corp"
+        "Here Networks LLC",  # "Here" does not open the sentence
+        "Nomura Securities Co Ltd",  # without the place the model found before it
+        "Morgan Stanley",  # a name the model found inside is not run over
+    }
+
+
 def test_a_wire_desk_in_a_contact_line_is_an_organisation(blank: Language) -> None:
     body = "-- Sydney Newsroom 61-2 9373-1800\n-- U.S. Municipal Desk , 212-859-1650"
     found = entities(blank, body, [("Sydney", "GPE", 0), ("U.S.", "GPE", 0)])

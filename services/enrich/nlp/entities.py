@@ -1351,6 +1351,44 @@ def _reading_more(found: Sequence[FoundEntity]) -> Callable[[int, int], bool]:
     return reads_more
 
 
+_NAME_JOINERS = frozenset({"&", "and", "of"})
+# A company written with its legal form: capitalised words ("&", "and" or "of" between them) and "Corp.", "Co.",
+# "Inc.", "Ltd.", "PLC", "AG", "S.A.", "N.V." or "GmbH" ("Whirlpool Corp. , Benton Harbor , Mich. , said", "Nintendo
+# Co. , a Japanese maker"): the model misses such a name opening a sentence, before its city or an apposition. (Not
+# across a spaced dash: "NOTE - Orii Corp" is a label and the company.)
+_COMPANY = re.compile(
+    r"(?<![\w.&'\"\u201d-])(?<![\"\u201d][ \t])[A-Z][\w'-]*(?:[ \t]+(?:(?:&|and|of)[ \t]+)?[A-Z][\w'-]*){0,4}[ \t]+"
+    r"(?:Corp|Co|Cos|Inc|Ltd|PLC|Plc|LLC|AG|GmbH|S\.A|N\.V)\b\.?(?![\w&'-])"
+)
+
+
+def _company_spans(text: str, found: Sequence[FoundEntity]) -> list[tuple[int, int]]:
+    """Companies written with their legal form where the model found nothing, their leading stop words left out."""
+    taken = overlap_test([(f.start, f.end) for f in found])
+    spans = []
+    for match in _COMPANY.finditer(text):
+        start, end = match.span()
+        # Words the model read as a name of their own before the company ("NOMURA TO ... Nomura Securities Co Ltd"
+        # in a headline's run of capitals), "The" and a sentence's opening stop word are not the company's ("Here
+        # Networks LLC" is).
+        joined = False
+        while (word := _FIRST_WORD.match(text, start, end)) is not None and (
+            taken(word.start(), word.end())
+            or word.group() in _NAME_JOINERS
+            or (_is_stop_word(word.group()) and (word.group() == "The" or _opens_sentence(text, word.start())))
+        ):
+            joined = word.group() in _NAME_JOINERS  # "Gold Fields of South Africa Ltd": no "South Africa Ltd"
+            start = word.end()
+            while start < end and text[start].isspace():
+                start += 1
+        # "A Co Inc deal" leaves only legal forms; "Lead Underwriter Morgan Stanley and Co Inc" would run past the name
+        # the model found.
+        words = text[start:end].split()  # none left where the model found every word
+        if words and not joined and not _is_legal_form(words[0]) and not taken(start, end):
+            spans.append((start, end))
+    return spans
+
+
 def _with_first_names(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
     """ "c Saeed Anwar b Waqar Younis": in a cricket dismissal, a capitalised word between the bowler's or
     fielder's mark and the name the model found, outside every span and no stop or role word, is the first name
@@ -1436,6 +1474,8 @@ def canonical_entities(
     if desks := [(m.start(), m.end()) for m in _NEWS_DESK.finditer(text)]:
         found = replaced(found, desks, "ORG")
     found = _nationals_apart(text, _with_first_names(text, found))
+    if companies := _company_spans(text, found):
+        found = replaced(found, companies, "ORG")
     if countries := _country_spans(text, found):
         found = replaced(found, countries, "GPE")
     if initialled := [(m.start(), m.end()) for m in _INITIALLED.finditer(text)]:
