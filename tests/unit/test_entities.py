@@ -561,6 +561,33 @@ def test_a_company_written_with_its_legal_form_is_found_where_the_model_missed_i
     }
 
 
+def test_a_name_after_a_title_only_a_person_bears_is_a_person(blank: Language) -> None:
+    body = (
+        "Mr Prodi met Dr Green and Dame Silvia Cartwright at the King Center. "
+        "General Motors, Prince Rupert and Sheikh Zuweid are no people, nor is the Prince of Wales Trust. "
+        "The Archbishop of Gdansk backed the Sen Byrd Amendment, Mr President."
+    )
+    labelled = [
+        *[(name, "WORK_OF_ART", 0) for name in ("Mr Prodi", "Dame Silvia Cartwright", "Mr President")],
+        *[(name, "ORG", 0) for name in ("Dr Green", "General Motors", "Prince of Wales Trust", "Archbishop of Gdansk")],
+        *[(name, "GPE", 0) for name in ("King Center", "Prince Rupert", "Sheikh Zuweid")],
+        ("Sen Byrd Amendment", "LAW", 0),
+    ]
+    found = {(e.name, e.label) for e in entities(blank, body, labelled)}
+    assert found == {
+        ("Prodi", "PERSON"),
+        ("Green", "PERSON"),
+        ("Silvia Cartwright", "PERSON"),
+        ("King Center", "GPE"),
+        ("General Motors", "ORG"),
+        ("Prince Rupert", "GPE"),
+        ("Sheikh Zuweid", "GPE"),
+        ("Prince of Wales Trust", "ORG"),
+        ("Archbishop of Gdansk", "ORG"),  # a title, no "of Gdansk"
+        ("Sen Byrd Amendment", "LAW"),
+    }
+
+
 def test_a_wire_desk_in_a_contact_line_is_an_organisation(blank: Language) -> None:
     body = "-- Sydney Newsroom 61-2 9373-1800\n-- U.S. Municipal Desk , 212-859-1650"
     found = entities(blank, body, [("Sydney", "GPE", 0), ("U.S.", "GPE", 0)])

@@ -43,7 +43,7 @@ def _word_set(words: str) -> frozenset[str]:
 ROLE_WORDS = _word_set(
     """
     ambassador archbishop attorney bishop captain cardinal chairman chairwoman chancellor chief colonel
-    commander commissioner congressman congresswoman councilor councillor counsellor counselor deputy
+    commander commissioner congressman congresswoman councilor councillor counsellor counselor dame deputy
     director dr emperor envoy foreign general governor judge justice king lieutenant lord major mayor
     minister mr mrs ms pope premier president prime prince princess prof professor queen rep representative
     secretary sen senator sergeant sheikh sir speaker spokesman spokesperson spokeswoman state vice
@@ -1389,6 +1389,43 @@ def _company_spans(text: str, found: Sequence[FoundEntity]) -> list[tuple[int, i
     return spans
 
 
+# Titles only a person bears, before a name ("Mr Prodi", "Dr Green", "King Bhumibol Adulyadej", "Archbishop Antonio
+# Quarracino"). Not "General", "Major" or "Prince", which begin companies, leagues and places as often ("General
+# Motors", "Major League Baseball", "Prince Rupert"), nor "Sheikh" ("Sheikh Zuweid", "Sharm el-Sheikh" are towns).
+_HONORIFICS = _word_set(
+    """
+    mr mrs ms dr prof sir dame king queen princess pope bishop archbishop cardinal sergeant colonel lieutenant
+    senator sen rep congressman congresswoman
+    """
+)
+# What ends a place, building or body named after a titled person ("King Center", "Queen Victoria Building", "King
+# Abdullah University", "Queen Elizabeth Hospital").
+_NAMED_AFTER_HEADS = (
+    _ORGANISATION_HEADS
+    | _PLACE_HEADS
+    | _EVENT_HEADS
+    | _word_set("center centre building hall house museum memorial station county city award prize foundation")
+)
+
+
+def _titled_people(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
+    """A name after a title only a person bears is a person's, whatever else the model read ("Mr Prodi" as a work,
+    "Dr Green" as an organisation); not "the Prince of Wales", nor what is named after one ("King Center")."""
+    result = []
+    for span in found:
+        words = text[span.start : span.end].split()
+        if (
+            span.label in _PERSON_MISREADINGS | {"ORG"}
+            and words
+            and words[0].rstrip(".").casefold() in _HONORIFICS
+            and all(word[0].isupper() for word in words)
+            and words[-1].rstrip(".").casefold() not in _NAMED_AFTER_HEADS
+        ):
+            span = FoundEntity(span.start, span.end, "PERSON")
+        result.append(span)
+    return result
+
+
 def _with_first_names(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
     """ "c Saeed Anwar b Waqar Younis": in a cricket dismissal, a capitalised word between the bowler's or
     fielder's mark and the name the model found, outside every span and no stop or role word, is the first name
@@ -1473,7 +1510,7 @@ def canonical_entities(
         found = replaced(found, clubs, "ORG")
     if desks := [(m.start(), m.end()) for m in _NEWS_DESK.finditer(text)]:
         found = replaced(found, desks, "ORG")
-    found = _nationals_apart(text, _with_first_names(text, found))
+    found = _nationals_apart(text, _with_first_names(text, _titled_people(text, found)))
     if companies := _company_spans(text, found):
         found = replaced(found, companies, "ORG")
     if countries := _country_spans(text, found):
