@@ -1234,8 +1234,8 @@ def test_a_people_s_plural_or_two_word_name_is_a_nationality(blank: Language) ->
 
 
 def test_a_people_whose_word_is_not_its_country_s_name_is_a_nationality(blank: Language) -> None:
-    body = "Welsh pubs opened. Chechens fought. The Tajik leader and Tamils met Syrian envoys."
-    names = ("Welsh", "Chechens", "Tajik", "Tamils", "Syrian")
+    body = "Welsh pubs opened. Chechens fought. The Tajik leader and Tamils met Syrian envoys, Hutu and Druze."
+    names = ("Welsh", "Chechens", "Tajik", "Tamils", "Syrian", "Hutu", "Druze")
     found = by_name(entities(blank, body, [(name, "ORG", 0) for name in names]))
     assert {name: found[name].label for name in names} == dict.fromkeys(names, "NORP")
 

@@ -95,8 +95,9 @@ _COUNTRY_NAMES = _word_set(
     ivory-coast cape-verde east-timor vatican swaziland micronesia bosnia zaire macau
     """
 )
-# Words for a country's people that its name does not begin ("Frenchman", "Briton"); the rest are the country's
-# name, or its first letters, and an ending ("Australian", "Kenyan", "Japanese"): `_is_national`.
+# Words for a country's people that its name does not begin ("Frenchman", "Briton", "Welsh") or whose ending hides
+# it ("Indian", "Syrian"), and peoples and faiths with no country of that name ("Kurd", "Hutu", "Druze"); the rest
+# are the country's name, or its first letters, and an ending ("Australian", "Kenyan", "Japanese"): `_is_national`.
 _NATIONALS = _word_set(
     """
     frenchman frenchwoman spaniard briton dutchman dutchwoman englishman englishwoman scot scotsman welshman
@@ -104,6 +105,7 @@ _NATIONALS = _word_set(
     french spanish portuguese dutch welsh irish scottish danish finnish polish icelandic flemish filipino cypriot
     indian syrian cuban peruvian congolese emirati laotian montenegrin kosovar fijian kazakh uzbek turkmen kyrgyz
     tajik kurdish basque catalan chechen tibetan uighur uyghur tamil arab persian pashtun zulu maori
+    kurd hutu tutsi druze yazidi bedouin aboriginal mormon shi'ite
     """
 )
 _NATIONAL_SUFFIX = re.compile(r"(?:ian|an|ese|ish|i|ine)$")
