@@ -588,6 +588,12 @@ def test_a_name_after_a_title_only_a_person_bears_is_a_person(blank: Language) -
     }
 
 
+def test_the_currency_of_an_amount_is_no_organisation(blank: Language) -> None:
+    body = "RBS lost GBP 28 billion and paid 5,000 AUD. NPR reported it; AMD chips rose."
+    labelled = [("GBP", "ORG", 0), ("AUD", "ORG", 0), ("NPR", "ORG", 0), ("AMD", "ORG", 0)]
+    assert {e.name for e in entities(blank, body, labelled)} == {"NPR", "AMD"}
+
+
 def test_a_wire_desk_in_a_contact_line_is_an_organisation(blank: Language) -> None:
     body = "-- Sydney Newsroom 61-2 9373-1800\n-- U.S. Municipal Desk , 212-859-1650"
     found = entities(blank, body, [("Sydney", "GPE", 0), ("U.S.", "GPE", 0)])

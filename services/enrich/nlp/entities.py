@@ -123,6 +123,8 @@ _GIVEN_NAMES = Path(__file__).with_name("given_names.txt")
 _NOT_NAMES = frozenset({"ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST", "CDT", "UTC", "GMT", "BST", "CET", "CEST"})
 # A month's or weekday's abbreviation in a table ("Jul", "WED"); not "Jan", "Sat" or "Sun", which name people,
 # exams and newspapers too.
+_FIGURE_AFTER = re.compile(r"[ \t]*[$\u20ac\u00a3]?\d")
+_FIGURE_BEFORE = re.compile(r"\d(?:[.,]\d+)*(?:[ \t]+(?:thousand|million|billion|trillion|m|bn))?[ \t]*$")
 _DATE_ABBREVIATION = re.compile(r"(?i:feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|mon|tues?|wed|thu(?:rs?)?|fri)\.?")
 _ARTICLES = frozenset({"the", "a", "an"})
 # The words a company's legal name ends with and its short name leaves off: "Hearst Corp." is "Hearst" in the next
@@ -271,6 +273,12 @@ def _iso_country_names(*attributes: str) -> Iterator[str]:
     """The ISO 3166 names of every country that has them: `name`, `common_name`, `official_name`."""
     for country in pycountry.countries:
         yield from (name for attribute in attributes if (name := getattr(country, attribute, None)))
+
+
+@cache
+def _currency_codes() -> frozenset[str]:
+    """ISO 4217 codes ("AUD", "GBP")."""
+    return frozenset(currency.alpha_3 for currency in pycountry.currencies)
 
 
 @cache
@@ -469,6 +477,10 @@ def _cleaned(text: str, found: FoundEntity, *, hyphens_apart: bool) -> tuple[int
             while start < end and text[start].isspace():
                 start += 1
     span = text[start:end]
+    if span in _currency_codes() and (
+        _FIGURE_AFTER.match(text, end) or _FIGURE_BEFORE.search(text, max(0, start - 24), start)
+    ):
+        return None  # "GBP 28 billion", "$10.66 USD": an amount's currency (but "NPR", "AMD" alone are names)
     if not any(ch.isupper() for ch in span) or "\n" in span or span in _NOT_NAMES or _DATE_ABBREVIATION.fullmatch(span):
         return None  # a name has a capital ("congress", "3 2 1 0" are not names)
     if _HEADLINE_DASH in span and not hyphens_apart:
