@@ -599,6 +599,29 @@ def test_the_currency_of_an_amount_is_no_organisation(blank: Language) -> None:
     assert {e.name for e in entities(blank, body, labelled)} == {"NPR", "AMD"}
 
 
+def test_a_name_ending_as_a_building_city_or_company_is_no_person_though_it_begins_as_one(blank: Language) -> None:
+    body = (
+        "Flights at John F. Kennedy International Airport and in Ho Chi Minh City stopped. Altria Group fell; "
+        "Altria said so. He went to John Radcliffe Hospital. Captain Chris Air spoke."
+    )
+    labelled = [
+        ("John F. Kennedy International Airport", "PERSON", 0),
+        ("Ho Chi Minh City", "PERSON", 0),
+        ("Altria Group", "PERSON", 0),
+        ("Altria", "PERSON", 1),
+        ("John Radcliffe Hospital", "PERSON", 0),
+        ("Chris Air", "PERSON", 0),
+    ]
+    found = {(e.name, e.label, e.count) for e in entities(blank, body, labelled)}
+    assert found == {
+        ("John F. Kennedy International Airport", "FAC", 1),
+        ("Ho Chi Minh City", "GPE", 1),
+        ("Altria Group", "ORG", 2),  # its short form joined it, as a person's would
+        ("John Radcliffe Hospital", "FAC", 1),
+        ("Chris Air", "PERSON", 1),  # titled
+    }
+
+
 def test_a_wire_desk_in_a_contact_line_is_an_organisation(blank: Language) -> None:
     body = "-- Sydney Newsroom 61-2 9373-1800\n-- U.S. Municipal Desk , 212-859-1650"
     found = entities(blank, body, [("Sydney", "GPE", 0), ("U.S.", "GPE", 0)])

@@ -905,11 +905,32 @@ def _titled(text: str, members: Sequence[_Surface]) -> bool:
     return any(_follows_title(text, mention.start) for member in members for mention in member.mentions)
 
 
+# The last word of a building's name, never of a person's ("John F. Kennedy International Airport", "John Radcliffe
+# Hospital", "Richard J. Donovan Correctional Facility").
+_BUILDING_HEADS = _word_set("airport hospital road avenue stadium facility prison center centre")
+
+
+def _named_after_label(text: str, members: Sequence[_Surface]) -> EntityLabel | None:
+    """What a name that ends as no person's does names, though it begins as one's: an organisation ("Manchester
+    United", "Ka Wah Bank", "Adam Air", "Altria Group"), a building or a city ("Ho Chi Minh City"). None for a
+    name that ends otherwise, or after a title ("Captain Chris Air")."""
+    head = _head(members)
+    if len(head.words) < 2 or _titled(text, members):
+        return None
+    last = head.words[-1].casefold().rstrip(".")
+    if last in _ORGANISATION_HEADS:
+        return "ORG"
+    if last in _BUILDING_HEADS:
+        return "FAC"
+    return "GPE" if last == "city" else None
+
+
 def _group_label(text: str, members: Sequence[_Surface], *, sports: bool) -> EntityLabel:
     head = _head(members)
     if len(members) > 1 and any(len(m.words) >= 2 and _is_legal_form(m.words[-1]) for m in members):
         return "ORG"  # "Copperweld Corp." and "Copperweld": a company, whatever the model took either for
-    if len(members) > 1 and len(head.words) >= 2 and head.is_person():
+    named_after = _named_after_label(text, members)
+    if len(members) > 1 and len(head.words) >= 2 and head.is_person() and named_after is None:
         return "PERSON"  # a short form joined a person's full name, whatever the model called the short form
     for member in members:
         if member.key.startswith("known:"):
@@ -928,13 +949,8 @@ def _group_label(text: str, members: Sequence[_Surface], *, sports: bool) -> Ent
     if any(mention.named_place for member in members for mention in member.mentions):
         votes = Counter({label: votes[label] for label in PLACE_LABELS})  # the text calls it a place: which kind
     label = cast(EntityLabel, max(_TIE_ORDER, key=lambda label: (votes[label], -_TIE_ORDER.index(label))))
-    if (
-        label == "PERSON"
-        and len(head.words) >= 2
-        and head.words[-1].casefold().rstrip(".") in _ORGANISATION_HEADS
-        and not _titled(text, members)
-    ):
-        return "ORG"  # "Manchester United", "Ka Wah Bank", "Adam Air": no person's name ends so, unless titled
+    if label == "PERSON" and named_after is not None:
+        return named_after
     if label == "PERSON" and len(head.words) >= 2 and head.words[0].casefold().rstrip(".") in _SAINT:
         return "ORG"  # "St Pauli", "St Helens": named after a saint, a club or a town's institution, not a person
     return label
