@@ -121,10 +121,11 @@ _PLACE_HEADS = _word_set(
 _GIVEN_NAMES = Path(__file__).with_name("given_names.txt")
 # Time zones the model takes for names ("9:54 a.m. ET").
 _NOT_NAMES = frozenset({"ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST", "CDT", "UTC", "GMT", "BST", "CET", "CEST"})
-# A month's or weekday's abbreviation in a table ("Jul", "WED"); not "Jan", "Sat" or "Sun", which name people,
-# exams and newspapers too.
+# An amount written right after or before a name: "GBP 28 billion", "5,000 AUD".
 _FIGURE_AFTER = re.compile(r"[ \t]*[$\u20ac\u00a3]?\d")
 _FIGURE_BEFORE = re.compile(r"\d(?:[.,]\d+)*(?:[ \t]+(?:thousand|million|billion|trillion|m|bn))?[ \t]*$")
+# A month's or weekday's abbreviation in a table ("Jul", "WED"); not "Jan", "Sat" or "Sun", which name people,
+# exams and newspapers too.
 _DATE_ABBREVIATION = re.compile(r"(?i:feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|mon|tues?|wed|thu(?:rs?)?|fri)\.?")
 _ARTICLES = frozenset({"the", "a", "an"})
 # The words a company's legal name ends with and its short name leaves off: "Hearst Corp." is "Hearst" in the next
@@ -1438,13 +1439,15 @@ _NAMED_AFTER_HEADS = (
     _ORGANISATION_HEADS
     | _PLACE_HEADS
     | _EVENT_HEADS
-    | _word_set("center centre building hall house museum memorial station county city award prize foundation")
+    | _BUILDING_HEADS
+    | _word_set("building hall house museum memorial station county city award prize foundation")
 )
 
 
 def _titled_people(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
     """A name after a title only a person bears is a person's, whatever else the model read ("Mr Prodi" as a work,
-    "Dr Green" as an organisation); not "the Prince of Wales", nor what is named after one ("King Center")."""
+    "Dr Green" as an organisation); not a title itself ("the Archbishop of Gdansk"), nor what is named after a
+    titled person ("King Center")."""
     result = []
     for span in found:
         words = text[span.start : span.end].split()
