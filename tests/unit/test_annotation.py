@@ -1,8 +1,11 @@
 """Sentences as the model's pieces are put together again (a blank pipeline, sentence starts set by hand)."""
 
+import time
+
 import pytest
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from services.enrich.nlp.annotation import annotate
 
@@ -59,3 +62,15 @@ def test_a_sentence_after_a_stop_or_on_another_line_stands_alone(blank: Language
         "A headline without a stop",
         "lower case opens this line.",
     ]
+
+
+def test_a_line_cut_into_many_pieces_is_put_back_in_linear_time(blank: Language) -> None:
+    # 100,000 pieces on one line, none ending a sentence: each is read against the end of the run before it, not
+    # the whole run (minutes if the run were rescanned; well under a second).
+    words = ["Chen", *["a"] * 100_000]
+    doc = Doc(blank.vocab, words=words, spaces=[True] * (len(words) - 1) + [False], sent_starts=[True] * len(words))
+    text = doc.text
+    started = time.monotonic()
+    spans = annotate(doc).sentences
+    assert time.monotonic() - started < 10
+    assert spans == ((0, len(text)),)

@@ -10,7 +10,8 @@ from spacy.tokens import Doc
 
 _LINE = re.compile(r"[^\n]+")
 # A sentence ends on a stop, perhaps inside quotes or brackets ('... nitrate."', '(see below.)').
-_CLOSED = re.compile("[.!?\u2026\u3002\uff01\uff1f\u061f][\"'\u201d\u2019)\\]]*$")
+_STOPS = ".!?\u2026\u3002\uff01\uff1f\u061f"
+_CLOSERS = "\"'\u201d\u2019)]"
 # What opens no sentence: a word in small letters ("said the champion", not "eBay"), a clause mark, a hyphen
 # against a word ("Anti" | "-war march").
 _CONTINUATION = re.compile(r"[a-z]+\b|[,;:]|-\w")
@@ -88,10 +89,13 @@ def _joined_fragments(text: str, pieces: Sequence[tuple[int, int]]) -> list[tupl
     joined: list[tuple[int, int]] = []
     for start, end in pieces:
         if joined and "\n" not in text[joined[-1][1] : start]:
+            # Only the end of the piece before is read: a run of joined pieces is not rescanned for each new one.
             before_start, before_end = joined[-1]
             bracket = text[before_end - 1] == "[" and before_end - 1 > before_start
-            stop = len(text[before_start : before_end - 1].rstrip()) + before_start if bracket else before_end
-            if _CLOSED.search(text, before_start, stop) is None:
+            stop = before_end - 1 if bracket else before_end
+            while bracket and stop > before_start and text[stop - 1].isspace():
+                stop -= 1
+            if not _ends_sentence(text, before_start, stop):
                 if bracket or _ELISION.match(text, start, end) or _CONTINUATION.match(text, start, end):
                     joined[-1] = (before_start, end)
                     continue
@@ -102,6 +106,13 @@ def _joined_fragments(text: str, pieces: Sequence[tuple[int, int]]) -> list[tupl
                 start = elision.end()  # a piece has words (`_lines`), so some are left
         joined.append((start, end))
     return joined
+
+
+def _ends_sentence(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] ends on a stop, perhaps inside closing quotes or brackets."""
+    while end > start and text[end - 1] in _CLOSERS:
+        end -= 1
+    return end > start and text[end - 1] in _STOPS
 
 
 def merge(parts: Iterable[Annotation]) -> Annotation:
