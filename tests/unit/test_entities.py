@@ -622,6 +622,16 @@ def test_a_name_ending_as_a_building_city_or_company_is_no_person_though_it_begi
     }
 
 
+def test_a_name_the_text_calls_a_newspaper_is_the_newspaper(blank: Language) -> None:
+    body = (
+        "The afternoon daily Le Monde said so, as did the Gazeta Wyborcza newspaper and a Sunday newspaper. "
+        "Its columnist Anne Roux agreed."
+    )
+    labelled = [(name, "PERSON", 0) for name in ("Le Monde", "Gazeta Wyborcza", "Anne Roux")]
+    found = {(e.name, e.label) for e in entities(blank, body, [*labelled, ("Sunday", "DATE", 0)])}
+    assert found == {("Le Monde", "ORG"), ("Gazeta Wyborcza", "ORG"), ("Anne Roux", "PERSON")}  # "Sunday" a date
+
+
 def test_a_wire_desk_in_a_contact_line_is_an_organisation(blank: Language) -> None:
     body = "-- Sydney Newsroom 61-2 9373-1800\n-- U.S. Municipal Desk , 212-859-1650"
     found = entities(blank, body, [("Sydney", "GPE", 0), ("U.S.", "GPE", 0)])

@@ -1463,6 +1463,26 @@ def _titled_people(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]
     return result
 
 
+# "the afternoon daily Le Monde", "the Gazeta Wyborcza newspaper", "the news weekly Der Spiegel": a publication's
+# noun right before or after a name the model took for a person's.
+_PUBLICATION_BEFORE = re.compile(r"\b(?:newspaper|daily|weekly|magazine|tabloid)[ \t]+(?:,[ \t]+)?$")
+_PUBLICATION_AFTER = re.compile(r"[ \t]+(?:newspaper|daily|weekly|magazine|tabloid)\b")
+
+
+def _publications(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
+    """A name the model read as a person's that the text calls a newspaper or magazine is the publication."""
+    return [
+        FoundEntity(span.start, span.end, "ORG")
+        if span.label == "PERSON"
+        and (
+            _PUBLICATION_BEFORE.search(text, max(0, span.start - 20), span.start)
+            or _PUBLICATION_AFTER.match(text, span.end)
+        )
+        else span
+        for span in found
+    ]
+
+
 def _with_first_names(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
     """ "c Saeed Anwar b Waqar Younis": in a cricket dismissal, a capitalised word between the bowler's or
     fielder's mark and the name the model found, outside every span and no stop or role word, is the first name
@@ -1547,7 +1567,7 @@ def canonical_entities(
         found = replaced(found, clubs, "ORG")
     if desks := [(m.start(), m.end()) for m in _NEWS_DESK.finditer(text)]:
         found = replaced(found, desks, "ORG")
-    found = _nationals_apart(text, _with_first_names(text, _titled_people(text, found)))
+    found = _nationals_apart(text, _with_first_names(text, _publications(text, _titled_people(text, found))))
     if companies := _company_spans(text, found):
         found = replaced(found, companies, "ORG")
     if countries := _country_spans(text, found):
