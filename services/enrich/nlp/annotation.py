@@ -95,7 +95,7 @@ def _joined_fragments(text: str, pieces: Sequence[tuple[int, int]]) -> list[tupl
             stop = before_end - 1 if bracket else before_end
             while bracket and stop > before_start and text[stop - 1].isspace():
                 stop -= 1
-            if not _ends_sentence(text, before_start, stop):
+            if not ends_sentence(text, before_start, stop):
                 if bracket or _ELISION.match(text, start, end) or _CONTINUATION.match(text, start, end):
                     joined[-1] = (before_start, end)
                     continue
@@ -108,8 +108,10 @@ def _joined_fragments(text: str, pieces: Sequence[tuple[int, int]]) -> list[tupl
     return joined
 
 
-def _ends_sentence(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] ends on a stop, perhaps inside closing quotes or brackets."""
+def ends_sentence(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether text[start:end] ends on a stop (CJK and Arabic ones too), perhaps inside closing quotes or brackets.
+    Reads only the end: the summary's test of a full sentence and the sentence join both ask this."""
+    end = len(text) if end is None else end
     while end > start and text[end - 1] in _CLOSERS:
         end -= 1
     return end > start and text[end - 1] in _STOPS

@@ -916,14 +916,19 @@ def _named_after_label(text: str, members: Sequence[_Surface]) -> EntityLabel | 
     United", "Ka Wah Bank", "Adam Air", "Altria Group"), a building or a city ("Ho Chi Minh City"). None for a
     name that ends otherwise, or after a title ("Captain Chris Air")."""
     head = _head(members)
-    if len(head.words) < 2 or _titled(text, members):
+    if len(head.words) < 2:
         return None
     last = head.words[-1].casefold().rstrip(".")
     if last in _ORGANISATION_HEADS:
-        return "ORG"
-    if last in _BUILDING_HEADS:
-        return "FAC"
-    return "GPE" if last == "city" else None
+        named: EntityLabel = "ORG"
+    elif last in _BUILDING_HEADS:
+        named = "FAC"
+    elif last == "city":
+        named = "GPE"
+    else:
+        return None
+    # Read only for such names: every group's label asks, and most names end otherwise.
+    return None if _titled(text, members) else named
 
 
 def _group_label(text: str, members: Sequence[_Surface], *, sports: bool) -> EntityLabel:
@@ -1176,6 +1181,7 @@ def _cities() -> frozenset[str]:
 
 
 _PERSON_MISREADINGS = frozenset({"GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT"})
+_TITLED_MISREADINGS = _PERSON_MISREADINGS | {"ORG"}  # what the model reads a titled person as
 
 
 def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel, *, sports: bool) -> EntityLabel:
@@ -1386,7 +1392,7 @@ def _reading_more(found: Sequence[FoundEntity]) -> Callable[[int, int], bool]:
     return reads_more
 
 
-_NAME_JOINERS = frozenset({"&", "and", "of"})
+_COMPANY_JOINERS = frozenset({"&", "and", "of"})
 # A company written with its legal form: capitalised words ("&", "and" or "of" between them) and "Corp.", "Co.",
 # "Inc.", "Ltd.", "PLC", "AG", "S.A.", "N.V." or "GmbH" ("Whirlpool Corp. , Benton Harbor , Mich. , said", "Nintendo
 # Co. , a Japanese maker"): the model misses such a name opening a sentence, before its city or an apposition. (Not
@@ -1409,10 +1415,10 @@ def _company_spans(text: str, found: Sequence[FoundEntity]) -> list[tuple[int, i
         joined = False
         while (word := _FIRST_WORD.match(text, start, end)) is not None and (
             taken(word.start(), word.end())
-            or word.group() in _NAME_JOINERS
+            or word.group() in _COMPANY_JOINERS
             or (_is_stop_word(word.group()) and (word.group() == "The" or _opens_sentence(text, word.start())))
         ):
-            joined = word.group() in _NAME_JOINERS  # "Gold Fields of South Africa Ltd": no "South Africa Ltd"
+            joined = word.group() in _COMPANY_JOINERS  # "Gold Fields of South Africa Ltd": no "South Africa Ltd"
             start = word.end()
             while start < end and text[start].isspace():
                 start += 1
@@ -1452,7 +1458,7 @@ def _titled_people(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]
     for span in found:
         words = text[span.start : span.end].split()
         if (
-            span.label in _PERSON_MISREADINGS | {"ORG"}
+            span.label in _TITLED_MISREADINGS
             and words
             and words[0].rstrip(".").casefold() in _HONORIFICS
             and all(word[0].isupper() for word in words)

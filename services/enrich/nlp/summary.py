@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from services.enrich.nlp.annotation import ends_sentence
 from shared.documents import Summary, SummarySentence
 
 DEFAULT_SENTENCES = 3
@@ -48,7 +49,6 @@ _DAMPING = 0.85
 _ITERATIONS = 40
 
 _WORD = re.compile(r"\w+")
-_CLOSING = re.compile("[.!?\u2026\u3002\uff01\uff1f\u061f][\"'\u201d\u2019)\\]]*$")  # also CJK and Arabic stops
 Matrix = npt.NDArray[np.float64]
 
 
@@ -107,7 +107,7 @@ def top_by_lexrank(texts: Sequence[str], stop_words: frozenset[str], count: int)
 
 def is_prose(text: str) -> bool:
     """A full sentence, not a list item, caption, heading or dateline: enough words and a closing stop."""
-    return len(_WORD.findall(text)) >= MIN_WORDS and _CLOSING.search(text) is not None
+    return len(_WORD.findall(text)) >= MIN_WORDS and ends_sentence(text)
 
 
 def sentence_scores(
