@@ -29,6 +29,9 @@ def spans(found: Iterable[tuple[int, int]], text: str) -> list[str]:
         ("3. Andreas Kappes - Carsten Wolf ( Germany ) 23", ["Andreas Kappes", "Carsten Wolf"]),
         ("1 - Yap Kim Hock / Cheah Soon Kit ( Malaysia ) beat", ["Yap Kim Hock", "Cheah Soon Kit"]),
         ("4. Maarten den Bakker ( Germany ) TVM all same time", ["Maarten den Bakker"]),
+        # the wire's line ends before the country: the row goes on
+        ("Monica Seles ( U.S. ) beat 8 - Steffi Graf\n( Germany ) 6-3 6-4", ["Monica Seles", "Steffi Graf"]),
+        ("Bohdan Ulihrach ( Czech Republic ) vs. 14 - Alberto Costa\n( Spain )", ["Bohdan Ulihrach", "Alberto Costa"]),
     ],
 )
 def test_a_ranked_or_seeded_competitor_with_a_country_is_a_person(line: str, people: list[str]) -> None:

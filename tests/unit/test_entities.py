@@ -749,6 +749,40 @@ def test_a_nationality_run_into_a_full_name_is_a_name_of_its_own(blank: Language
     }
 
 
+def test_two_nationality_words_in_a_row_are_one_group(blank: Language) -> None:
+    body = (
+        "Iraqi Kurds fled north . An Iranian Kurdish group and Iraqi Airways said so . "
+        "Kurds in Iraq , Iranians , Turks and Arabs met . In southeast Turkey Kurds vote . The Iraqi Parliament sat ."
+    )
+    labelled = [
+        ("Iraqi", "NORP", 0),
+        ("Kurds", "NORP", 0),
+        ("Iranian", "NORP", 0),
+        ("Kurdish", "NORP", 0),
+        ("Iraqi Airways", "ORG", 0),
+        ("Kurds", "NORP", 1),
+        ("Iranians", "NORP", 0),
+        ("Turks", "NORP", 0),
+        ("Turkey", "GPE", 0),
+        ("Kurds", "NORP", 2),
+        ("Iraqi", "NORP", 2),
+        ("Parliament", "ORG", 0),
+    ]
+    found = {(e.name, e.label) for e in entities(blank, body, labelled)}
+    assert found == {
+        ("Turkey", "GPE"),  # a country and its people are two names
+        ("Parliament", "ORG"),
+        ("Iraqi", "NORP"),
+        ("Iraqi Kurds", "NORP"),
+        ("Iranian Kurdish", "NORP"),
+        ("Iraqi Airways", "ORG"),  # an airline: its second word is no nationality
+        ("Kurds", "NORP"),
+        ("Iraq", "GPE"),
+        ("Iranians", "NORP"),  # a comma between two peoples keeps them apart
+        ("Turks", "NORP"),
+    }
+
+
 def test_an_initial_and_a_surname_outweighs_a_model_span_inside_it(blank: Language) -> None:
     body = "Kent 128-1 ( D. Fulton 53 not out ) v Glamorgan . S. Korea won ."
     labelled = [("D.", "NORP", 0), ("Fulton", "GPE", 0), ("S. Korea", "GPE", 0)]

@@ -36,7 +36,7 @@ _DRAW = r"\b(?:beat|bt|vs\.?|v)"
 _BEFORE = rf"(?:^(?:=?\d{{1,3}}\.?|{_SEEDING}) |{_DRAW} (?:{_SEEDING} )?|^(?=[^\n]*{_DRAW}\b))"
 # A competitor (or a pair) and the bracketed country: "Kimiko Date ( Japan )", "Andreas Kappes - Carsten Wolf (
 # Germany )".
-_ENTRY = rf"(?P<names>{_NAME}(?: (?:-|/) {_NAME})?) \( (?P<country>[^()\n]{{2,30}}?) \)"
+_ENTRY = rf"(?P<names>{_NAME}(?: (?:-|/) {_NAME})?)[ \n]\( (?P<country>[^()\n]{{2,30}}?) \)"
 _COMPETITOR = re.compile(rf"{_BEFORE}{_ENTRY}", re.MULTILINE)
 # A wire's draw runs its rows together on one line: the winner of the next row follows the last row's score
 # ("6-4 6-2 16 - Martina Hingis ( Switzerland ) beat ..."), a round's name ("second round 12 - Todd Martin ( U.S. )

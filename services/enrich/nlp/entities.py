@@ -1375,6 +1375,24 @@ def _nationals_apart(text: str, found: Sequence[FoundEntity]) -> list[FoundEntit
     return result
 
 
+def _nationals_together(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
+    """ "Iraqi Kurds", "an Iraqi Kurdish group", "Indian American": two nationality words in a row, which the model
+    read as two names, are one group (NORP), as "Bosnian Serbs" is when the model reads it whole."""
+    result: list[FoundEntity] = []
+    for span in sorted(found, key=lambda f: (f.start, f.end)):
+        last = result[-1] if result else None
+        if (
+            last is not None
+            and text[last.end : span.start] == " "
+            and _is_national(text[last.start : last.end])
+            and _is_national(text[span.start : span.end])
+        ):
+            result[-1] = FoundEntity(last.start, span.end, "NORP")
+        else:
+            result.append(span)
+    return result
+
+
 def _reading_more(found: Sequence[FoundEntity]) -> Callable[[int, int], bool]:
     """Whether a model span covers all of (start, end) or runs past either end of it, in O(log n) and the spans
     starting inside (a page of scorecards has tens of thousands of initials and spans)."""
@@ -1574,6 +1592,7 @@ def canonical_entities(
     if desks := [(m.start(), m.end()) for m in _NEWS_DESK.finditer(text)]:
         found = replaced(found, desks, "ORG")
     found = _nationals_apart(text, _with_first_names(text, _publications(text, _titled_people(text, found))))
+    found = _nationals_together(text, found)
     if companies := _company_spans(text, found):
         found = replaced(found, companies, "ORG")
     if countries := _country_spans(text, found):
