@@ -18,7 +18,7 @@ _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 # A dateline in capitals before the story on the same line: "BONN (Reuters) -", "WASHINGTON - ", "PARIS, May 5 -".
 _DATELINE = re.compile(r"^\s*([^\W\da-z_][^a-z(\n]*?)(?=\s*(?:\(|-|\u2014|\u2013|,))")
-_ACRONYM_LETTERS = 2  # words this short stay in capitals when the text has no other form of them ("UN", "EU")
+ACRONYM_LETTERS = 2  # words this short stay in capitals when the text has no other form of them ("UN", "EU")
 
 
 def _shouting(text: str) -> bool:
@@ -57,7 +57,7 @@ class _Evidence:
             return capitalised.most_common(1)[0][0]
         if self._lower[key] or key in STOP_WORDS:
             return key
-        if len(word) <= _ACRONYM_LETTERS:
+        if len(word) <= ACRONYM_LETTERS:
             return word
         return word[0] + word[1:].lower()
 

@@ -24,7 +24,7 @@ import pycountry
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from services.enrich.nlp.annotation import FoundEntity, overlap_test, replaced
-from services.enrich.nlp.casing import recased
+from services.enrich.nlp.casing import ACRONYM_LETTERS, recased
 from services.enrich.nlp.competitors import ROSTER_LABELS, competitor_spans, player_spans, roster_spans
 from services.enrich.nlp.datelines import byline_spans, dateline_places, with_places
 from services.enrich.nlp.digests import masthead_spans
@@ -244,6 +244,16 @@ class _Surface:
         return self.texts.most_common(1)[0][0]
 
     @cached_property
+    def written(self) -> str:
+        """How the text writes the name outside a headline's capitals, where it does: the entity's name ("Pakistan"
+        of "CRICKET - PAKISTAN WIN TOSS" and "Pakistan won the toss"; but "US" stays, whatever "Toys R Us" is);
+        the rules read `text`."""
+        if not self.text.isupper() or len(self.text) <= ACRONYM_LETTERS:
+            return self.text
+        shouted = self.text.casefold()
+        return next((form for form in self.texts if form.casefold() == shouted and not form.isupper()), self.text)
+
+    @cached_property
     def words(self) -> list[str]:
         return self.text.split()
 
@@ -335,16 +345,22 @@ def _country_pattern() -> re.Pattern[str]:
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w.'-])([A-Z][a-z]+)[ \t]$")
 
 
-def _country_spans(text: str, found: Sequence[FoundEntity]) -> list[tuple[int, int]]:
+def _country_spans(text: str, found: Sequence[FoundEntity], *, hyphens_apart: bool) -> list[tuple[int, int]]:
     """Countries the model missed ("Vasily Kaptyukh ( Belarus ) 66.24", "Scorers : Romania - Contra"), where no
     capitalised word runs on before or after them, which would make them part of a longer name ("Chad Smith",
-    "Georgia Tech", "Mihai Romania")."""
-    covered = overlap_test((f.start, f.end) for f in found)
+    "Georgia Tech", "Mihai Romania"). `text` is as the model read it, so a headline in capitals names its country
+    too; a span the model ran from a line's start across a dash ("CRICKET - AUSTRALIA", "Zimbabwe - Alistair
+    Campbell") hides none (`_cleaned` drops it; "Bosnia - Herzegovina" within a line is one name)."""
+    covered = overlap_test((f.start, f.end) for f in found if hyphens_apart or not _runs_across_a_dash(text, f))
     return [
         (m.start(), m.end())
         for m in _country_pattern().finditer(text)
         if not covered(m.start(), m.end()) and not _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start())
     ]
+
+
+def _runs_across_a_dash(text: str, found: FoundEntity) -> bool:
+    return (found.start == 0 or text[found.start - 1] == "\n") and _HEADLINE_DASH in text[found.start : found.end]
 
 
 def _is_role_word(word: str) -> bool:
@@ -1595,7 +1611,9 @@ def canonical_entities(
     found = _nationals_together(text, found)
     if companies := _company_spans(text, found):
         found = replaced(found, companies, "ORG")
-    if countries := _country_spans(text, found):
+    read_as = recased(text) if model_text is None else model_text
+    hyphens_apart = _hyphens_spaced(text)
+    if countries := _country_spans(read_as, found, hyphens_apart=hyphens_apart):
         found = replaced(found, countries, "GPE")
     if initialled := [(m.start(), m.end()) for m in _INITIALLED.finditer(text)]:
         # Where the model saw only part of the name ("D." as a party, "Kaluwitharana" alone), the name replaces
@@ -1604,13 +1622,11 @@ def canonical_entities(
         initialled = [(start, end) for start, end in initialled if not reads_more(start, end)]
         if initialled:
             found = replaced(found, initialled, "PERSON")
-    read_as = recased(text) if model_text is None else model_text
     if events := list(_event_spans(read_as, sports=sports)):
         taken = overlap_test([*teams, *places])
         if events := [(start, end) for start, end in events if not taken(start, end)]:
             found = replaced(found, events, "EVENT")
     surfaces: dict[str, _Surface] = {}
-    hyphens_apart = _hyphens_spaced(text)
     for span in found:
         if span.label not in ENTITY_LABELS or (cleaned := _cleaned(text, span, hyphens_apart=hyphens_apart)) is None:
             continue
@@ -1687,7 +1703,7 @@ def canonical_entities(
     entities: list[Entity] = []
     seen: Counter[str] = Counter()
     for weight, members, label, located in drafts[:MAX_ENTITIES]:
-        name = _head(members).text
+        name = _head(members).written
         identifier = f"{label.lower()}:{slug(name)}"
         seen[identifier] += 1
         entities.append(
