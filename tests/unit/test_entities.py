@@ -759,6 +759,28 @@ def test_a_nationality_run_into_a_full_name_is_a_name_of_its_own(blank: Language
     }
 
 
+def test_a_club_named_with_its_city_is_also_named_by_its_first_word(blank: Language) -> None:
+    body = (
+        "Real Madrid drew 1-1 at Deportivo . Roberto Carlos equalised for Real before Real players protested . "
+        "The Apple Store opened in Madrid , Apple said ."
+    )
+    labelled = [
+        ("Real Madrid", "ORG", 0),
+        ("Roberto Carlos", "PERSON", 0),
+        ("Real", "ORG", 2),
+        ("Apple Store", "ORG", 0),
+        ("Madrid", "GPE", 1),
+        ("Apple", "ORG", 1),
+    ]
+    found = by_name(entities(blank, body, labelled))
+    assert found["Real Madrid"].count == 3  # read once by the model as a club, found once more
+    assert found["Apple"].count == 1  # a store is no city: Apple is not the Apple Store
+    # a place is no club ("New Delhi"), and a club of three words is not called by its first ("Red Star Belgrade")
+    body = "Red Star Belgrade met officials in New Delhi . New talks begin as Red fans wait ."
+    found = by_name(entities(blank, body, [("Red Star Belgrade", "ORG", 0), ("New Delhi", "GPE", 0)]))
+    assert (found["Red Star Belgrade"].count, found["New Delhi"].count) == (1, 1)
+
+
 def test_two_nationality_words_in_a_row_are_one_group(blank: Language) -> None:
     body = (
         "Iraqi Kurds fled north . An Iranian Kurdish group and Iraqi Airways said so . "

