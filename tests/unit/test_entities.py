@@ -640,6 +640,25 @@ def test_a_name_the_text_calls_a_newspaper_is_the_newspaper(blank: Language) -> 
     labelled = [(name, "PERSON", 0) for name in ("Le Monde", "Gazeta Wyborcza", "Anne Roux")]
     found = {(e.name, e.label) for e in entities(blank, body, [*labelled, ("Sunday", "DATE", 0)])}
     assert found == {("Le Monde", "ORG"), ("Gazeta Wyborcza", "ORG"), ("Anne Roux", "PERSON")}  # "Sunday" a date
+    # one mention called so settles the others, wherever the model read it as an organisation; not the name after
+    # another publication's ("Cleo magazine Sharri Markson": its editor)
+    body = (
+        "Zycie Warszawy daily said so . Zycie Warszawy said Zycie Warszawy grew . "
+        "The Cleo magazine Sharri Markson edits said Sharri Markson quit ."
+    )
+    labelled = [
+        ("Zycie Warszawy", "ORG", 0),
+        ("Zycie Warszawy", "PERSON", 1),
+        ("Zycie Warszawy", "PERSON", 2),
+        ("Cleo", "PRODUCT", 0),
+        ("Sharri Markson", "PERSON", 0),
+        ("Sharri Markson", "PERSON", 1),
+    ]
+    named = by_name(entities(blank, body, labelled))
+    assert {name: named[name].label for name in ("Zycie Warszawy", "Sharri Markson")} == {
+        "Zycie Warszawy": "ORG",
+        "Sharri Markson": "PERSON",
+    }
 
 
 def test_a_wire_desk_in_a_contact_line_is_an_organisation(blank: Language) -> None:

@@ -1518,22 +1518,35 @@ def _titled_people(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]
 
 # "the afternoon daily Le Monde", "the Gazeta Wyborcza newspaper", "the news weekly Der Spiegel": a publication's
 # noun right before or after a name the model took for a person's.
-_PUBLICATION_BEFORE = re.compile(r"\b(?:newspaper|daily|weekly|magazine|tabloid)[ \t]+(?:,[ \t]+)?$")
+_PUBLICATION_NAMES = frozenset({"ORG", "PERSON", "PRODUCT", "WORK_OF_ART", "FAC"})  # what a publication is read as
+_PUBLICATION_BEFORE = re.compile(
+    r"(?:(?<!\S)(\S+)[ \t]+)?(?:newspaper|daily|weekly|magazine|tabloid)[ \t]+(?:,[ \t]+)?$"
+)
 _PUBLICATION_AFTER = re.compile(r"[ \t]+(?:newspaper|daily|weekly|magazine|tabloid)\b")
 
 
 def _publications(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
-    """A name the model read as a person's that the text calls a newspaper or magazine is the publication."""
+    """A name the model read as a person's that the text calls a newspaper or magazine in any of its mentions
+    ("Zycie Warszawy daily said ... Zycie Warszawy said") is the publication."""
+    names_end = {span.end for span in found if span.label in _PUBLICATION_NAMES}
+    called = {
+        text[span.start : span.end]
+        for span in found
+        if _called_a_publication_before(text, span.start, names_end) or _PUBLICATION_AFTER.match(text, span.end)
+    }
     return [
         FoundEntity(span.start, span.end, "ORG")
-        if span.label == "PERSON"
-        and (
-            _PUBLICATION_BEFORE.search(text, max(0, span.start - 20), span.start)
-            or _PUBLICATION_AFTER.match(text, span.end)
-        )
+        if span.label == "PERSON" and text[span.start : span.end] in called
         else span
         for span in found
     ]
+
+
+def _called_a_publication_before(text: str, start: int, names_end: set[int]) -> bool:
+    """ "the French daily Le Monde", not "Cleo magazine Sharri Markson" (the magazine's editor): the publication's
+    noun, not after the name of one (`names_end`: where the model's names of works, products and bodies end)."""
+    cue = _PUBLICATION_BEFORE.search(text, max(0, start - 40), start)
+    return cue is not None and cue.end(1) not in names_end
 
 
 def _with_first_names(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
