@@ -1517,7 +1517,7 @@ def _titled_people(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]
 
 
 # "the afternoon daily Le Monde", "the Gazeta Wyborcza newspaper", "the news weekly Der Spiegel": a publication's
-# noun right before or after a name the model took for a person's.
+# noun right before or after a name (before it, the word ahead of the noun is read too: `_called_a_publication_before`).
 _PUBLICATION_NAMES = frozenset({"ORG", "PERSON", "PRODUCT", "WORK_OF_ART", "FAC"})  # what a publication is read as
 _PUBLICATION_BEFORE = re.compile(
     r"(?:(?<!\S)(\S+)[ \t]+)?(?:newspaper|daily|weekly|magazine|tabloid)[ \t]+(?:,[ \t]+)?$"
