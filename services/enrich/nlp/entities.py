@@ -1519,20 +1519,23 @@ def _titled_people(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]
 # "the afternoon daily Le Monde", "the Gazeta Wyborcza newspaper", "the news weekly Der Spiegel": a publication's
 # noun right before or after a name (before it, the word ahead of the noun is read too: `_called_a_publication_before`).
 _PUBLICATION_NAMES = frozenset({"ORG", "PERSON", "PRODUCT", "WORK_OF_ART", "FAC"})  # what a publication is read as
-_PUBLICATION_BEFORE = re.compile(
-    r"(?:(?<!\S)(\S+)[ \t]+)?(?:newspaper|daily|weekly|magazine|tabloid)[ \t]+(?:,[ \t]+)?$"
-)
-_PUBLICATION_AFTER = re.compile(r"[ \t]+(?:newspaper|daily|weekly|magazine|tabloid)\b")
+_PUBLICATION_NOUN = r"(?:newspaper|daily|weekly|magazine|tabloid)"
+_PUBLICATION_BEFORE = re.compile(rf"(?:(?<!\S)(\S+)[ \t]+)?{_PUBLICATION_NOUN}[ \t]+(?:,[ \t]+)?$")
+_PUBLICATION_AFTER = re.compile(rf"[ \t]+{_PUBLICATION_NOUN}\b")
 
 
 def _publications(text: str, found: Sequence[FoundEntity]) -> list[FoundEntity]:
     """A name the model read as a person's that the text calls a newspaper or magazine in any of its mentions
     ("Zycie Warszawy daily said ... Zycie Warszawy said") is the publication."""
+    # Only a name the model read as a person's somewhere can change: the cues are read around its mentions alone.
+    if not (people := {text[span.start : span.end] for span in found if span.label == "PERSON"}):
+        return list(found)
     names_end = {span.end for span in found if span.label in _PUBLICATION_NAMES}
     called = {
-        text[span.start : span.end]
+        name
         for span in found
-        if _called_a_publication_before(text, span.start, names_end) or _PUBLICATION_AFTER.match(text, span.end)
+        if (name := text[span.start : span.end]) in people
+        and (_called_a_publication_before(text, span.start, names_end) or _PUBLICATION_AFTER.match(text, span.end))
     }
     return [
         FoundEntity(span.start, span.end, "ORG")
