@@ -241,6 +241,17 @@ def test_a_leading_part_joins_a_person_only_when_seen_as_a_person(blank: Languag
     body = "SpaceX Crew Dragon docked. SpaceX said so."
     found = entities(blank, body, [("SpaceX Crew Dragon", "PERSON", 0), ("SpaceX", "ORG", 1)])
     assert sorted((e.name, e.label) for e in found) == [("SpaceX", "ORG"), ("SpaceX Crew Dragon", "PERSON")]
+    # The family name first, read by the model as an organisation, but the text says it is a person's.
+    body = "Police detained dissident Wang Donghai . Police detained Wang and would not let his family see him."
+    found = entities(blank, body, [("Wang Donghai", "PERSON", 0), ("Wang", "ORG", 1)])
+    assert [(e.name, e.label, e.count) for e in found] == [("Wang Donghai", "PERSON", 2)]
+    body = "Last month , Wang , 45 , was jailed. Wang Donghai is a dissident."
+    found = entities(blank, body, [("Wang", "ORG", 0), ("Wang Donghai", "PERSON", 0)])
+    assert [(e.name, e.label, e.count) for e in found] == [("Wang Donghai", "PERSON", 2)]
+    # A nationality is no one's family name, whatever follows it ("Indian Railways" read as a person).
+    body = "Indian Railways ran late. An Indian rail official said he would resign."
+    found = entities(blank, body, [("Indian Railways", "PERSON", 0), ("Indian", "NORP", 1)])
+    assert sorted((e.name, e.label) for e in found) == [("Indian", "NORP"), ("Indian Railways", "PERSON")]
 
 
 def test_a_name_in_every_sentence_keeps_its_first_mentions_and_its_true_count(blank: Language) -> None:

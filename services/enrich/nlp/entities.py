@@ -659,13 +659,15 @@ def _without_generation(words: list[str]) -> list[str]:
     return words
 
 
-def _join_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
+def _join_short_forms(text: str, surfaces: dict[str, _Surface], groups: _Groups) -> None:
     """ "Kuleba" joins "Dmytro Kuleba" whatever the model called it: news refers to people by surname ("Downey" of
     "Robert Downey Jr.": the surname is the word before a generation).
 
-    A leading part joins only when the model also saw it as a person ("Qin" of "Qin Gang", family name first),
-    so "SpaceX" stays apart from a mislabelled "SpaceX Crew Dragon"; an organisation's name that is a company's
-    first word stays the company's ("Ford" of "Ford Motor Co.", not of "William Clay Ford Jr.").
+    A leading part joins only where it is a person's: the model saw it as one ("Qin" of "Qin Gang", family name
+    first), or the text shows it as one ("Police detained Wang on Friday and would not let his family see him", "Wang ,
+    45 ,"; not a nationality: "Indian" of a mislabelled "Indian Railways"), so "SpaceX" stays apart from a mislabelled
+    "SpaceX Crew Dragon"; an organisation's name that is a company's first word stays the company's ("Ford" of "Ford
+    Motor Co.", not of "William Clay Ford Jr.").
     """
     by_edge: dict[str, list[tuple[_Surface, list[str]]]] = {}
     for person in _full_names_of_people(surfaces):
@@ -682,16 +684,23 @@ def _join_short_forms(surfaces: dict[str, _Surface], groups: _Groups) -> None:
             continue
         if len(words) == 1 and words[0] in companies and surface.is_read_as("ORG"):
             continue  # "Ford" of "Ford Motor Company", not of "William Clay Ford Jr." its chairman
-        seen_as_person = surface.votes["PERSON"] > 0
+        edges = by_edge.get(words[0], []) + by_edge.get(words[-1], [])
         candidates = {
-            id(person): person
-            for person, name in by_edge.get(words[0], []) + by_edge.get(words[-1], [])
-            if len(name) > len(words)
-            and (name[-len(words) :] == words or (seen_as_person and name[: len(words)] == words))
+            id(person): person for person, name in edges if len(name) > len(words) and name[-len(words) :] == words
         }
+        leading = [person for person, name in edges if len(name) > len(words) and name[: len(words)] == words]
+        if leading and _is_a_person_s(text, surface):
+            candidates.update((id(person), person) for person in leading)
         if candidates:
             full = max(candidates.values(), key=lambda p: (len(p.words), len(p.mentions), -p.first))
             groups.join(surface.key, full.key)
+
+
+def _is_a_person_s(text: str, surface: _Surface) -> bool:
+    """Whether a name is a person's by the model's reading of it or by what the text says of it."""
+    if surface.votes["PERSON"] > 0:
+        return True
+    return not _is_national(surface.text) and any(_acts_as_person(text, m.start, m.end) for m in surface.mentions)
 
 
 def _join_middle_names(surfaces: dict[str, _Surface], groups: _Groups) -> None:
@@ -1739,7 +1748,7 @@ def canonical_entities(
     for short, full in acronyms:
         if short in surfaces and full in surfaces:
             groups.join(short, full)
-    _join_short_forms(surfaces, groups)
+    _join_short_forms(text, surfaces, groups)
     _join_middle_names(surfaces, groups)
     _join_national_short_forms(surfaces, groups)
     _join_company_short_forms(surfaces, groups)
