@@ -1456,3 +1456,14 @@ def test_a_name_the_text_speaks_of_as_a_company_is_the_company(blank: Language, 
 )
 def test_a_known_place_or_a_name_with_no_company_s_words_stays_a_place(blank: Language, body: str, name: str) -> None:
     assert by_name(entities(blank, body, [(name, "GPE", 0)]))[name].label == "GPE"
+
+
+def test_a_country_is_a_person_s_surname_only_after_a_given_name(blank: Language) -> None:
+    title = "Disarming Iraq"
+    body = "Inspectors will spend days in Iraq. The council asked Iraq to stop blocking them."
+    found = entities(blank, body, [("Disarming Iraq", "PERSON", 0), ("Iraq", "GPE", 1), ("Iraq", "GPE", 2)], title)
+    assert by_name(found)["Iraq"].label == "GPE"
+    assert by_name(found)["Iraq"].count == 2
+    body = "Police caught Trevor Holland on Friday. A member of the public recognised Holland in a shop."
+    found = entities(blank, body, [("Trevor Holland", "PERSON", 0), ("Holland", "GPE", 1)])
+    assert [(e.name, e.label, e.count) for e in found] == [("Trevor Holland", "PERSON", 2)]

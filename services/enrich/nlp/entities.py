@@ -685,6 +685,10 @@ def _join_short_forms(text: str, surfaces: dict[str, _Surface], groups: _Groups)
         if len(words) == 1 and words[0] in companies and surface.is_read_as("ORG"):
             continue  # "Ford" of "Ford Motor Company", not of "William Clay Ford Jr." its chairman
         edges = by_edge.get(words[0], []) + by_edge.get(words[-1], [])
+        if _is_country(surface.text):
+            # "Trevor Holland ... Holland", but not "Iraq" of a headline the model read as a person ("Disarming Iraq")
+            # nor "Indonesia" of "Garuda Indonesia": a country is a person's surname only after a given name.
+            edges = [(person, name) for person, name in edges if _is_given_name(name[0])]
         candidates = {
             id(person): person for person, name in edges if len(name) > len(words) and name[-len(words) :] == words
         }
