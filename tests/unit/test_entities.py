@@ -1467,3 +1467,20 @@ def test_a_country_is_a_person_s_surname_only_after_a_given_name(blank: Language
     body = "Police caught Trevor Holland on Friday. A member of the public recognised Holland in a shop."
     found = entities(blank, body, [("Trevor Holland", "PERSON", 0), ("Holland", "GPE", 1)])
     assert [(e.name, e.label, e.count) for e in found] == [("Trevor Holland", "PERSON", 2)]
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "label"),
+    [
+        ("Senior Sergeant Dave Pearson of Auckland police said the gunman was caught.", "Auckland", "GPE"),
+        ("Rain drenched the Punjab provincial capital.", "Punjab", "GPE"),  # a province
+        # Each also names a province somewhere, but is shaped like a people's word.
+        ("Stalinist rule ended in the Balkan country.", "Balkan", "NORP"),
+        ("Brits flocked to the beaches.", "Brits", "NORP"),
+        ("Western nations criticised the vote.", "Western", "NORP"),
+    ],
+)
+def test_a_large_city_or_a_province_read_as_a_people_is_the_place(
+    blank: Language, body: str, name: str, label: str
+) -> None:
+    assert by_name(entities(blank, body, [(name, "NORP", 0)]))[name].label == label

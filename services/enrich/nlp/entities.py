@@ -1293,6 +1293,16 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
         and not any(mention.team or _after_title_article(text, mention.start) for mention in mentions)
     ):
         return "NORP"
+    # "Auckland police", "the Punjab provincial capital", "Gujarat" read as a people: a large city's or a province's
+    # name is the place, unless it is shaped like a people's word ("Balkan", "Brits", "Western": each also names
+    # a province somewhere).
+    if (
+        label == "NORP"
+        and _unaccented(head.text).casefold() in _cities()
+        and not _NATIONAL_SUFFIX.search(head.text)
+        and not head.text.endswith(("s", "ern"))
+    ):
+        return "GPE"
     # Up to three capitalised words, not ending as an organisation's name does: a name the rules below may relabel.
     plain = (
         len(head.words) <= 3
