@@ -85,6 +85,9 @@ def test_titles_and_role_words_are_not_entities(blank: Language) -> None:
 def test_role_words_are_stripped_from_a_person(blank: Language) -> None:
     (entity,) = entities(blank, "President Joe Biden spoke.", [("President Joe Biden", "PERSON", 0)])
     assert (entity.name, entity.mentions[0].start) == ("Joe Biden", len("President "))
+    body = "Canada 's Paul Martin spoke. PM Martin said the budget was balanced."
+    found = entities(blank, body, [("Paul Martin", "PERSON", 0), ("PM Martin", "PERSON", 0)])
+    assert [(e.name, e.count) for e in found if e.label == "PERSON"] == [("Paul Martin", 2)]
 
 
 def test_recovery_stays_on_names_that_stand_alone(blank: Language) -> None:

@@ -45,7 +45,7 @@ ROLE_WORDS = _word_set(
     ambassador archbishop attorney bishop captain cardinal chairman chairwoman chancellor chief colonel
     commander commissioner congressman congresswoman councilor councillor counsellor counselor dame deputy
     director dr emperor envoy foreign general governor judge justice king lieutenant lord major mayor
-    minister mr mrs ms pope premier president prime prince princess prof professor queen rep representative
+    minister mr mrs ms pm pope premier president prime prince princess prof professor queen rep representative
     secretary sen senator sergeant sheikh sir speaker spokesman spokesperson spokeswoman state vice
     """
 )
