@@ -1487,3 +1487,20 @@ def test_a_large_city_or_a_province_read_as_a_people_is_the_place(
     blank: Language, body: str, name: str, label: str
 ) -> None:
     assert by_name(entities(blank, body, [(name, "NORP", 0)]))[name].label == label
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "read_as", "label"),
+    [
+        ("Jordanian PM Kabariti meets Arafat in the West Bank.", "Kabariti", "GPE", "PERSON"),
+        ("Police had contacted Mr. Sadiki , the group said.", "Sadiki", "ORG", "PERSON"),
+        ("They examined the skull of King Hintsa , a Xhosa chief.", "Hintsa", "ORG", "PERSON"),
+        ("The aircraft overshot the runway around 7:38 pm IST on Friday.", "IST", "ORG", "ORG"),
+        ("No one is above the law , including the President. Congress should act.", "Congress", "ORG", "ORG"),
+        ("We need the collaboration of the DR Congo and the UN , she said.", "Congo", "GPE", "GPE"),
+    ],
+)
+def test_one_word_after_a_person_s_title_is_a_person(
+    blank: Language, body: str, name: str, read_as: str, label: str
+) -> None:
+    assert by_name(entities(blank, body, [(name, read_as, 0)]))[name].label == label

@@ -1340,6 +1340,16 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
         and any(_trades(text, m.start, m.end) for m in mentions)
     ):
         return "ORG"
+    # "Jordanian PM Kabariti", "Mr. Sadiki", "King Hintsa", "President Chavez": one word after a person's title is a
+    # person's name, whatever the model read; but not a country ("... said the President. Congo ...").
+    if (
+        plain
+        and len(head.words) == 1
+        and label in ("GPE", "LOC", "ORG")
+        and not _is_country(head.text)
+        and any(_after_a_person_s_title(text, m.start) for m in mentions)
+    ):
+        return "PERSON"
     if plain and label == "ORG" and not head.text.isupper():
         # The model's word against one mention: it takes most of the name's mentions to overrule it.
         held = [_plays_as_person(text, mention.start, mention.end) for mention in mentions]
@@ -1565,6 +1575,27 @@ _HONORIFICS = _word_set(
     senator sen rep congressman congresswoman
     """
 )
+# Before a lone name, offices only a person holds are titles too ("Jordanian PM Kabariti", "Lord Chilver"); a span
+# that starts with one is left to the model ("President Hotel", "Minister Park").
+_PERSON_S_TITLES = _HONORIFICS | _word_set(
+    "lord prince emperor sheikh president pm premier minister chancellor governor mayor ambassador chairman judge"
+)
+
+
+_ABBREVIATED_TITLES = _word_set("mr mrs ms dr prof sen")
+_TITLE_WORD_BEFORE = re.compile(r"(?<![\w'-])([^\W\d_]+)(\.?)[ \t]+$")
+
+
+def _after_a_person_s_title(text: str, start: int) -> bool:
+    """Whether a title only a person bears, capitalised as before a name, comes right before `start`: "Jordanian PM
+    Kabariti", "Mr. Sadiki" (not "7:38 pm IST", nor "... including the President. Congress should")."""
+    before = _TITLE_WORD_BEFORE.search(text, max(0, start - 30), start)
+    if before is None or not before.group(1)[0].isupper():
+        return False
+    title = before.group(1).casefold()
+    return title in _PERSON_S_TITLES and (not before.group(2) or title in _ABBREVIATED_TITLES)
+
+
 # What ends a place, building or body named after a titled person ("King Center", "Queen Victoria Building", "King
 # Abdullah University", "Queen Elizabeth Hospital").
 _NAMED_AFTER_HEADS = (
