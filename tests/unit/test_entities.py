@@ -323,6 +323,7 @@ def test_an_entity_is_named_as_the_text_writes_it_most_often_outside_headlines(b
     ("body", "name"),
     [
         ("Lens 1 ( Smicer 52nd ) Metz 0", "Smicer"),  # a goal in a given minute
+        ("Scorers : Lubarskij ( 50th minute ) , Valkucak ( 54th )", "Valkucak"),  # the minute in brackets
         ("Aamir Sohail c Cork b Croft 46", "Croft"),  # bowled a batsman
         ("Botafogo striker Tulio was left out .", "Tulio"),  # a playing position
         ("Bowling : Lewis 12-1-76-0 , Mullally 22-6-56-2", "Lewis"),  # bowling figures

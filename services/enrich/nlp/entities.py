@@ -1003,12 +1003,12 @@ def _group_label(text: str, members: Sequence[_Surface], *, sports: bool) -> Ent
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+$")
 
 
-# What a person does in wire copy and a club or company does not: scores in a given minute ("( Smicer 90th )"),
-# catches or bowls a batsman ("c Cork b Croft"), or is introduced by a position, a kinship or a calling ("striker
-# Tulio", "widow Ruth", "Soviet leader Gorbachev"), is given an age ("the 20-year-old Rubin") or bowling figures
-# ("Croft 29-6-64-1": overs, maidens, runs, wickets), or gives a government its name ("the Bush administration").
-# ("Lens , who have won" shows a "who" clause is no such evidence: teams take it too.)
-_GOAL_MINUTE = re.compile(r"\s+\d{1,3}(?:st|nd|rd|th)\b")
+# What a person does in wire copy and a club or company does not: scores in a given minute ("( Smicer 90th )",
+# "Pantic ( 57th , penalty )"), catches or bowls a batsman ("c Cork b Croft"), or is introduced by a position, a
+# kinship or a calling ("striker Tulio", "widow Ruth", "Soviet leader Gorbachev"), is given an age ("the 20-year-old
+# Rubin") or bowling figures ("Croft 29-6-64-1": overs, maidens, runs, wickets), or gives a government its name ("the
+# Bush administration"). ("Lens , who have won" shows a "who" clause is no such evidence: teams take it too.)
+_GOAL_MINUTE = re.compile(r"\s+(?:\(\s*)?\d{1,3}(?:st|nd|rd|th)\b")
 _BOWLING_FIGURES = re.compile(r"\s+\d{1,3}(?:\.\d)?-\d{1,3}-\d{1,3}-\d{1,2}\b")
 _AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
 _DISMISSAL_BEFORE = re.compile(r"(?:^|[\s(])(?:c|b|st|lbw b|c & b)\s+$")
