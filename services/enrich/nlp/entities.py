@@ -1341,7 +1341,7 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
     ):
         return "ORG"
     # "Jordanian PM Kabariti", "Mr. Sadiki", "King Hintsa", "President Chavez": one word after a person's title is a
-    # person's name, whatever the model read; but not a country ("... said the President. Congo ...").
+    # person's name, whatever the model read; but not a country ("the DR Congo").
     if (
         plain
         and len(head.words) == 1
@@ -1583,6 +1583,8 @@ _PERSON_S_TITLES = _HONORIFICS | _word_set(
 
 
 _ABBREVIATED_TITLES = _word_set("mr mrs ms dr prof sen")
+# The word before a name on its line, and the full stop after it if any (`_WORD_BEFORE` reads across lines, and a
+# headline's last word is no title of the dateline's first).
 _TITLE_WORD_BEFORE = re.compile(r"(?<![\w'-])([^\W\d_]+)(\.?)[ \t]+$")
 
 
