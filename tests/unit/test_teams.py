@@ -24,6 +24,10 @@ def names(text: str) -> list[str]:
             "Postponed : Birmingham v Barnsley , Manchester City v Charlton",
             ["Birmingham", "Barnsley", "Manchester City", "Charlton"],
         ),
+        (
+            "English division one - West Bromwich v Sheffield United .",  # a heading before the fixtures
+            ["West Bromwich", "Sheffield United"],
+        ),
         ("ST LOUIS 69 65 .515 2 1/2", ["ST LOUIS"]),
         ("HOUSTON 73 63 .537 -", ["HOUSTON"]),
         ("Darlington 4 1 1 2 9 8 4", ["Darlington"]),
@@ -66,10 +70,16 @@ def test_the_shape_of_a_sports_line_names_its_teams(line: str, teams: list[str])
         "The ruling in 1973 v. Wade , it said .",  # "v." is also a law report's
         "He said Roe v Wade , the ruling , stood .",  # after a name: a fixture only as the whole line
         "Then 2 v Smith decided it .",  # a name ends the line or a clause
+        "CRICKET - ENGLAND V PAKISTAN FINAL TEST SCOREBOARD .",  # a headline's topic, not a fixture's heading
     ],
 )
 def test_prose_and_other_number_lines_name_no_team(line: str) -> None:
     assert names(line) == []
+
+
+def test_a_fixture_wrapped_across_two_lines_names_both_teams() -> None:
+    text = "Saturday :\nReading v Stoke , Southend v\nSwindon , Luton v Rotherham .\n"
+    assert names(text) == ["Reading", "Stoke", "Southend", "Swindon", "Luton", "Rotherham"]
 
 
 def test_a_team_replaces_the_model_span_over_it_but_not_a_full_name() -> None:

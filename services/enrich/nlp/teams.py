@@ -230,9 +230,40 @@ def tokenised(text: str, start: int, end: int) -> list[Token]:
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
 
 
+def _clauses(text: str, start: int, end: int) -> list[list[Token]]:
+    """The tokens of text[start:end] in clauses, split at commas, colons and semicolons."""
+    clauses: list[list[Token]] = []
+    cursor = start
+    for separator in [*_SEPARATORS.finditer(text, start, end), None]:
+        stop = separator.start() if separator else end
+        if clause := tokenised(text, cursor, stop):
+            clauses.append(clause)
+        cursor = separator.end() if separator else stop
+    return clauses
+
+
+def _listed_fixtures(clauses: Sequence[list[Token]], following: Sequence[list[Token]]) -> list[tuple[int, int]]:
+    """A line listing fixtures, "Postponed : Birmingham v Barnsley , Manchester City v Charlton"; a clause may open on
+    its heading ("English division one - West Bromwich v Sheffield United .") and, wrapped as wire copy is, the line
+    may end inside a fixture the next line's first clause ends ("Bradford v" | "Tranmere , Grimsby v Portsmouth")."""
+    teams: list[tuple[int, int]] = []
+    for clause in clauses:
+        dashes = [i for i, token in enumerate(clause) if token[2] == "-"]
+        if dashes and any(ch.islower() for token in clause[: dashes[-1]] for ch in token[2]):
+            clause = clause[dashes[-1] + 1 :]  # not a headline's topic: "CRICKET - ENGLAND V PAKISTAN SCOREBOARD"
+        if following and clause and clause[-1][2].casefold() in _FIXTURE_WORDS:
+            clause = [*clause, *following[0]]
+        if clause and clause[-1][2] == ".":
+            clause = clause[:-1]
+        if clause:
+            teams.extend(_fixture(clause, whole_line=False))
+    return teams
+
+
 def team_spans(text: str) -> Iterable[tuple[int, int]]:
     """Where `text` names a team in a results, fixtures or standings line."""
-    for line in _LINE.finditer(text):
+    lines = list(_LINE.finditer(text))
+    for number, line in enumerate(lines):
         tokens = tokenised(text, line.start(), line.end())
         if venue := _venue_end(tokens):
             tokens = tokens[venue + 1 :]
@@ -246,13 +277,12 @@ def team_spans(text: str) -> Iterable[tuple[int, int]]:
             or _scoreboard(tokens)
             or (_innings(tokens) if venue else [])
         )
-        if not found:  # "Postponed : Birmingham v Barnsley , Manchester City v Charlton"
-            cursor = line.start()
-            for separator in [*_SEPARATORS.finditer(text, line.start(), line.end()), None]:
-                stop = separator.start() if separator else line.end()
-                if part := tokenised(text, cursor, stop):
-                    found.extend(_fixture(part, whole_line=False))
-                cursor = separator.end() if separator else stop
+        if not found:
+            following = lines[number + 1] if number + 1 < len(lines) else None
+            found = _listed_fixtures(
+                _clauses(text, line.start(), line.end()),
+                _clauses(text, following.start(), following.end()) if following else [],
+            )
         found = found or _opponents(tokens)
         yield from found
 
