@@ -360,6 +360,26 @@ def _country_spans(text: str, found: Sequence[FoundEntity], *, hyphens_apart: bo
     ]
 
 
+# One or two capitalised words standing alone, none hyphenated: where a nationality may be ("Slovenian police").
+_STANDALONE_WORDS = re.compile(r"(?<![\w.'-])[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?(?![\w'-])")
+_AMOUNT_BEFORE = re.compile(r"(?:\d|million|billion|trillion)[ \t]$")  # "41.4 billion Canadian dollars": money
+
+
+def _national_spans(text: str, found: Sequence[FoundEntity], *, hyphens_apart: bool) -> list[tuple[int, int]]:
+    """Nationalities the model missed ("DNEVNI AVAZ - Slovenian police", "Finnish April trade surplus", "1706 -
+    French troops"), as for countries: alone, not part of a longer name ("Palestinian Authority", "Swiss Grand
+    Prix"), not a currency's ("million Irish punts")."""
+    covered = overlap_test((f.start, f.end) for f in found if hyphens_apart or not _runs_across_a_dash(text, f))
+    return [
+        (m.start(), m.end())
+        for m in _STANDALONE_WORDS.finditer(text)
+        if _is_national(m.group())  # "Palestinian Minister" is not, and so not "Palestinian" of it
+        and not covered(m.start(), m.end())
+        and not _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        and not _AMOUNT_BEFORE.search(text, max(0, m.start() - 12), m.start())
+    ]
+
+
 def _runs_across_a_dash(text: str, found: FoundEntity) -> bool:
     return (found.start == 0 or text[found.start - 1] == "\n") and _HEADLINE_DASH in text[found.start : found.end]
 
@@ -1766,6 +1786,8 @@ def canonical_entities(
     hyphens_apart = _hyphens_spaced(text)
     if countries := _country_spans(read_as, found, hyphens_apart=hyphens_apart):
         found = replaced(found, countries, "GPE")
+    if nationals := _national_spans(read_as, found, hyphens_apart=hyphens_apart):
+        found = replaced(found, nationals, "NORP")
     if initialled := [(m.start(), m.end()) for m in _INITIALLED.finditer(text)]:
         # Where the model saw only part of the name ("D." as a party, "Kaluwitharana" alone), the name replaces
         # it; where it read the whole ("S. Korea") or more ("J. Gillespie st Kaluwitharana"), its reading stands.
