@@ -82,6 +82,32 @@ def test_titles_and_role_words_are_not_entities(blank: Language) -> None:
     assert sorted(e.name for e in found) == ["Antony Blinken", "Qin Gang", "US"]
 
 
+def test_a_minister_s_portfolio_is_no_ministry_but_a_department_or_ministry_named_whole_is(blank: Language) -> None:
+    body = (
+        "Japan 's Finance Minister Wataru Kubo met the Legal Affairs minister . The Finance ministry cut rates .\n"
+        "Treasury Secretary Nicholas Brady and the Foreign Ministry disagreed ."
+    )
+    labelled = [
+        ("Japan", "GPE", 0),
+        ("Finance", "ORG", 0),
+        ("Wataru Kubo", "PERSON", 0),
+        ("Legal Affairs", "ORG", 0),
+        ("Finance", "ORG", 1),
+        ("Treasury", "ORG", 0),
+        ("Nicholas Brady", "PERSON", 0),
+        ("Foreign Ministry", "ORG", 0),
+    ]
+    found = {(e.name, e.label) for e in entities(blank, body, labelled)}
+    # the US departments are organisations before their secretary's title, as OntoNotes has them
+    assert found == {
+        ("Japan", "GPE"),
+        ("Wataru Kubo", "PERSON"),
+        ("Treasury", "ORG"),
+        ("Nicholas Brady", "PERSON"),
+        ("Foreign Ministry", "ORG"),
+    }
+
+
 def test_role_words_are_stripped_from_a_person(blank: Language) -> None:
     (entity,) = entities(blank, "President Joe Biden spoke.", [("President Joe Biden", "PERSON", 0)])
     assert (entity.name, entity.mentions[0].start) == ("Joe Biden", len("President "))

@@ -63,10 +63,12 @@ _OCCUPATIONS = _word_set(
 _DEPARTMENTS = _word_set(
     """
     State Defense Defence Treasury Commerce Energy Labor Labour Agriculture Education Health Interior Justice
-    Transportation Finance War
+    Transportation Finance War Foreign Home Legal Affairs Social Welfare Security Trade Industry Economy Information
+    Culture Environment Transport Tourism Housing Public Works
     """
 )
 _TITLE_BEFORE = re.compile(r"\b(?:Secretary|Secretaries|Minister|Ministers)\s+of\s+(?:the\s+)?$")
+_TITLE_AFTER = re.compile(r"[ \t]+(?:Minister|minister|ministry)\b")  # "Legal Affairs Minister Mushota"
 # "China Daily", "Korea Times": a place name that starts the name of a publication or company.
 _NAME_CONTINUATIONS = _word_set(
     "Daily Times Post News Airlines Airways Telecom Mobile Bank Television Radio Press Herald Journal Tribune"
@@ -527,6 +529,8 @@ def _cleaned(text: str, found: FoundEntity, *, hyphens_apart: bool) -> tuple[int
         return None
     if span in _DEPARTMENTS and _TITLE_BEFORE.search(text, max(0, start - 40), start):
         return None
+    if all(word in _DEPARTMENTS for word in span.split()) and _TITLE_AFTER.match(text, end):
+        return None  # "Finance Minister Wataru Kubo", "Legal Affairs Minister": the portfolio, not the ministry
     if _is_hyphenated_modifier(text, start):
         return None
     following = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
