@@ -126,6 +126,25 @@ def test_a_full_name_in_a_row_of_averages_is_a_player() -> None:
     assert labelled["NEW YORK"] == "ORG"
 
 
+def test_a_name_with_a_row_of_averages_is_a_player_in_every_row_whatever_the_model_saw() -> None:
+    text = (
+        "Batting :\nAamir Sohail 2 3 1 77 46 38.50\nCork 131 23 434 12 36.16\nBowling :\nAamir Sohail 11 3 24 0 -\n"
+        "6. Thomas Radstrom ( Sweden ) Toyota Celica 4.09\nEarnings Per Share 0.31 0.34 0.19 0.20\n"
+        "Darlington 4 1 1 2 9 8 4"
+    )
+    spans, teams = with_teams(text, [FoundEntity(text.index("Aamir"), text.index("Aamir") + 12, "ORG")])
+    labelled = {(f.start, text[f.start : f.end]): f.label for f in spans}
+    assert sorted((name, label) for (_, name), label in labelled.items()) == [
+        ("Aamir Sohail", "PERSON"),  # his bowling row has no average: the batting row says who he is
+        ("Aamir Sohail", "PERSON"),
+        ("Cork", "PERSON"),
+        ("Darlington", "ORG"),  # a standings row ends in points
+        ("Earnings Per Share", "ORG"),  # a company's figures, each with two decimals
+        ("Toyota Celica", "ORG"),  # a rally's time behind, one figure
+    ]
+    assert sorted(text[s:e] for s, e in teams) == ["Darlington", "Earnings Per Share", "Toyota Celica"]
+
+
 def places_played(text: str, places: list[str]) -> tuple[list[str], list[str]]:
     """Teams and venues `played_spans` finds where the 'model' read each of `places` (first occurrence) a place."""
     found = [FoundEntity(text.index(p), text.index(p) + len(p), "GPE") for p in places]

@@ -320,9 +320,19 @@ def _reads_as_player(text: str, start: int, end: int) -> bool:
     rounds = [token.group() for token in itertools.islice(_TOKEN.finditer(text, end), 2)]
     if len(rounds) == 2 and all(_ROUND.fullmatch(figure) for figure in rounds):
         return True
+    return _is_averages_row(text, end)
+
+
+def _is_averages_row(text: str, end: int) -> bool:
+    """Whether the figures after a name (ending at `end`) are a cricketer's averages: "Graham Thorpe 3 5 0 159 77
+    31.80", "Cork 131 23 434 12 36.16", "Ata-ur-Rehman 2 2 2 10 10no -"."""
     rest = _ROW_REST.match(text, end)
     figures = rest.group().split() if rest is not None else []
-    return bool(figures) and (_AVERAGE.fullmatch(figures[-1]) is not None or any(map(_NOT_OUT.fullmatch, figures)))
+    if len(figures) >= MIN_FIGURES and _AVERAGE.fullmatch(figures[-1]):
+        # not a rally's time behind the leader ("Toyota Celica 4.09") nor a row of a company's figures ("Earnings
+        # Per Share 0.31 0.34 0.19 0.20"): counts, then the one average
+        return not any(map(_AVERAGE.fullmatch, figures[:-1]))
+    return any(map(_NOT_OUT.fullmatch, figures))
 
 
 def with_teams(text: str, found: Sequence[FoundEntity]) -> tuple[list[FoundEntity], set[tuple[int, int]]]:
@@ -330,7 +340,8 @@ def with_teams(text: str, found: Sequence[FoundEntity]) -> tuple[list[FoundEntit
 
     A model span overlapping a team gives way to it ("Chicago 11 TORONTO" read as one place, "Tyrrell" as a
     surname), unless the model saw a person's full name there and the line reads as a player's (an initial, a
-    golfer's round: a golfer's row of round scores has the shape of a standings row).
+    golfer's round: a golfer's row of round scores has the shape of a standings row). A name with a row of cricket
+    averages is a person's wherever the table names it, and not returned as a team.
     """
     teams = sorted(set(team_spans(text)))
     if not teams:
@@ -338,7 +349,12 @@ def with_teams(text: str, found: Sequence[FoundEntity]) -> tuple[list[FoundEntit
     people = [(f.start, f.end) for f in found if f.label == "PERSON" and " " in text[f.start : f.end].strip()]
     on_person = overlap_test(people)
     teams = [(s, e) for s, e in teams if not (on_person(s, e) and _reads_as_player(text, s, e))]
-    return replaced(found, teams, "ORG"), set(teams)
+    # A row of averages is a player's whatever the model saw: no club's standings end in a batting average. So is
+    # every other row of the same name ("Aamir Sohail 11 3 24 0 -", his bowling without a wicket).
+    averaged = {text[s:e] for s, e in teams if _is_averages_row(text, e)}
+    players = [(s, e) for s, e in teams if text[s:e] in averaged]
+    teams = [(s, e) for s, e in teams if text[s:e] not in averaged]
+    return replaced(replaced(found, teams, "ORG"), players, "PERSON"), set(teams)
 
 
 # In match reports a place is a team where the sentence has it play: it beats or is beaten ("Leicestershire beat
