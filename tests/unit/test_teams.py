@@ -196,3 +196,19 @@ def test_where_a_team_s_city_hosts_a_game_it_stays_a_place() -> None:
     teams, venues = played_spans(text, found, lambda name: False)
     # the first Baltimore plays, the second hosts; Chicago plays nowhere, so it is no team's venue
     assert (teams, venues) == ([(starts[0], starts[0] + 9)], [(starts[1], starts[1] + 9)])
+
+
+def test_a_mention_the_model_missed_plays_too_but_only_a_town_the_model_saw_hosts() -> None:
+    text = (
+        "Two behind Baltimore .\nThe Seattle Mariners routed Baltimore 10-3 .\n"
+        "PSV won 3-1 at Volendam .\nVolendam coach Co Adriaanse left ."
+    )
+    found = [
+        FoundEntity(text.index("Baltimore"), text.index("Baltimore") + 9, "GPE"),
+        FoundEntity(text.index("Volendam"), text.index("Volendam") + 8, "FAC"),
+    ]
+    teams, venues = played_spans(text, found, lambda name: False)
+    second = text.index("Baltimore", 20)
+    coach = text.index("Volendam", text.index("Volendam") + 1)
+    # the model read neither of these mentions; "at Volendam" was a building to it, so no town hosts there
+    assert (teams, venues) == ([(second, second + 9), (coach, coach + 8)], [])

@@ -419,10 +419,16 @@ def _line_around(text: str, start: int, end: int) -> str:
 def played_spans(
     text: str, found: Sequence[FoundEntity], is_country: Callable[[str], bool]
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The model's places that a match report's words show playing, teams, and the other mentions of those names
-    that say where a game was played ("In Baltimore ,"), which stay places. A country stays a place, as in
-    results lines."""
-    places = [f for f in found if f.label in PLACE_LABELS and not is_country(text[f.start : f.end])]
+    """Where a match report's words show a name the model took for a place playing, teams (any mention of the name:
+    "the Seattle Mariners routed Baltimore 10-3" where the model read "Baltimore" elsewhere only), and the model's
+    mentions of those names that say where a game was played ("In Baltimore ,"), which stay places. A country stays
+    a place, as in results lines."""
+    named = [f for f in found if f.label in PLACE_LABELS and not is_country(text[f.start : f.end])]
+    if not named:
+        return [], []
+    names_read = sorted({text[f.start : f.end] for f in named}, key=len, reverse=True)
+    mentioned = re.compile(rf"(?<![\w'-])(?:{'|'.join(map(re.escape, names_read))})(?![\w'-])")
+    places = [FoundEntity(m.start(), m.end(), "GPE") for m in mentioned.finditer(text)]
     teams: list[tuple[int, int]] = []
     for f in places:
         if (
@@ -439,7 +445,9 @@ def played_spans(
     names = {text[start:end] for start, end in teams}
     venues = [
         (f.start, f.end)
-        for f in places
-        if text[f.start : f.end] in names and _VENUE_BEFORE.search(text, max(0, f.start - 4), f.start) is not None
+        for f in named
+        if f.label != "FAC"  # "at Hungry Jack's fast food restaurant": the model saw a building there, not a town
+        and text[f.start : f.end] in names
+        and _VENUE_BEFORE.search(text, max(0, f.start - 4), f.start) is not None
     ]
     return teams, venues
