@@ -24,7 +24,7 @@ from services.enrich.nlp.summary import DEFAULT_SENTENCES, summarise
 from services.enrich.nlp.text_stats import text_stats
 from shared.documents import Enrichment, Pipeline
 
-PIPELINE_VERSION = "1.16.0"
+PIPELINE_VERSION = "1.17.0"
 
 # The only language the NER model was trained on; other languages get no entities.
 NER_LANGUAGE = "en"
