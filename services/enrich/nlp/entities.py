@@ -354,10 +354,17 @@ def _country_spans(text: str, found: Sequence[FoundEntity], *, hyphens_apart: bo
     "Georgia Tech", "Mihai Romania"). `text` is as the model read it, so a headline in capitals names its country
     too; a span the model ran from a line's start across a dash ("CRICKET - AUSTRALIA", "Zimbabwe - Alistair
     Campbell") hides none (`_cleaned` drops it; "Bosnia - Herzegovina" within a line is one name)."""
+    return _standing_alone(text, found, _country_pattern().finditer(text), hyphens_apart=hyphens_apart)
+
+
+def _standing_alone(
+    text: str, found: Sequence[FoundEntity], matches: Iterable[re.Match[str]], *, hyphens_apart: bool
+) -> list[tuple[int, int]]:
+    """The matches no model span covers and no capitalised word runs into from before (`_country_spans`)."""
     covered = overlap_test((f.start, f.end) for f in found if hyphens_apart or not _runs_across_a_dash(text, f))
     return [
         (m.start(), m.end())
-        for m in _country_pattern().finditer(text)
+        for m in matches
         if not covered(m.start(), m.end()) and not _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start())
     ]
 
@@ -371,15 +378,13 @@ def _national_spans(text: str, found: Sequence[FoundEntity], *, hyphens_apart: b
     """Nationalities the model missed ("DNEVNI AVAZ - Slovenian police", "Finnish April trade surplus", "1706 -
     French troops"), as for countries: alone, not part of a longer name ("Palestinian Authority", "Swiss Grand
     Prix"), not a currency's ("million Irish punts")."""
-    covered = overlap_test((f.start, f.end) for f in found if hyphens_apart or not _runs_across_a_dash(text, f))
-    return [
-        (m.start(), m.end())
+    nationals = (
+        m
         for m in _STANDALONE_WORDS.finditer(text)
         if _is_national(m.group())  # "Palestinian Minister" is not, and so not "Palestinian" of it
-        and not covered(m.start(), m.end())
-        and not _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start())
         and not _AMOUNT_BEFORE.search(text, max(0, m.start() - 12), m.start())
-    ]
+    )
+    return _standing_alone(text, found, nationals, hyphens_apart=hyphens_apart)
 
 
 def _runs_across_a_dash(text: str, found: FoundEntity) -> bool:

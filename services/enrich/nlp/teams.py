@@ -242,17 +242,19 @@ def _clauses(text: str, start: int, end: int) -> list[list[Token]]:
     return clauses
 
 
-def _listed_fixtures(clauses: Sequence[list[Token]], following: Sequence[list[Token]]) -> list[tuple[int, int]]:
+def _listed_fixtures(text: str, line: re.Match[str], following: re.Match[str] | None) -> list[tuple[int, int]]:
     """A line listing fixtures, "Postponed : Birmingham v Barnsley , Manchester City v Charlton"; a clause may open on
     its heading ("English division one - West Bromwich v Sheffield United .") and, wrapped as wire copy is, the line
     may end inside a fixture the next line's first clause ends ("Bradford v" | "Tranmere , Grimsby v Portsmouth")."""
     teams: list[tuple[int, int]] = []
-    for clause in clauses:
+    for clause in _clauses(text, line.start(), line.end()):
         dashes = [i for i, token in enumerate(clause) if token[2] == "-"]
         if dashes and any(ch.islower() for token in clause[: dashes[-1]] for ch in token[2]):
             clause = clause[dashes[-1] + 1 :]  # not a headline's topic: "CRICKET - ENGLAND V PAKISTAN SCOREBOARD"
         if following and clause and clause[-1][2].casefold() in _FIXTURE_WORDS:
-            clause = [*clause, *following[0]]
+            # the next line is read only here: most lines end in no fixture word
+            wrapped = _clauses(text, following.start(), following.end())
+            clause = [*clause, *(wrapped[0] if wrapped else [])]
         if clause and clause[-1][2] == ".":
             clause = clause[:-1]
         if clause:
@@ -278,11 +280,7 @@ def team_spans(text: str) -> Iterable[tuple[int, int]]:
             or (_innings(tokens) if venue else [])
         )
         if not found:
-            following = lines[number + 1] if number + 1 < len(lines) else None
-            found = _listed_fixtures(
-                _clauses(text, line.start(), line.end()),
-                _clauses(text, following.start(), following.end()) if following else [],
-            )
+            found = _listed_fixtures(text, line, lines[number + 1] if number + 1 < len(lines) else None)
         found = found or _opponents(tokens)
         yield from found
 
